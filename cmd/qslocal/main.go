@@ -1,0 +1,103 @@
+// Command qslocal serves the Amazon QuickSight API on a local store.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/restjson"
+	"github.com/qslocal/qslocal/sqlite"
+)
+
+// DefaultAddr is where qslocal listens with no --addr: loopback only.
+const DefaultAddr = "127.0.0.1:4718"
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "qslocal:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	addr, db, region, logLevel string
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("qslocal", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.addr, "addr", DefaultAddr, "listen address HOST:PORT (port 0 picks a free port)")
+	fs.StringVar(&o.db, "db", "qslocal.db", "SQLite database file, or :memory: for a throwaway store")
+	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "region for ARNs when a request is not signed for one")
+	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	store, err := sqlite.Open(ctx, o.db)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", o.db, err)
+	}
+	defer store.Close()
+	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: store, Region: o.region})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           restjson.New(restjson.Config{Handler: svc, Logger: logger}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "qslocal listening on http://%s (store: sqlite %s)\n", ln.Addr(), o.db)
+
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	// In-flight requests finish; the deferred Close then closes the store.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+// Package e2e drives a real qslocal process through the AWS SDK for Go v2.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/quicksight"
+)
+
+const account = "111122223333"
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "qslocal-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "qslocal")
+	build := exec.Command("go", "build", "-o", binary, "../cmd/qslocal")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building qslocal:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// server is a running qslocal process.
+type server struct {
+	URL string
+	DB  string
+	cmd *exec.Cmd
+}
+
+var readyLine = regexp.MustCompile(`listening on (http://\S+)`)
+
+// start runs qslocal on a random port with the given database (a fresh
+// file when db is empty) and waits for its ready line.
+func start(t *testing.T, db string, extra ...string) *server {
+	t.Helper()
+	if db == "" {
+		db = filepath.Join(t.TempDir(), "qslocal.db")
+	}
+	args := append([]string{"--addr", "127.0.0.1:0", "--db", db}, extra...)
+	cmd := exec.Command(binary, args...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{DB: db, cmd: cmd}
+	t.Cleanup(func() { s.stop(t) })
+	lines := bufio.NewScanner(out)
+	ready := make(chan string, 1)
+	go func() {
+		for lines.Scan() {
+			if m := readyLine.FindStringSubmatch(lines.Text()); m != nil {
+				ready <- m[1]
+			}
+		}
+	}()
+	select {
+	case s.URL = <-ready:
+	case <-time.After(20 * time.Second):
+		t.Fatal("qslocal did not print its ready line")
+	}
+	return s
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (s *server) stop(t *testing.T) {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("qslocal exited with %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		_ = s.cmd.Process.Kill()
+		t.Error("qslocal did not stop on SIGINT")
+	}
+}
+
+// kill stops the process with SIGKILL, as a crash would.
+func (s *server) kill(t *testing.T) {
+	t.Helper()
+	if err := s.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.cmd.Wait()
+}
+
+// client returns an SDK client for the server, signing for region.
+func (s *server) client(region string) *quicksight.Client {
+	return quicksight.New(quicksight.Options{
+		Region:           region,
+		BaseEndpoint:     aws.String(s.URL),
+		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""),
+		RetryMaxAttempts: 1,
+	})
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -1,0 +1,206 @@
+// Package shape is the hand-written runtime that the generated api package
+// builds on: the wire form of timestamps, and the validator that checks
+// request members against the model's constraints.
+package shape
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/qslocal/qslocal/internal/pattern"
+)
+
+// Time is a model timestamp. rest-json sends timestamps as epoch seconds (a
+// JSON number, fractions allowed); reading also accepts an RFC 3339 string
+// because botocore may send one.
+type Time struct{ time.Time }
+
+// NewTime returns a *Time, convenient for optional members.
+func NewTime(t time.Time) *Time { return &Time{t} }
+
+// MarshalJSON writes epoch seconds, with milliseconds when there are any.
+func (t Time) MarshalJSON() ([]byte, error) {
+	ms := t.UnixMilli()
+	if ms%1000 == 0 {
+		return strconv.AppendInt(nil, ms/1000, 10), nil
+	}
+	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', 3, 64), nil
+}
+
+// UnmarshalJSON reads epoch seconds or an RFC 3339 string.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return fmt.Errorf("timestamp %q is neither epoch seconds nor RFC 3339", s)
+		}
+		t.Time = v
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return fmt.Errorf("timestamp %s is not a number of epoch seconds", b)
+	}
+	sec, frac := math.Modf(f)
+	t.Time = time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC()
+	return nil
+}
+
+// Violation is one failed constraint.
+type Violation struct {
+	Path    string // member path, e.g. "GrantPermissions[0].Principal"
+	Value   string // the offending value as shown to the caller
+	Message string // "Member must ..."
+}
+
+// ValidationError lists every constraint a request broke.
+type ValidationError struct {
+	Violations []Violation
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	n := len(e.Violations)
+	if n == 1 {
+		b.WriteString("1 validation error detected: ")
+	} else {
+		fmt.Fprintf(&b, "%d validation errors detected: ", n)
+	}
+	for i, v := range e.Violations {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "Value %s at '%s' failed to satisfy constraint: %s", v.Value, v.Path, v.Message)
+	}
+	return b.String()
+}
+
+// NotImplementedError is returned for operations qslocal routes and
+// validates but does not carry out yet.
+type NotImplementedError struct{ Operation string }
+
+func (e *NotImplementedError) Error() string {
+	return fmt.Sprintf("qslocal does not implement the %s operation yet", e.Operation)
+}
+
+// Validator collects violations; generated validate methods feed it.
+type Validator struct {
+	violations []Violation
+}
+
+// Err returns the collected violations as a *ValidationError, or nil.
+func (v *Validator) Err() error {
+	if len(v.violations) == 0 {
+		return nil
+	}
+	return &ValidationError{Violations: v.violations}
+}
+
+// Add records a violation.
+func (v *Validator) Add(path, value, msg string) {
+	v.violations = append(v.violations, Violation{Path: path, Value: value, Message: msg})
+}
+
+// Join builds a member path.
+func Join(parent, member string) string {
+	if parent == "" {
+		return member
+	}
+	return parent + "." + member
+}
+
+// Index builds the path of a list element.
+func Index(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }
+
+// Key builds the path of a map entry.
+func Key(parent, k string) string { return parent + "[" + strconv.Quote(k) + "]" }
+
+const maxShown = 128
+
+// Show renders a value for a message; sensitive values are never echoed.
+func Show(s string, sensitive bool) string {
+	if sensitive {
+		return "(sensitive)"
+	}
+	if utf8.RuneCountInString(s) > maxShown {
+		r := []rune(s)
+		s = string(r[:maxShown]) + "..."
+	}
+	return "'" + s + "'"
+}
+
+// Required records a missing required member.
+func (v *Validator) Required(path string, present bool) {
+	if !present {
+		v.Add(path, "null", "Member must not be null")
+	}
+}
+
+// Length checks a string's length in characters. min or max < 0 means no bound.
+func (v *Validator) Length(path, s string, min, max int, sensitive bool) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case min >= 0 && n < min:
+		v.Add(path, Show(s, sensitive), fmt.Sprintf("Member must have length greater than or equal to %d", min))
+	case max >= 0 && n > max:
+		v.Add(path, Show(s, sensitive), fmt.Sprintf("Member must have length less than or equal to %d", max))
+	}
+}
+
+// Count checks the number of items of a list or entries of a map.
+func (v *Validator) Count(path string, n, min, max int) {
+	switch {
+	case min >= 0 && n < min:
+		v.Add(path, fmt.Sprintf("of %d items", n), fmt.Sprintf("Member must have length greater than or equal to %d", min))
+	case max >= 0 && n > max:
+		v.Add(path, fmt.Sprintf("of %d items", n), fmt.Sprintf("Member must have length less than or equal to %d", max))
+	}
+}
+
+// Range checks a number against the model's min and max (nil: no bound).
+func (v *Validator) Range(path string, n float64, min, max *float64) {
+	show := "'" + strconv.FormatFloat(n, 'f', -1, 64) + "'"
+	switch {
+	case min != nil && n < *min:
+		v.Add(path, show, "Member must have value greater than or equal to "+strconv.FormatFloat(*min, 'f', -1, 64))
+	case max != nil && n > *max:
+		v.Add(path, show, "Member must have value less than or equal to "+strconv.FormatFloat(*max, 'f', -1, 64))
+	}
+}
+
+// Pattern checks a string against a model pattern (Java full-match).
+func (v *Validator) Pattern(path, s string, p *pattern.Pattern, sensitive bool) {
+	if !p.MatchString(s) {
+		v.Add(path, Show(s, sensitive), "Member must satisfy regular expression pattern: "+p.String())
+	}
+}
+
+// Enum checks a value against an enum's value set.
+func (v *Validator) Enum(path, s string, values []string) {
+	for _, e := range values {
+		if s == e {
+			return
+		}
+	}
+	v.Add(path, Show(s, false), "Member must satisfy enum value set: ["+strings.Join(values, ", ")+"]")
+}
+
+// Union checks that exactly one member of a union is set.
+func (v *Validator) Union(path string, set int) {
+	if set != 1 {
+		v.Add(path, fmt.Sprintf("with %d members set", set), "Member must have exactly one member set")
+	}
+}
+
+// F converts a pointer to a number bound check argument.
+func F(f float64) *float64 { return &f }

@@ -1,0 +1,188 @@
+// Package restjson serves the generated api.Handler over HTTP the way AWS's
+// rest-json protocol does: routes from the model, path and query binding,
+// JSON bodies, validation, and AWS-shaped errors.
+package restjson
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/api"
+	"github.com/qslocal/qslocal/internal/shape"
+)
+
+// DefaultMaxBody bounds a request body; QuickSight's largest inputs
+// (analysis and dashboard definitions) stay well below it.
+const DefaultMaxBody = 20 << 20
+
+// Config configures a Server.
+type Config struct {
+	Handler api.Handler
+	Logger  *slog.Logger
+	// MaxBody bounds a request body in bytes; 0 means DefaultMaxBody.
+	MaxBody int64
+	// NewRequestID makes request ids; nil means random UUIDs.
+	NewRequestID func() string
+}
+
+// Server is an http.Handler for every operation of the model.
+type Server struct {
+	mux   *http.ServeMux
+	cfg   Config
+	codes map[string]api.ErrorShape
+}
+
+// New builds a Server routing every operation in api.Operations.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.NewRequestID == nil {
+		cfg.NewRequestID = qslocal.NewID
+	}
+	s := &Server{mux: http.NewServeMux(), cfg: cfg, codes: api.ErrorShapes}
+	for i := range api.Operations {
+		op := &api.Operations[i]
+		s.mux.Handle(muxPattern(op), s.operation(op))
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r.Context(), requestIDOf(r), &qslocal.Error{
+			Code:    CodeUnknownOperation,
+			Message: fmt.Sprintf("No QuickSight operation matches %s %s.", r.Method, r.URL.EscapedPath()),
+		})
+	})
+	return s
+}
+
+// muxPattern turns a model requestUri into a ServeMux pattern. A trailing
+// slash would make ServeMux match a whole subtree, so it is pinned with {$}.
+func muxPattern(op *api.Operation) string {
+	p := op.URI
+	if strings.HasSuffix(p, "/") {
+		p += "{$}"
+	}
+	return op.Method + " " + p
+}
+
+// ServeHTTP routes on the escaped path. ServeMux would otherwise clean the
+// decoded path and redirect, breaking labels whose value holds "//" or
+// "/../" (user names may contain "/"); shape.Path decodes each label.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := s.cfg.NewRequestID()
+	u := *r.URL
+	u.Path, u.RawPath = r.URL.EscapedPath(), ""
+	r2 := r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	r2.URL = &u
+	// Set directly to keep AWS's spelling; Set would canonicalize it.
+	w.Header()["x-amzn-RequestId"] = []string{id}
+	s.mux.ServeHTTP(w, r2)
+}
+
+type requestIDKey struct{}
+
+func requestIDOf(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
+}
+
+func (s *Server) operation(op *api.Operation) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := requestIDOf(r)
+		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
+		in := op.NewInput()
+		if err := s.decodeBody(w, r, in); err != nil {
+			s.writeError(w, ctx, id, err)
+			return
+		}
+		var v shape.Validator
+		in.BindHTTP(r, &v)
+		in.Validate(&v)
+		if err := v.Err(); err != nil {
+			s.writeError(w, ctx, id, err)
+			return
+		}
+		out, err := op.Call(ctx, s.cfg.Handler, in)
+		if err == nil && out == nil {
+			err = fmt.Errorf("%s returned no output and no error", op.Name)
+		}
+		if err != nil {
+			s.writeError(w, ctx, id, err)
+			return
+		}
+		out.SetResponseMeta(id, int32(op.SuccessStatus))
+		s.writeJSON(w, ctx, op.SuccessStatus, out)
+	})
+}
+
+// decodeBody reads the JSON body into in. An empty body is an empty object;
+// members the model does not know are ignored, as AWS does.
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, in api.Input) error {
+	if r.Body == nil {
+		return nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return invalid(fmt.Sprintf("The request body is larger than %d bytes.", tooLarge.Limit))
+	}
+	if err != nil {
+		return invalid("The request body could not be read: " + err.Error())
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	return decodeJSON(body, in)
+}
+
+// decodeJSON explains malformed JSON and wrong types by member path.
+func decodeJSON(body []byte, in any) error {
+	err := json.Unmarshal(body, in)
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &syn):
+		return invalid(fmt.Sprintf("The request body is not valid JSON: %s at offset %d.", syn.Error(), syn.Offset))
+	case errors.As(err, &typ) && typ.Field != "":
+		return invalid(fmt.Sprintf("Member %s must be %s, not a JSON %s.", typ.Field, jsonKind(typ.Type), typ.Value))
+	case errors.As(err, &typ):
+		return invalid(fmt.Sprintf("The request body must be a JSON object, not a JSON %s.", typ.Value))
+	default:
+		return invalid("The request body is not valid: " + err.Error())
+	}
+}
+
+// jsonKind names the JSON form a Go type is decoded from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int32, reflect.Int64, reflect.Float64:
+		return "a number"
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "a base64 string"
+		}
+		return "an array"
+	}
+	return "an object"
+}
+
+func invalid(msg string) error {
+	return &qslocal.Error{Code: qslocal.CodeInvalidParameterValue, Message: msg}
+}

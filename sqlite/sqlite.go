@@ -1,0 +1,201 @@
+// Package sqlite is a qslocal.Store backed by an SQLite database file.
+//
+// Timestamps are stored as INTEGER unix microseconds and read back in UTC,
+// so times keep microsecond precision. Names use SQLite's default BINARY
+// collation and therefore compare byte-wise, like Go strings.
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/qslocal/qslocal"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Pragmas applied to every connection. WAL lets readers run beside the
+// writer. synchronous=FULL: in WAL mode NORMAL already survives a process
+// crash; FULL also survives an OS crash or power loss, at the cost of an
+// fsync per commit, so an acknowledged write is never lost.
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
+	"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+
+// writeParams makes every read-write transaction BEGIN IMMEDIATE: it takes
+// the write lock up front, so two writers never deadlock upgrading a read
+// lock. View asks for read-only transactions, which stay deferred.
+const writeParams = pragmas + "&_txlock=immediate"
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a qslocal.Store. It is safe for concurrent use.
+type Store struct {
+	write *sql.DB // one connection: SQLite has a single writer anyway
+	read  *sql.DB // several connections; the same pool as write for ":memory:"
+}
+
+var _ qslocal.Store = (*Store)(nil)
+
+// Open opens or creates the database at path and brings its schema up to
+// date. The path ":memory:" gives a private database that lives until Close.
+func Open(ctx context.Context, path string) (*Store, error) {
+	var s *Store
+	if path == ":memory:" {
+		// Each connection to ":memory:" is a database of its own, so a
+		// single connection serves reads and writes. database/sql keeps it
+		// open: no lifetime or idle limit is set.
+		db, err := sql.Open("sqlite", ":memory:?"+writeParams)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: open: %w", err)
+		}
+		db.SetMaxOpenConns(1)
+		s = &Store{write: db, read: db}
+	} else {
+		// A file: URI, so that '?' or '%' in the path are not taken as
+		// parameters; relative URIs would be read as having an authority.
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: open: %w", err)
+		}
+		uri := url.URL{Scheme: "file", Path: abs}
+		uri.RawQuery = writeParams
+		write, err := sql.Open("sqlite", uri.String())
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: open: %w", err)
+		}
+		write.SetMaxOpenConns(1)
+		uri.RawQuery = pragmas
+		read, err := sql.Open("sqlite", uri.String())
+		if err != nil {
+			write.Close()
+			return nil, fmt.Errorf("sqlite: open: %w", err)
+		}
+		n := max(4, runtime.NumCPU())
+		read.SetMaxOpenConns(n)
+		read.SetMaxIdleConns(n)
+		s = &Store{write: write, read: read}
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// migrate applies the embedded migrations not yet recorded in
+// schema_migrations, and creates the pagination secret, in one transaction.
+// Migration files are named NNNN_description.sql and numbered from 0001.
+func (s *Store) migrate(ctx context.Context) error {
+	files, err := fs.Glob(migrations, "migrations/*.sql") // sorted by name
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	for i, name := range files {
+		if !strings.HasPrefix(path.Base(name), fmt.Sprintf("%04d_", i+1)) {
+			return fmt.Errorf("sqlite: migrate: %s is out of sequence", name)
+		}
+	}
+
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at INTEGER NOT NULL
+	) STRICT`); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	var version int
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	if version > len(files) {
+		return fmt.Errorf("sqlite: migrate: database schema version %d is newer than this program's %d", version, len(files))
+	}
+	for _, name := range files[version:] {
+		version++
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("sqlite: migrate: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("sqlite: migrate %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+			version, time.Now().UnixMicro()); err != nil {
+			return fmt.Errorf("sqlite: migrate %s: %w", name, err)
+		}
+	}
+
+	// Created by whichever Open commits first, then never changed.
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('pagination_secret', ?)
+		ON CONFLICT DO NOTHING`, secret); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return nil
+}
+
+// Update implements qslocal.Store. It never retries: BEGIN IMMEDIATE waits
+// for the write lock (up to busy_timeout) instead of failing later.
+func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error {
+	return run(ctx, s.write, false, fn)
+}
+
+// View implements qslocal.Store.
+func (s *Store) View(ctx context.Context, fn func(tx qslocal.Tx) error) error {
+	return run(ctx, s.read, true, fn)
+}
+
+func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx qslocal.Tx) error) error {
+	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	// Also runs when fn panics, so the connection is not left mid-transaction.
+	defer sqlTx.Rollback()
+	if err := fn(&tx{tx: sqlTx, readOnly: readOnly}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// Secret implements qslocal.Store.
+func (s *Store) Secret(ctx context.Context) ([]byte, error) {
+	var secret []byte
+	err := s.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'pagination_secret'`).Scan(&secret)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: secret: %w", err)
+	}
+	return secret, nil
+}
+
+// Close implements qslocal.Store. The write pool closes last, so its
+// connection is the database's last: SQLite then checkpoints the WAL into
+// the main file and removes it.
+func (s *Store) Close() error {
+	if s.read == s.write {
+		return s.write.Close()
+	}
+	return errors.Join(s.read.Close(), s.write.Close())
+}

@@ -1,0 +1,307 @@
+package sqlite
+
+import (
+	"bytes"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/storetest"
+)
+
+func openFile(t testing.TB, path string) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open(%q): %v", path, err)
+	}
+	return s
+}
+
+func TestStoreFile(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) qslocal.Store {
+		return openFile(t, filepath.Join(t.TempDir(), "qslocal.db"))
+	})
+}
+
+func TestStoreMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) qslocal.Store { return openFile(t, ":memory:") })
+}
+
+var now = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func user(account, namespace, name string) qslocal.User {
+	return qslocal.User{
+		Account: account, Namespace: namespace, Name: name, PrincipalID: "pid-" + name,
+		Role: "READER", IdentityType: "QUICKSIGHT", Active: true, CreatedAt: now, UpdatedAt: now,
+	}
+}
+
+func mustUpdate(t testing.TB, s *Store, fn func(tx qslocal.Tx) error) {
+	t.Helper()
+	if err := s.Update(t.Context(), fn); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+}
+
+func count(t *testing.T, s *Store, table string) int {
+	t.Helper()
+	var n int
+	if err := s.read.QueryRowContext(t.Context(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}
+
+func TestReopenKeepsDataAndSecret(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qslocal.db")
+	s := openFile(t, path)
+	mustUpdate(t, s, func(tx qslocal.Tx) error {
+		if err := tx.EnsureAccount(t.Context(), "1", now); err != nil {
+			return err
+		}
+		return tx.CreateUser(t.Context(), user("1", "default", "alice"))
+	})
+	secret, err := s.Secret(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	s = openFile(t, path)
+	defer s.Close()
+	got, err := s.Secret(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, secret) {
+		t.Errorf("Secret after reopen = %x, want %x", got, secret)
+	}
+	err = s.View(t.Context(), func(tx qslocal.Tx) error {
+		_, err := tx.User(t.Context(), "1", "default", "alice")
+		return err
+	})
+	if err != nil {
+		t.Errorf("User after reopen: %v", err)
+	}
+}
+
+func TestMigrationsIdempotent(t *testing.T) {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("embedded migrations: %q, %v", files, err)
+	}
+	path := filepath.Join(t.TempDir(), "qslocal.db")
+	for range 3 {
+		s := openFile(t, path)
+		var n, maxVersion int
+		err := s.read.QueryRowContext(t.Context(), "SELECT count(*), max(version) FROM schema_migrations").Scan(&n, &maxVersion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != len(files) || maxVersion != len(files) {
+			t.Errorf("schema_migrations has %d rows up to version %d, want %d", n, maxVersion, len(files))
+		}
+		if got := count(t, s, "meta"); got != 1 {
+			t.Errorf("meta has %d rows, want 1", got)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qslocal.db")
+	s := openFile(t, path)
+	if _, err := s.write.ExecContext(t.Context(), "INSERT INTO schema_migrations VALUES (9999, 0)"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err := Open(t.Context(), path); err == nil {
+		s.Close()
+		t.Fatal("Open of a database from a newer program succeeded")
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	s := openFile(t, filepath.Join(t.TempDir(), "qslocal.db"))
+	defer s.Close()
+	tests := []struct{ pragma, want string }{
+		{"journal_mode", "wal"},
+		{"synchronous", "2"}, // FULL
+		{"foreign_keys", "1"},
+		{"busy_timeout", "10000"},
+	}
+	for name, db := range map[string]*sql.DB{"write": s.write, "read": s.read} {
+		for _, tt := range tests {
+			var got string
+			if err := db.QueryRowContext(t.Context(), "PRAGMA "+tt.pragma).Scan(&got); err != nil {
+				t.Fatalf("%s pool: PRAGMA %s: %v", name, tt.pragma, err)
+			}
+			if got != tt.want {
+				t.Errorf("%s pool: %s = %s, want %s", name, tt.pragma, got, tt.want)
+			}
+		}
+	}
+}
+
+func TestUnknownNamespace(t *testing.T) {
+	s := openFile(t, ":memory:")
+	defer s.Close()
+	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
+	for _, u := range []qslocal.User{user("1", "other", "alice"), user("2", "default", "alice")} {
+		err := s.Update(t.Context(), func(tx qslocal.Tx) error { return tx.CreateUser(t.Context(), u) })
+		if !errors.Is(err, qslocal.ErrNotFound) {
+			t.Errorf("CreateUser in %s/%s: err = %v, want %v", u.Account, u.Namespace, err, qslocal.ErrNotFound)
+		}
+	}
+}
+
+// Namespaces other than "default" cannot be created through qslocal.Tx yet.
+func TestSameNameInAnotherNamespace(t *testing.T) {
+	s := openFile(t, ":memory:")
+	defer s.Close()
+	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
+	if _, err := s.write.ExecContext(t.Context(),
+		"INSERT INTO namespaces (account, name, created_at) VALUES ('1', 'other', 0)"); err != nil {
+		t.Fatal(err)
+	}
+	a, b := user("1", "default", "alice"), user("1", "other", "alice")
+	mustUpdate(t, s, func(tx qslocal.Tx) error {
+		if err := tx.CreateUser(t.Context(), a); err != nil {
+			return err
+		}
+		return tx.CreateUser(t.Context(), b)
+	})
+	err := s.View(t.Context(), func(tx qslocal.Tx) error {
+		for _, u := range []qslocal.User{a, b} {
+			users, err := tx.ListUsers(t.Context(), u.Account, u.Namespace, "", 10)
+			if err != nil {
+				return err
+			}
+			if len(users) != 1 || users[0] != u {
+				t.Errorf("ListUsers(%s) = %+v, want [%+v]", u.Namespace, users, u)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDeleteCascades(t *testing.T) {
+	s := openFile(t, filepath.Join(t.TempDir(), "qslocal.db"))
+	defer s.Close()
+	mustUpdate(t, s, func(tx qslocal.Tx) error {
+		for _, a := range []string{"1", "2"} {
+			if err := tx.EnsureAccount(t.Context(), a, now); err != nil {
+				return err
+			}
+			if err := tx.CreateUser(t.Context(), user(a, "default", "alice")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if _, err := s.write.ExecContext(t.Context(), "DELETE FROM accounts WHERE account = '1'"); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, "namespaces"); n != 1 {
+		t.Errorf("%d namespaces left, want 1", n)
+	}
+	if n := count(t, s, "users"); n != 1 {
+		t.Errorf("%d users left, want 1", n)
+	}
+}
+
+func TestMemoryStoresArePrivate(t *testing.T) {
+	a, b := openFile(t, ":memory:"), openFile(t, ":memory:")
+	defer a.Close()
+	defer b.Close()
+	mustUpdate(t, a, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
+	err := b.View(t.Context(), func(tx qslocal.Tx) error {
+		_, err := tx.Namespace(t.Context(), "1", "default")
+		return err
+	})
+	if !errors.Is(err, qslocal.ErrNotFound) {
+		t.Errorf("second memory store: err = %v, want %v", err, qslocal.ErrNotFound)
+	}
+}
+
+func TestErrorsKeepCause(t *testing.T) {
+	s := openFile(t, ":memory:")
+	defer s.Close()
+	u := user("1", "default", "alice")
+	mustUpdate(t, s, func(tx qslocal.Tx) error {
+		if err := tx.EnsureAccount(t.Context(), "1", now); err != nil {
+			return err
+		}
+		return tx.CreateUser(t.Context(), u)
+	})
+	err := s.Update(t.Context(), func(tx qslocal.Tx) error { return tx.CreateUser(t.Context(), u) })
+	var coded interface{ Code() int }
+	if !errors.Is(err, qslocal.ErrExists) || !errors.As(err, &coded) {
+		t.Errorf("err = %v, want ErrExists wrapping the driver error", err)
+	}
+}
+
+func benchStore(b *testing.B, users int) *Store {
+	s := openFile(b, filepath.Join(b.TempDir(), "qslocal.db"))
+	b.Cleanup(func() { s.Close() })
+	mustUpdate(b, s, func(tx qslocal.Tx) error {
+		if err := tx.EnsureAccount(b.Context(), "1", now); err != nil {
+			return err
+		}
+		for i := range users {
+			if err := tx.CreateUser(b.Context(), user("1", "default", fmt.Sprintf("user%06d", i))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return s
+}
+
+// BenchmarkCreateUser measures one committed (fsynced) transaction per user.
+func BenchmarkCreateUser(b *testing.B) {
+	s := benchStore(b, 0)
+	i := 0
+	for b.Loop() {
+		u := user("1", "default", fmt.Sprintf("user%06d", i))
+		i++
+		mustUpdate(b, s, func(tx qslocal.Tx) error { return tx.CreateUser(b.Context(), u) })
+	}
+}
+
+// BenchmarkListUsers reads 100-user pages of a 10000-user namespace.
+func BenchmarkListUsers(b *testing.B) {
+	const users, page = 10000, 100
+	s := benchStore(b, users)
+	i := 0
+	for b.Loop() {
+		after := ""
+		if n := i % (users / page); n > 0 {
+			after = fmt.Sprintf("user%06d", n*page-1)
+		}
+		i++
+		err := s.View(b.Context(), func(tx qslocal.Tx) error {
+			got, err := tx.ListUsers(b.Context(), "1", "default", after, page)
+			if err == nil && len(got) != page {
+				err = fmt.Errorf("page after %q has %d users", after, len(got))
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,334 @@
+package qslocal
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/qslocal/qslocal/api"
+)
+
+// External login providers a user may federate through.
+const (
+	providerCognito    = "COGNITO"
+	providerCustomOIDC = "CUSTOM_OIDC"
+	providerNone       = "NONE"
+	// cognitoURL is the provider URL AWS fills in for COGNITO.
+	cognitoURL = "cognito-identity.amazonaws.com"
+)
+
+func (s *Service) userOut(ctx context.Context, u User) *api.User {
+	return &api.User{
+		Arn:                                 ptr(UserARN(s.regionOf(ctx), u.Account, u.Namespace, u.Name)),
+		UserName:                            ptr(u.Name),
+		Email:                               ptr(u.Email),
+		Role:                                ptr(api.UserRole(u.Role)),
+		IdentityType:                        ptr(api.IdentityType(u.IdentityType)),
+		Active:                              ptr(u.Active),
+		PrincipalId:                         ptr(u.PrincipalID),
+		CustomPermissionsName:               optional(u.CustomPermissionsName),
+		ExternalLoginFederationProviderType: optional(u.ExternalLoginProviderType),
+		ExternalLoginFederationProviderUrl:  optional(u.ExternalLoginProviderURL),
+		ExternalLoginId:                     optional(u.ExternalLoginID),
+	}
+}
+
+// availableRole rejects the RESTRICTED_* roles, which AWS documents as
+// "isn't currently available for use": a valid enum value whose
+// precondition is not met.
+func availableRole(role string) error {
+	if strings.HasPrefix(role, "RESTRICTED_") {
+		return errorf(CodePreconditionNotMet, "", "The role %s isn't currently available for use.", role)
+	}
+	return nil
+}
+
+func userNotFound(name, namespace string) error {
+	return errorf(CodeResourceNotFound, ResourceUser, "User %s not found in namespace %s.", name, namespace)
+}
+
+// lookupUser reads a user, telling an unknown namespace from an unknown user.
+func lookupUser(ctx context.Context, tx Tx, account, ns, name string) (User, error) {
+	u, err := tx.User(ctx, account, ns, name)
+	if errors.Is(err, ErrNotFound) {
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return u, err
+		}
+		return u, userNotFound(name, ns)
+	}
+	return u, err
+}
+
+// iamUserName derives a QuickSight user name from an IAM ARN: an IAM user's
+// name, or role-name/session-name for a role.
+func iamUserName(iamARN, session string) (string, error) {
+	a, err := ParseARN(iamARN)
+	if err != nil || a.Service != "iam" {
+		return "", invalidParameter("IamArn %q is not an IAM user or role ARN.", iamARN)
+	}
+	kind, path, _ := strings.Cut(a.Resource, "/")
+	name := path[strings.LastIndex(path, "/")+1:]
+	if name == "" {
+		return "", invalidParameter("IamArn %q names no user or role.", iamARN)
+	}
+	switch kind {
+	case "user":
+		if session != "" {
+			return "", invalidParameter("SessionName applies only to an IAM role, and %q is an IAM user.", iamARN)
+		}
+		return name, nil
+	case "role":
+		if session == "" {
+			return name, nil
+		}
+		return name + "/" + session, nil
+	}
+	return "", invalidParameter("IamArn %q is not an IAM user or role ARN.", iamARN)
+}
+
+// externalLogin applies the external-login members of RegisterUser and
+// UpdateUser to u.
+func externalLogin(u *User, providerType, providerURL, loginID *string) error {
+	if providerType == nil {
+		if providerURL != nil {
+			return invalidParameter("CustomFederationProviderUrl needs ExternalLoginFederationProviderType CUSTOM_OIDC.")
+		}
+		if loginID != nil {
+			if u.ExternalLoginProviderType == "" {
+				return invalidParameter("ExternalLoginId needs ExternalLoginFederationProviderType COGNITO or CUSTOM_OIDC.")
+			}
+			u.ExternalLoginID = *loginID
+		}
+		return nil
+	}
+	switch *providerType {
+	case providerCognito:
+		if providerURL != nil {
+			return invalidParameter("CustomFederationProviderUrl must not be set when ExternalLoginFederationProviderType is COGNITO.")
+		}
+		u.ExternalLoginProviderType, u.ExternalLoginProviderURL, u.ExternalLoginID = providerCognito, cognitoURL, str(loginID)
+	case providerCustomOIDC:
+		if str(providerURL) == "" {
+			return invalidParameter("CustomFederationProviderUrl is required when ExternalLoginFederationProviderType is CUSTOM_OIDC.")
+		}
+		u.ExternalLoginProviderType, u.ExternalLoginProviderURL, u.ExternalLoginID = providerCustomOIDC, *providerURL, str(loginID)
+	case providerNone:
+		if providerURL != nil || loginID != nil {
+			return invalidParameter("ExternalLoginFederationProviderType NONE clears the external login; do not send CustomFederationProviderUrl or ExternalLoginId with it.")
+		}
+		u.ExternalLoginProviderType, u.ExternalLoginProviderURL, u.ExternalLoginID = "", "", ""
+	default:
+		return invalidParameter("ExternalLoginFederationProviderType %q is not one of COGNITO, CUSTOM_OIDC, NONE.", *providerType)
+	}
+	return nil
+}
+
+// RegisterUser creates a user.
+func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest) (*api.RegisterUserResponse, error) {
+	now := s.now()
+	account, ns := *in.AwsAccountId, *in.Namespace
+	u := User{
+		Account: account, Namespace: ns,
+		Email: *in.Email, Role: string(*in.UserRole), IdentityType: string(*in.IdentityType),
+		CustomPermissionsName: str(in.CustomPermissionsName),
+		CreatedAt:             now, UpdatedAt: now,
+	}
+	if err := availableRole(u.Role); err != nil {
+		return nil, err
+	}
+	switch *in.IdentityType {
+	case api.IdentityTypeQuicksight:
+		if str(in.UserName) == "" {
+			return nil, invalidParameter("UserName is required when IdentityType is QUICKSIGHT.")
+		}
+		if in.IamArn != nil || in.SessionName != nil {
+			return nil, invalidParameter("IamArn and SessionName apply only when IdentityType is IAM.")
+		}
+		u.Name = *in.UserName
+		u.PrincipalID = "user/d-" + strings.ReplaceAll(s.newID(), "-", "")[:10] + "/" + s.newID()
+	case api.IdentityTypeIam:
+		if str(in.IamArn) == "" {
+			return nil, invalidParameter("IamArn is required when IdentityType is IAM.")
+		}
+		name, err := iamUserName(*in.IamArn, str(in.SessionName))
+		if err != nil {
+			return nil, err
+		}
+		if in.UserName != nil && *in.UserName != name {
+			return nil, invalidParameter("UserName %q does not match the name %q derived from IamArn.", *in.UserName, name)
+		}
+		u.Name, u.IAMArn, u.SessionName, u.Active = name, *in.IamArn, str(in.SessionName), true
+		u.PrincipalID = "federated/iam/" + iamPrincipalID(*in.IamArn, s.newID())
+		if u.SessionName != "" {
+			u.PrincipalID += ":" + u.SessionName
+		}
+	default:
+		return nil, errorf(CodePreconditionNotMet, "", "IdentityType %s needs an account configured for IAM Identity Center; register QUICKSIGHT or IAM users.", *in.IdentityType)
+	}
+	if err := externalLogin(&u, in.ExternalLoginFederationProviderType, in.CustomFederationProviderUrl, in.ExternalLoginId); err != nil {
+		return nil, err
+	}
+	if err := s.ensureAccount(ctx, account, now); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return err
+		}
+		return tx.CreateUser(ctx, u)
+	})
+	if errors.Is(err, ErrExists) {
+		return nil, errorf(CodeResourceExists, ResourceUser, "User %s already exists in namespace %s.", u.Name, ns)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &api.RegisterUserResponse{User: s.userOut(ctx, u)}
+	if u.IdentityType == string(api.IdentityTypeQuicksight) {
+		out.UserInvitationUrl = ptr("https://" + s.regionOf(ctx) + ".quicksight.aws.amazon.com/sn/console/invitation/" + s.newID())
+	}
+	return out, nil
+}
+
+// iamPrincipalID makes an IAM-style unique id (AIDA... for users, AROA...
+// for roles) from a random seed.
+func iamPrincipalID(iamARN, seed string) string {
+	prefix := "AIDA"
+	if strings.Contains(iamARN, ":role/") {
+		prefix = "AROA"
+	}
+	return prefix + strings.ToUpper(strings.ReplaceAll(seed, "-", ""))[:17]
+}
+
+// DescribeUser returns one user.
+func (s *Service) DescribeUser(ctx context.Context, in *api.DescribeUserRequest) (*api.DescribeUserResponse, error) {
+	if err := s.ensureAccount(ctx, *in.AwsAccountId, s.now()); err != nil {
+		return nil, err
+	}
+	var u User
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		u, err = lookupUser(ctx, tx, *in.AwsAccountId, *in.Namespace, *in.UserName)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DescribeUserResponse{User: s.userOut(ctx, u)}, nil
+}
+
+// UpdateUser changes a user's email, role, custom permissions and external
+// login.
+func (s *Service) UpdateUser(ctx context.Context, in *api.UpdateUserRequest) (*api.UpdateUserResponse, error) {
+	now := s.now()
+	if in.CustomPermissionsName != nil && in.UnapplyCustomPermissions != nil && *in.UnapplyCustomPermissions {
+		return nil, invalidParameter("CustomPermissionsName and UnapplyCustomPermissions cannot be used together.")
+	}
+	if err := availableRole(string(*in.Role)); err != nil {
+		return nil, err
+	}
+	if err := s.ensureAccount(ctx, *in.AwsAccountId, now); err != nil {
+		return nil, err
+	}
+	var u User
+	err := s.store.Update(ctx, func(tx Tx) (err error) {
+		u, err = lookupUser(ctx, tx, *in.AwsAccountId, *in.Namespace, *in.UserName)
+		if err != nil {
+			return err
+		}
+		u.Email, u.Role, u.UpdatedAt = *in.Email, string(*in.Role), now
+		switch {
+		case in.CustomPermissionsName != nil:
+			u.CustomPermissionsName = *in.CustomPermissionsName
+		case in.UnapplyCustomPermissions != nil && *in.UnapplyCustomPermissions:
+			u.CustomPermissionsName = ""
+		}
+		if err := externalLogin(&u, in.ExternalLoginFederationProviderType, in.CustomFederationProviderUrl, in.ExternalLoginId); err != nil {
+			return err
+		}
+		return tx.UpdateUser(ctx, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.UpdateUserResponse{User: s.userOut(ctx, u)}, nil
+}
+
+// DeleteUser deletes a user by name.
+func (s *Service) DeleteUser(ctx context.Context, in *api.DeleteUserRequest) (*api.DeleteUserResponse, error) {
+	account, ns, name := *in.AwsAccountId, *in.Namespace, *in.UserName
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if _, err := lookupUser(ctx, tx, account, ns, name); err != nil {
+			return err
+		}
+		return tx.DeleteUser(ctx, account, ns, name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteUserResponse{}, nil
+}
+
+// DeleteUserByPrincipalId deletes a user by principal id.
+func (s *Service) DeleteUserByPrincipalId(ctx context.Context, in *api.DeleteUserByPrincipalIdRequest) (*api.DeleteUserByPrincipalIdResponse, error) {
+	account, ns, pid := *in.AwsAccountId, *in.Namespace, *in.PrincipalId
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		u, err := tx.UserByPrincipalID(ctx, account, ns, pid)
+		if errors.Is(err, ErrNotFound) {
+			if err := namespace(ctx, tx, account, ns); err != nil {
+				return err
+			}
+			return errorf(CodeResourceNotFound, ResourceUser, "No user with principal id %s in namespace %s.", pid, ns)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.DeleteUser(ctx, account, ns, u.Name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteUserByPrincipalIdResponse{}, nil
+}
+
+// ListUsers lists a namespace's users in name order, a page at a time.
+func (s *Service) ListUsers(ctx context.Context, in *api.ListUsersRequest) (*api.ListUsersResponse, error) {
+	account, ns := *in.AwsAccountId, *in.Namespace
+	scope := account + "/" + ns
+	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "users", scope)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	var users []User
+	err = s.store.View(ctx, func(tx Tx) (err error) {
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return err
+		}
+		users, err = tx.ListUsers(ctx, account, ns, p.after, p.limit+1)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	more := len(users) > p.limit
+	if more {
+		users = users[:p.limit]
+	}
+	out := &api.ListUsersResponse{UserList: make([]api.User, len(users))}
+	for i, u := range users {
+		out.UserList[i] = *s.userOut(ctx, u)
+	}
+	if more {
+		out.NextToken = s.tokens.nextToken(more, users[len(users)-1].Name, "users", scope)
+	}
+	return out, nil
+}
+
