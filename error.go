@@ -53,4 +53,8 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrExists: a row with the same unique key already exists.
 	ErrExists = errors.New("already exists")
+	// ErrUnavailable: the database cannot serve now (locked too long, or
+	// unreachable); the request changed nothing and may be retried. The
+	// HTTP layer answers ResourceUnavailableException.
+	ErrUnavailable = errors.New("store unavailable")
 )

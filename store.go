@@ -22,7 +22,9 @@ type Store interface {
 }
 
 // Tx is one transaction. Keys are exact byte strings: names compare
-// case-sensitively.
+// case-sensitively. Times are kept in UTC to at least the microsecond. A
+// cancelled context makes methods return an error wrapping ctx.Err(). fn
+// must not call the Store itself. Any method may return ErrUnavailable.
 type Tx interface {
 	// EnsureAccount creates the account and its "default" namespace when they
 	// do not exist yet; it is a no-op otherwise.
@@ -31,19 +33,22 @@ type Tx interface {
 	Namespace(ctx context.Context, account, name string) (Namespace, error)
 
 	// CreateUser returns ErrExists when the namespace holds a user of that
-	// name or a user with the same PrincipalID.
+	// name or a user with the same (non-empty) PrincipalID, and ErrNotFound
+	// when the account or namespace does not exist.
 	CreateUser(ctx context.Context, u User) error
 	// User returns ErrNotFound when there is no such user.
 	User(ctx context.Context, account, namespace, name string) (User, error)
 	// UserByPrincipalID returns ErrNotFound when there is no such user.
 	UserByPrincipalID(ctx context.Context, account, namespace, principalID string) (User, error)
-	// UpdateUser replaces every mutable field of the user named by
-	// (Account, Namespace, Name); ErrNotFound when it does not exist.
+	// UpdateUser replaces every field but the key (Account, Namespace,
+	// Name) of that user; ErrNotFound when it does not exist, ErrExists when
+	// the new PrincipalID belongs to another user.
 	UpdateUser(ctx context.Context, u User) error
 	// DeleteUser returns ErrNotFound when there is no such user.
 	DeleteUser(ctx context.Context, account, namespace, name string) error
 	// ListUsers returns up to limit users of the namespace whose names sort
-	// strictly after `after` (byte order), in that order.
+	// strictly after `after` (byte order), in that order; an unknown
+	// namespace or a limit <= 0 gives an empty list.
 	ListUsers(ctx context.Context, account, namespace, after string, limit int) ([]User, error)
 }
 

@@ -110,3 +110,19 @@ func TestUpdateUserErrors(t *testing.T) {
 		t.Errorf("after rejected updates: %+v", *d.User)
 	}
 }
+
+func TestThrottling(t *testing.T) {
+	t.Parallel()
+	c := start(t, "", "--rate-limit", "1").client("us-east-1")
+	in := &quicksight.UpdateUserInput{
+		AwsAccountId: aws.String(account), Namespace: aws.String("default"), UserName: aws.String("nobody"),
+		Email: aws.String("x@example.com"), Role: types.UserRoleReader,
+	}
+	var throttled *types.ThrottlingException
+	for range 5 { // the burst is one request; five in a row cannot all pass
+		if _, err := c.UpdateUser(ctx(t), in); errors.As(err, &throttled) {
+			return
+		}
+	}
+	t.Fatal("five immediate UpdateUser calls with --rate-limit 1 were never throttled")
+}

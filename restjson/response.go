@@ -21,6 +21,8 @@ const (
 	// CodeUnknownOperation answers a method and path that match no
 	// operation of the model.
 	CodeUnknownOperation = "UnknownOperationException"
+	// CodeThrottling is the model's throttling error.
+	CodeThrottling = "ThrottlingException"
 )
 
 // extraCodes are the statuses of codes outside the model.
@@ -59,6 +61,9 @@ func (s *Server) writeError(w http.ResponseWriter, ctx context.Context, id strin
 		qe = &qslocal.Error{Code: qslocal.CodeInvalidParameterValue, Message: ve.Error()}
 	case errors.As(err, &nie):
 		qe = &qslocal.Error{Code: CodeNotImplemented, Message: nie.Error()}
+	case errors.Is(err, qslocal.ErrUnavailable):
+		s.cfg.Logger.WarnContext(ctx, "store unavailable", "request_id", id, "error", err)
+		qe = &qslocal.Error{Code: qslocal.CodeResourceUnavailable, Message: "The service's database is unavailable; retry later."}
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads this answer.
 		qe = &qslocal.Error{Code: qslocal.CodeInternalFailure, Message: "The request was cancelled."}

@@ -32,13 +32,17 @@ type Config struct {
 	MaxBody int64
 	// NewRequestID makes request ids; nil means random UUIDs.
 	NewRequestID func() string
+	// RateLimit is the steady number of requests per second each account
+	// may make (the burst is the same number); 0 means unlimited.
+	RateLimit float64
 }
 
 // Server is an http.Handler for every operation of the model.
 type Server struct {
-	mux   *http.ServeMux
-	cfg   Config
-	codes map[string]api.ErrorShape
+	mux      *http.ServeMux
+	cfg      Config
+	codes    map[string]api.ErrorShape
+	throttle *throttle
 }
 
 // New builds a Server routing every operation in api.Operations.
@@ -52,7 +56,7 @@ func New(cfg Config) *Server {
 	if cfg.NewRequestID == nil {
 		cfg.NewRequestID = qslocal.NewID
 	}
-	s := &Server{mux: http.NewServeMux(), cfg: cfg, codes: api.ErrorShapes}
+	s := &Server{mux: http.NewServeMux(), cfg: cfg, codes: api.ErrorShapes, throttle: newThrottle(cfg.RateLimit)}
 	for i := range api.Operations {
 		op := &api.Operations[i]
 		s.mux.Handle(muxPattern(op), s.operation(op))
@@ -82,12 +86,36 @@ func muxPattern(op *api.Operation) string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := s.cfg.NewRequestID()
 	u := *r.URL
-	u.Path, u.RawPath = r.URL.EscapedPath(), ""
+	u.Path, u.RawPath = routingPath(r.URL.EscapedPath()), ""
 	r2 := r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 	r2.URL = &u
 	// Set directly to keep AWS's spelling; Set would canonicalize it.
 	w.Header()["x-amzn-RequestId"] = []string{id}
 	s.mux.ServeHTTP(w, r2)
+}
+
+// accountOf is the account a request addresses; one operation spells the
+// label awsAccountId.
+func accountOf(r *http.Request) string {
+	if a := r.PathValue("AwsAccountId"); a != "" {
+		return a
+	}
+	return r.PathValue("awsAccountId")
+}
+
+// routingPath hides "." and ".." segments (names SDKs send unescaped)
+// from ServeMux's path cleaning by escaping them; labels are decoded later.
+func routingPath(escaped string) string {
+	if !strings.Contains(escaped, "/.") {
+		return escaped
+	}
+	segs := strings.Split(escaped, "/")
+	for i, seg := range segs {
+		if seg == "." || seg == ".." {
+			segs[i] = strings.ReplaceAll(seg, ".", "%2E")
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 type requestIDKey struct{}
@@ -101,6 +129,10 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := requestIDOf(r)
 		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
+		if !s.throttle.allow(accountOf(r)) {
+			s.writeError(w, ctx, id, &qslocal.Error{Code: CodeThrottling, Message: "Rate exceeded."})
+			return
+		}
 		in := op.NewInput()
 		if err := s.decodeBody(w, r, in); err != nil {
 			s.writeError(w, ctx, id, err)

@@ -6,6 +6,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -14,7 +15,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -41,8 +41,9 @@ var migrations embed.FS
 
 // Store is a qslocal.Store. It is safe for concurrent use.
 type Store struct {
-	write *sql.DB // one connection: SQLite has a single writer anyway
-	read  *sql.DB // several connections; the same pool as write for ":memory:"
+	write  *sql.DB // one connection: SQLite has a single writer anyway
+	read   *sql.DB // several connections; the same pool as write for ":memory:"
+	secret []byte  // never changes once created, so read once at Open
 }
 
 var _ qslocal.Store = (*Store)(nil)
@@ -93,16 +94,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// migrate applies the embedded migrations not yet recorded in
-// schema_migrations, and creates the pagination secret, in one transaction.
-// Migration files are named NNNN_description.sql and numbered from 0001.
+// migrate applies, in one transaction, the embedded migrations not yet
+// recorded in schema_migrations, then creates or loads the pagination secret.
+// Migration files are named NNNN_description.sql, numbered from 0001.
 func (s *Store) migrate(ctx context.Context) error {
 	files, err := fs.Glob(migrations, "migrations/*.sql") // sorted by name
 	if err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
 	for i, name := range files {
-		if !strings.HasPrefix(path.Base(name), fmt.Sprintf("%04d_", i+1)) {
+		if !strings.HasPrefix(name, fmt.Sprintf("migrations/%04d_", i+1)) {
 			return fmt.Errorf("sqlite: migrate: %s is out of sequence", name)
 		}
 	}
@@ -147,6 +148,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		ON CONFLICT DO NOTHING`, secret); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'pagination_secret'`).Scan(&s.secret); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
@@ -167,7 +171,7 @@ func (s *Store) View(ctx context.Context, fn func(tx qslocal.Tx) error) error {
 func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx qslocal.Tx) error) error {
 	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
+		return wrap("begin", err)
 	}
 	// Also runs when fn panics, so the connection is not left mid-transaction.
 	defer sqlTx.Rollback()
@@ -175,19 +179,17 @@ func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx qslocal.Tx) 
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
+		return wrap("commit", err)
 	}
 	return nil
 }
 
 // Secret implements qslocal.Store.
 func (s *Store) Secret(ctx context.Context) ([]byte, error) {
-	var secret []byte
-	err := s.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'pagination_secret'`).Scan(&secret)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: secret: %w", err)
 	}
-	return secret, nil
+	return bytes.Clone(s.secret), nil
 }
 
 // Close implements qslocal.Store. The write pool closes last, so its

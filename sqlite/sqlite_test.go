@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,7 +16,7 @@ import (
 	"github.com/qslocal/qslocal/storetest"
 )
 
-func openFile(t testing.TB, path string) *Store {
+func mustOpen(t testing.TB, path string) *Store {
 	t.Helper()
 	s, err := Open(t.Context(), path)
 	if err != nil {
@@ -25,12 +27,12 @@ func openFile(t testing.TB, path string) *Store {
 
 func TestStoreFile(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) qslocal.Store {
-		return openFile(t, filepath.Join(t.TempDir(), "qslocal.db"))
+		return mustOpen(t, filepath.Join(t.TempDir(), "qslocal.db"))
 	})
 }
 
 func TestStoreMemory(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) qslocal.Store { return openFile(t, ":memory:") })
+	storetest.Run(t, func(t *testing.T) qslocal.Store { return mustOpen(t, ":memory:") })
 }
 
 var now = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -60,7 +62,7 @@ func count(t *testing.T, s *Store, table string) int {
 
 func TestReopenKeepsDataAndSecret(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "qslocal.db")
-	s := openFile(t, path)
+	s := mustOpen(t, path)
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		if err := tx.EnsureAccount(t.Context(), "1", now); err != nil {
 			return err
@@ -75,7 +77,7 @@ func TestReopenKeepsDataAndSecret(t *testing.T) {
 		t.Fatalf("Close: %v", err)
 	}
 
-	s = openFile(t, path)
+	s = mustOpen(t, path)
 	defer s.Close()
 	got, err := s.Secret(t.Context())
 	if err != nil {
@@ -100,7 +102,7 @@ func TestMigrationsIdempotent(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "qslocal.db")
 	for range 3 {
-		s := openFile(t, path)
+		s := mustOpen(t, path)
 		var n, maxVersion int
 		err := s.read.QueryRowContext(t.Context(), "SELECT count(*), max(version) FROM schema_migrations").Scan(&n, &maxVersion)
 		if err != nil {
@@ -120,7 +122,7 @@ func TestMigrationsIdempotent(t *testing.T) {
 
 func TestRefusesNewerSchema(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "qslocal.db")
-	s := openFile(t, path)
+	s := mustOpen(t, path)
 	if _, err := s.write.ExecContext(t.Context(), "INSERT INTO schema_migrations VALUES (9999, 0)"); err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +133,79 @@ func TestRefusesNewerSchema(t *testing.T) {
 	}
 }
 
+// Stores sharing a file stand for processes sharing it: they must agree on
+// the secret, and writers must wait for each other rather than fail.
+func TestStoresSharingAFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qslocal.db")
+	stores := make([]*Store, 4)
+	errs := make([]error, len(stores))
+	var wg sync.WaitGroup
+	for i := range stores {
+		wg.Go(func() { stores[i], errs[i] = Open(t.Context(), path) })
+	}
+	wg.Wait()
+	for i, s := range stores {
+		if errs[i] != nil {
+			t.Fatalf("Open %d: %v", i, errs[i])
+		}
+		defer s.Close()
+	}
+	first, err := stores[0].Secret(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range stores[1:] {
+		if got, err := s.Secret(t.Context()); err != nil || !bytes.Equal(got, first) {
+			t.Errorf("store %d: Secret = %x, %v; want %x", i+1, got, err, first)
+		}
+	}
+
+	mustUpdate(t, stores[0], func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
+	const n = 40
+	errs = make([]error, n)
+	for i := range n {
+		// Read before writing: a deferred transaction would fail to upgrade
+		// its lock once another store has committed.
+		wg.Go(func() {
+			errs[i] = stores[i%len(stores)].Update(t.Context(), func(tx qslocal.Tx) error {
+				if _, err := tx.ListUsers(t.Context(), "1", "default", "", 1); err != nil {
+					return err
+				}
+				return tx.CreateUser(t.Context(), user("1", "default", fmt.Sprintf("user%02d", i)))
+			})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Update %d: %v", i, err)
+		}
+	}
+	if got := count(t, stores[1], "users"); got != n {
+		t.Errorf("%d users, want %d", got, n)
+	}
+}
+
+func TestPaths(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, name := range []string{"relative.db", filepath.Join(dir, "a?b=c&d%20e #f é.db")} {
+		s := mustOpen(t, name)
+		mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, filepath.Base(name))); err != nil {
+			t.Errorf("Open(%q) did not create that file: %v", name, err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("directory holds %d entries, want the 2 databases", len(entries))
+	}
+}
+
 func TestPragmas(t *testing.T) {
-	s := openFile(t, filepath.Join(t.TempDir(), "qslocal.db"))
+	s := mustOpen(t, filepath.Join(t.TempDir(), "qslocal.db"))
 	defer s.Close()
 	tests := []struct{ pragma, want string }{
 		{"journal_mode", "wal"},
@@ -154,7 +227,7 @@ func TestPragmas(t *testing.T) {
 }
 
 func TestUnknownNamespace(t *testing.T) {
-	s := openFile(t, ":memory:")
+	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
 	for _, u := range []qslocal.User{user("1", "other", "alice"), user("2", "default", "alice")} {
@@ -167,7 +240,7 @@ func TestUnknownNamespace(t *testing.T) {
 
 // Namespaces other than "default" cannot be created through qslocal.Tx yet.
 func TestSameNameInAnotherNamespace(t *testing.T) {
-	s := openFile(t, ":memory:")
+	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
 	if _, err := s.write.ExecContext(t.Context(),
@@ -199,7 +272,7 @@ func TestSameNameInAnotherNamespace(t *testing.T) {
 }
 
 func TestDeleteCascades(t *testing.T) {
-	s := openFile(t, filepath.Join(t.TempDir(), "qslocal.db"))
+	s := mustOpen(t, filepath.Join(t.TempDir(), "qslocal.db"))
 	defer s.Close()
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		for _, a := range []string{"1", "2"} {
@@ -224,7 +297,7 @@ func TestDeleteCascades(t *testing.T) {
 }
 
 func TestMemoryStoresArePrivate(t *testing.T) {
-	a, b := openFile(t, ":memory:"), openFile(t, ":memory:")
+	a, b := mustOpen(t, ":memory:"), mustOpen(t, ":memory:")
 	defer a.Close()
 	defer b.Close()
 	mustUpdate(t, a, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
@@ -238,7 +311,7 @@ func TestMemoryStoresArePrivate(t *testing.T) {
 }
 
 func TestErrorsKeepCause(t *testing.T) {
-	s := openFile(t, ":memory:")
+	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	u := user("1", "default", "alice")
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
@@ -255,7 +328,7 @@ func TestErrorsKeepCause(t *testing.T) {
 }
 
 func benchStore(b *testing.B, users int) *Store {
-	s := openFile(b, filepath.Join(b.TempDir(), "qslocal.db"))
+	s := mustOpen(b, filepath.Join(b.TempDir(), "qslocal.db"))
 	b.Cleanup(func() { s.Close() })
 	mustUpdate(b, s, func(tx qslocal.Tx) error {
 		if err := tx.EnsureAccount(b.Context(), "1", now); err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 // errReadOnly is returned by writes inside View.
-var errReadOnly = errors.New("sqlite: write in a read-only transaction")
+var errReadOnly = errors.New("write in a read-only transaction")
 
 type tx struct {
 	tx       *sql.Tx
@@ -30,19 +30,27 @@ func (t *tx) exec(ctx context.Context, op, query string, args ...any) (sql.Resul
 	return res, nil
 }
 
-// wrap turns constraint violations and missing rows into qslocal's sentinel
+// wrap turns missing rows and constraint violations into qslocal's sentinel
 // errors, keeping err for logs.
 func wrap(op string, err error) error {
-	var coded interface{ Code() int }
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("sqlite: %s: %w", op, qslocal.ErrNotFound)
-	case !errors.As(err, &coded):
-	case coded.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, coded.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-		return fmt.Errorf("sqlite: %s: %w (%w)", op, qslocal.ErrExists, err)
-	case coded.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		// The parent row (account or namespace) does not exist.
-		return fmt.Errorf("sqlite: %s: %w (%w)", op, qslocal.ErrNotFound, err)
+	}
+	var coded interface{ Code() int } // *modernc.org/sqlite.Error
+	if errors.As(err, &coded) {
+		switch coded.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+			return fmt.Errorf("sqlite: %s: %w (%w)", op, qslocal.ErrExists, err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			// The parent row (account or namespace) does not exist.
+			return fmt.Errorf("sqlite: %s: %w (%w)", op, qslocal.ErrNotFound, err)
+		}
+		// Primary codes sit in the low byte of extended ones.
+		switch coded.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			// Another process held the lock past busy_timeout.
+			return fmt.Errorf("sqlite: %s: %w (%w)", op, qslocal.ErrUnavailable, err)
+		}
 	}
 	return fmt.Errorf("sqlite: %s: %w", op, err)
 }

@@ -511,6 +511,15 @@ func testUpdateRollsBack(t *testing.T, s qslocal.Store) {
 		if err := tx.UpdateUser(ctx, changed); err != nil {
 			return err
 		}
+		// The transaction sees its own writes.
+		got, err := tx.User(ctx, acct, dflt, "kept")
+		if err != nil {
+			return err
+		}
+		checkUser(t, got, changed)
+		if _, err := tx.User(ctx, acct, dflt, "lost"); err != nil {
+			return err
+		}
 		return errBoom
 	})
 	checkErr(t, "Update", err, errBoom)
@@ -597,20 +606,21 @@ func testViewSnapshot(t *testing.T, s qslocal.Store) {
 	ctx := t.Context()
 	setup(t, s, []string{acct}, newUser(acct, "before"))
 
-	done := make(chan error, 1)
+	var updateErr error
+	updated := make(chan struct{})
 	view(t, s, func(tx qslocal.Tx) error {
 		first, err := tx.ListUsers(ctx, acct, dflt, "", 10)
 		if err != nil {
 			return err
 		}
 		go func() {
-			done <- s.Update(ctx, func(tx qslocal.Tx) error { return tx.CreateUser(ctx, newUser(acct, "during")) })
+			defer close(updated)
+			updateErr = s.Update(ctx, func(tx qslocal.Tx) error { return tx.CreateUser(ctx, newUser(acct, "during")) })
 		}()
 		// A store may make the writer wait for this View; either way the
 		// write must stay invisible here.
 		select {
-		case err := <-done:
-			done <- err
+		case <-updated:
 		case <-time.After(100 * time.Millisecond):
 		}
 		second, err := tx.ListUsers(ctx, acct, dflt, "", 10)
@@ -622,8 +632,9 @@ func testViewSnapshot(t *testing.T, s qslocal.Store) {
 		}
 		return nil
 	})
-	if err := <-done; err != nil {
-		t.Fatalf("concurrent Update: %v", err)
+	<-updated
+	if updateErr != nil {
+		t.Fatalf("concurrent Update: %v", updateErr)
 	}
 	if got, want := names(listUsers(t, s, acct, dflt, "", 10)), []string{"before", "during"}; !slices.Equal(got, want) {
 		t.Errorf("users after View = %q, want %q", got, want)
@@ -641,13 +652,15 @@ func testSecret(t *testing.T, s qslocal.Store) {
 	if bytes.Equal(first, make([]byte, len(first))) {
 		t.Error("Secret is all zero bytes")
 	}
+	want := bytes.Clone(first)
+	first[0]++ // callers may modify the slice they get
 	setup(t, s, []string{acct}, newUser(acct, "someone"))
 	second, err := s.Secret(t.Context())
 	if err != nil {
 		t.Fatalf("Secret: %v", err)
 	}
-	if !bytes.Equal(first, second) {
-		t.Errorf("Secret changed from %x to %x", first, second)
+	if !bytes.Equal(second, want) {
+		t.Errorf("Secret changed from %x to %x", want, second)
 	}
 }
 

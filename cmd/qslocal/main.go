@@ -32,6 +32,7 @@ func main() {
 
 type options struct {
 	addr, db, region, logLevel string
+	rateLimit                  float64
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -42,6 +43,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.db, "db", "qslocal.db", "SQLite database file, or :memory: for a throwaway store")
 	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "region for ARNs when a request is not signed for one")
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second each account may make before ThrottlingException (0: unlimited)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -79,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           restjson.New(restjson.Config{Handler: svc, Logger: logger}),
+		Handler:           restjson.New(restjson.Config{Handler: svc, Logger: logger, RateLimit: o.rateLimit}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}

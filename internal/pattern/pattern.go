@@ -21,7 +21,6 @@ package pattern
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -37,6 +36,7 @@ import (
 const matchTimeout = 100 * time.Millisecond
 
 // Pattern is a compiled model pattern with Java full-match semantics.
+// It is safe for concurrent use.
 type Pattern struct {
 	src  string
 	expr string          // translated, anchored expression
@@ -52,8 +52,8 @@ func Compile(java string) (*Pattern, error) {
 	}
 	p := &Pattern{src: java, expr: expr}
 	if !backtrack {
-		// RE2 still refuses some valid input (repeat counts over 1000);
-		// those fall through to the backtracking engine.
+		// RE2 refuses repeat counts over 1000; such expressions fall
+		// through to the backtracking engine, which reads the same syntax.
 		if re, err := regexp.Compile(expr); err == nil {
 			p.std = re
 			return p, nil
@@ -184,14 +184,12 @@ type parser struct {
 	dotNL bool // (?s)
 }
 
-var errUnsupported = errors.New("unsupported")
-
 func (p *parser) errorf(format string, args ...any) error {
 	return fmt.Errorf("%s at offset %d", fmt.Sprintf(format, args...), p.pos)
 }
 
 func (p *parser) unsupported(what string) error {
-	return fmt.Errorf("%w: %s at offset %d", errUnsupported, what, p.pos)
+	return fmt.Errorf("unsupported %s at offset %d", what, p.pos)
 }
 
 func (p *parser) eof() bool { return p.pos >= len(p.src) }
@@ -274,9 +272,9 @@ func (p *parser) atom() (*node, error) {
 			return nil, err
 		}
 		switch {
-		case e.anchor != 0:
+		case e.anchor != kSet:
 			return &node{kind: e.anchor}, nil
-		case e.set != nil:
+		case e.isSet:
 			return &node{kind: kSet, set: e.set}, nil
 		}
 		c = e.r
@@ -478,21 +476,21 @@ func (p *parser) class() (runeSet, error) {
 		case c == '&' && p.peek(1) == '&':
 			return nil, p.unsupported("class intersection &&")
 		}
-		lo, sub, err := p.classChar()
+		e, err := p.classChar()
 		if err != nil {
 			return nil, err
 		}
-		if sub != nil {
-			set = set.union(sub)
+		if e.isSet {
+			set = set.union(e.set)
 			continue
 		}
-		hi := lo
+		lo, hi := e.r, e.r
 		if p.peek(0) == '-' && p.peek(1) >= 0 && p.peek(1) != ']' && p.peek(1) != '[' {
 			p.pos++
-			if hi, sub, err = p.classChar(); err != nil {
+			if e, err = p.classChar(); err != nil {
 				return nil, err
 			}
-			if sub != nil || hi < lo {
+			if hi = e.r; e.isSet || hi < lo {
 				return nil, p.errorf("illegal character range")
 			}
 		}
@@ -505,19 +503,21 @@ func (p *parser) class() (runeSet, error) {
 }
 
 // classChar reads one class member: a character, or a predefined set.
-func (p *parser) classChar() (rune, runeSet, error) {
+func (p *parser) classChar() (escaped, error) {
 	c := p.src[p.pos]
 	if c != '\\' {
 		p.pos++
-		return c, nil, nil
+		return escaped{r: c}, nil
 	}
-	e, err := p.escape(true)
-	return e.r, e.set, err
+	return p.escape(true)
 }
 
+// escaped is one of: a character r, a set (isSet; may be empty), or an
+// anchor (anchor != kSet).
 type escaped struct {
 	r      rune
 	set    runeSet
+	isSet  bool
 	anchor kind
 }
 
@@ -575,7 +575,7 @@ func (p *parser) escape(inClass bool) (escaped, error) {
 		if unicode.IsUpper(c) {
 			set = set.negate()
 		}
-		return escaped{set: set}, nil
+		return escaped{set: set, isSet: true}, nil
 	case 'p', 'P':
 		set, err := p.property()
 		if err != nil {
@@ -584,7 +584,7 @@ func (p *parser) escape(inClass bool) (escaped, error) {
 		if c == 'P' {
 			set = set.negate()
 		}
-		return escaped{set: set}, nil
+		return escaped{set: set, isSet: true}, nil
 	}
 	if !inClass {
 		switch c {

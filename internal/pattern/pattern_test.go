@@ -187,7 +187,7 @@ var syntaxCases = []matchCase{
 	{`(?i:a)a`, []string{"Aa"}, []string{"aA"}},
 	{`a$\n`, []string{"a\n"}, []string{"a", "a\r\n"}},
 	{`a$\r?\n?`, []string{"a", "a\n", "a\r", "a\r\n"}, []string{"a\n\n"}},
-	{`a\r?$\r?\n`, []string{"a\n", "a\r\n"}, []string{"a\r\r\n"}},
+	{`a\r?$\r?\n`, []string{"a\n", "a\r\n", "a\r\r\n"}, []string{"a\r\r\r\n"}},
 	{`(?:a|a\r)$\n`, nil, []string{"a\r\n"}},
 	{`a$\r\n`, []string{"a\r\n"}, nil},
 	{`a\Z.*`, []string{"a"}, []string{"ab"}},
@@ -215,6 +215,8 @@ var syntaxCases = []matchCase{
 	{`(?<=a)b|ab`, []string{"ab"}, []string{"b"}},
 	{`(?<n1>x)y`, []string{"xy"}, nil},
 	{`[^\s\S]`, nil, []string{"", "a"}},
+	{`a|\P{all}`, []string{"a"}, []string{"", "\u0000", "b"}},
+	{`[\P{all}b]`, []string{"b"}, []string{"\u0000"}},
 	{`[\x00-\x{10FFFF}]`, []string{"\u0000", "\U0010ffff"}, []string{""}},
 	{`^*a`, []string{"a"}, nil},
 	{`\é\_\-`, []string{"é_-"}, nil},
@@ -494,15 +496,20 @@ func TestAgainstJava(t *testing.T) {
 
 func FuzzMatch(f *testing.F) {
 	srcs := map[string]bool{}
-	for _, c := range slices.Concat(matchCases, syntaxCases) {
+	cases := slices.Concat(matchCases, syntaxCases)
+	for _, c := range cases {
 		srcs[c.pattern] = true
-		for _, s := range slices.Concat(c.yes, c.no) {
-			f.Add(uint16(len(srcs)), s)
-		}
 	}
 	if _, model, err := modelPatterns(); err == nil {
 		for _, p := range model {
 			srcs[p] = true
+		}
+	}
+	sorted := slices.Sorted(maps.Keys(srcs))
+	for _, c := range cases {
+		i, _ := slices.BinarySearch(sorted, c.pattern)
+		for _, s := range slices.Concat(c.yes, c.no) {
+			f.Add(uint16(i), s)
 		}
 	}
 	type pair struct {
@@ -510,7 +517,7 @@ func FuzzMatch(f *testing.F) {
 		ref *regexp2.Regexp
 	}
 	var pats []pair
-	for _, src := range slices.Sorted(maps.Keys(srcs)) {
+	for _, src := range sorted {
 		p := MustCompile(src)
 		pr := pair{p: p}
 		if p.std != nil {

@@ -1,0 +1,29 @@
+package restjson_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// BenchmarkDescribeUser measures one DescribeUser round trip through the
+// handler: routing, label decoding, validation (including the UserName
+// pattern), the fake handler, and the JSON answer.
+func BenchmarkDescribeUser(b *testing.B) {
+	fake := &fakeHandler{}
+	h := newServer(fake)
+	req := httptest.NewRequest("GET", "/accounts/111122223333/namespaces/default/users/alice%40example.com", nil)
+	req.Header.Set("Authorization", testAuth)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+	b.StopTimer()
+	if n := len(fake.Calls()); n == 0 {
+		b.Fatal("the handler was never called")
+	}
+}
