@@ -42,15 +42,20 @@ type fakeHandler struct {
 
 	err       error // returned by every recorded operation when non-nil
 	nilOutput bool  // return (nil, nil), which a handler must never do
+	countOnly bool  // count calls without keeping them (benchmarks)
 
 	mu    sync.Mutex
 	calls []fakeCall
+	count int
 }
 
 func (f *fakeHandler) record(ctx context.Context, op string, in any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, fakeCall{Op: op, Input: in, Call: qslocal.CallFrom(ctx)})
+	f.count++
+	if !f.countOnly {
+		f.calls = append(f.calls, fakeCall{Op: op, Input: in, Call: qslocal.CallFrom(ctx)})
+	}
 	return f.err
 }
 
