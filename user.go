@@ -331,4 +331,3 @@ func (s *Service) ListUsers(ctx context.Context, in *api.ListUsersRequest) (*api
 	}
 	return out, nil
 }
-

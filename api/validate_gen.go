@@ -6467,6 +6467,10 @@ func (s *DeleteAgentRequest) Validate(v *shape.Validator) { s.validate(v, "") }
 func (s *DeleteAgentRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "AgentId"), s.AgentId != nil)
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
+	if s.AwsAccountId != nil {
+		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
+		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.

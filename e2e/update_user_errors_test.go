@@ -79,7 +79,9 @@ func TestUpdateUserErrors(t *testing.T) {
 			in.CustomPermissionsName, in.UnapplyCustomPermissions = aws.String("p"), true
 		}, invalid("UnapplyCustomPermissions")},
 		{"unknown provider type", func(in *quicksight.UpdateUserInput) { in.ExternalLoginFederationProviderType = aws.String("SAML") }, invalid("ExternalLoginFederationProviderType")},
-		{"CUSTOM_OIDC without URL", func(in *quicksight.UpdateUserInput) { in.ExternalLoginFederationProviderType = aws.String("CUSTOM_OIDC") }, invalid("CustomFederationProviderUrl")},
+		{"CUSTOM_OIDC without URL", func(in *quicksight.UpdateUserInput) {
+			in.ExternalLoginFederationProviderType = aws.String("CUSTOM_OIDC")
+		}, invalid("CustomFederationProviderUrl")},
 		{"COGNITO with URL", func(in *quicksight.UpdateUserInput) {
 			in.ExternalLoginFederationProviderType, in.CustomFederationProviderUrl = aws.String("COGNITO"), aws.String("https://x")
 		}, invalid("CustomFederationProviderUrl")},

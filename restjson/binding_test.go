@@ -284,3 +284,22 @@ func TestRegion(t *testing.T) {
 		})
 	}
 }
+
+// TestMalformedQuery: net/url drops query pairs it cannot parse (a bad
+// escape, or a ';' separator) without a word, so "max-results=%zz" today
+// reaches the handler as "no MaxResults" and answers 200. A query string
+// that does not parse must be InvalidParameterValueException instead.
+func TestMalformedQuery(t *testing.T) {
+	t.Parallel()
+	for _, q := range []string{"?max-results=%zz", "?next-token=%E", "?max-results=5;next-token=x"} {
+		t.Run(q, func(t *testing.T) {
+			t.Parallel()
+			fake := &fakeHandler{}
+			r := send(t, newServer(fake), "GET", "/accounts/111122223333/namespaces/default/users"+q, "")
+			if r.Status == http.StatusOK {
+				t.Fatalf("a query that does not parse was accepted; handler got %s", dump(fake.only(t).Input))
+			}
+			wantError(t, r, http.StatusBadRequest, "InvalidParameterValueException")
+		})
+	}
+}

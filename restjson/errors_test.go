@@ -311,3 +311,21 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestStoreUnavailable: qslocal.ErrUnavailable, however wrapped, is a 503
+// ResourceUnavailableException that does not leak the store's error.
+func TestStoreUnavailable(t *testing.T) {
+	t.Parallel()
+	fake := &fakeHandler{err: fmt.Errorf("sqlite: BEGIN IMMEDIATE on /var/lib/q.db: %w", qslocal.ErrUnavailable)}
+	r := send(t, newServer(fake), "GET", describeUserPath, "")
+	e := wantError(t, r, http.StatusServiceUnavailable, qslocal.CodeResourceUnavailable)
+	if strings.Contains(string(r.Body), "sqlite") || strings.Contains(string(r.Body), "/var/lib") {
+		t.Errorf("response leaks the cause: %s", r.Body)
+	}
+	if _, ok := e.Body["ResourceType"]; ok {
+		t.Errorf("empty ResourceType sent: %s", r.Body)
+	}
+	if e.Body["RequestId"] != requestIDOf(t, r) {
+		t.Errorf("body %s", r.Body)
+	}
+}

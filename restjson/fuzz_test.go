@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path"
 	"reflect"
 	"strings"
 	"testing"
@@ -40,6 +39,9 @@ func FuzzDecode(f *testing.F) {
 		{3, "analysts-policy", "", `{"AssignmentStatus":"ENABLED","Identities":{"user":["alice"]},"PolicyArn":"arn:aws:iam::111122223333:policy/P"}`},
 		{3, "p", "", `{"Identities":{"user":"alice"}}`},
 		{3, "p", "", `{"AssignmentStatus":"ENABLED"`},
+		{0, "..", "", `{"Email":"a@example.com","Role":"READER"}`},
+		{2, ".", "", `{}`},
+		{3, "a/b", "", `{}`},
 		{0, "alice", "", "\xff\xfe"},
 		{0, "alice", "", `{"Email":"\ud800","Role":"AUTHOR"}`},
 		{0, "alice", "", strings.Repeat("[", 10000)},
@@ -61,12 +63,6 @@ func FuzzDecode(f *testing.F) {
 			}
 			return url.PathEscape(labelValue(l))
 		})
-		// Known, and covered by TestDotSegmentLabels and
-		// TestUncleanPathsAreNotRedirected: ServeMux redirects paths that
-		// are not clean. Remove this skip once they pass.
-		if p := strings.SplitN(target, "?", 2)[0]; path.Clean(p) != p {
-			t.Skip("unclean path: known redirect bug")
-		}
 		if query != "" {
 			target += "?" + query
 		}
@@ -82,7 +78,7 @@ func FuzzDecode(f *testing.F) {
 		fake := &fakeHandler{}
 		r := serve(newServer(fake), req)
 
-		ids := r.Header["x-amzn-RequestId"]
+		ids, _ := r.exactHeader("x-amzn-RequestId")
 		if len(ids) != 1 || ids[0] == "" {
 			t.Fatalf("no x-amzn-RequestId: %s", r)
 		}

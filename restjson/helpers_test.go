@@ -211,6 +211,18 @@ func (r reply) header(name string) string {
 	return ""
 }
 
+// exactHeader returns the values stored under exactly this spelling of the
+// name: restjson writes x-amzn-RequestId in AWS's spelling, bypassing
+// canonicalization, and the tests pin that spelling.
+func (r reply) exactHeader(name string) ([]string, bool) {
+	for k, vs := range r.Header {
+		if k == name {
+			return vs, true
+		}
+	}
+	return nil, false
+}
+
 func (r reply) String() string {
 	return fmt.Sprintf("%d %v %s", r.Status, r.Header, r.Body)
 }
@@ -316,7 +328,7 @@ func wantError(t testing.TB, r reply, status int, code string) awsError {
 // (or requestId) when the body carries one.
 func requestIDOf(t testing.TB, r reply) string {
 	t.Helper()
-	ids, ok := r.Header["x-amzn-RequestId"]
+	ids, ok := r.exactHeader("x-amzn-RequestId")
 	if !ok || len(ids) != 1 || ids[0] == "" {
 		t.Fatalf("response has no x-amzn-RequestId header: %s", r)
 	}

@@ -6,13 +6,12 @@ package restjson
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"reflect"
+	"net/url"
 	"strings"
 
 	"github.com/qslocal/qslocal"
@@ -59,25 +58,27 @@ func New(cfg Config) *Server {
 	s := &Server{mux: http.NewServeMux(), cfg: cfg, codes: api.ErrorShapes, throttle: newThrottle(cfg.RateLimit)}
 	for i := range api.Operations {
 		op := &api.Operations[i]
-		s.mux.Handle(muxPattern(op), s.operation(op))
+		h := s.operation(op)
+		if p, ok := strings.CutSuffix(op.URI, "/"); ok {
+			// A trailing slash alone would match a whole subtree, so it is
+			// pinned with {$}; the path without it is taken too, or ServeMux
+			// would redirect there.
+			s.mux.Handle(op.Method+" "+op.URI+"{$}", h)
+			s.mux.Handle(op.Method+" "+p, h)
+			continue
+		}
+		s.mux.Handle(op.Method+" "+op.URI, h)
 	}
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r.Context(), requestIDOf(r), &qslocal.Error{
-			Code:    CodeUnknownOperation,
-			Message: fmt.Sprintf("No QuickSight operation matches %s %s.", r.Method, r.URL.EscapedPath()),
-		})
-	})
+	s.mux.HandleFunc("/", s.unknownOperation)
 	return s
 }
 
-// muxPattern turns a model requestUri into a ServeMux pattern. A trailing
-// slash would make ServeMux match a whole subtree, so it is pinned with {$}.
-func muxPattern(op *api.Operation) string {
-	p := op.URI
-	if strings.HasSuffix(p, "/") {
-		p += "{$}"
-	}
-	return op.Method + " " + p
+func (s *Server) unknownOperation(w http.ResponseWriter, r *http.Request) {
+	// r.URL.Path holds the client's escaped path (see ServeHTTP).
+	s.writeError(w, r.Context(), requestIDOf(r), &qslocal.Error{
+		Code:    CodeUnknownOperation,
+		Message: fmt.Sprintf("No QuickSight operation matches %s %s.", r.Method, r.URL.Path),
+	})
 }
 
 // ServeHTTP routes on the escaped path. ServeMux would otherwise clean the
@@ -91,16 +92,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2.URL = &u
 	// Set directly to keep AWS's spelling; Set would canonicalize it.
 	w.Header()["x-amzn-RequestId"] = []string{id}
+	if strings.Contains(u.Path, "//") {
+		// An empty segment matches no route, and ServeMux would redirect.
+		s.unknownOperation(w, r2)
+		return
+	}
 	s.mux.ServeHTTP(w, r2)
 }
 
-// accountOf is the account a request addresses; one operation spells the
-// label awsAccountId.
+// accountOf is the account a validated request addresses: its account
+// label (one operation spells it awsAccountId), or for the tag operations
+// the account of the resource ARN.
 func accountOf(r *http.Request) string {
-	if a := r.PathValue("AwsAccountId"); a != "" {
-		return a
+	for _, label := range []string{"AwsAccountId", "awsAccountId", "ResourceArn"} {
+		v := shape.Path(r, label)
+		if v == nil {
+			continue
+		}
+		if label == "ResourceArn" {
+			a, _ := qslocal.ParseARN(*v)
+			return a.Account
+		}
+		return *v
 	}
-	return r.PathValue("awsAccountId")
+	return ""
 }
 
 // routingPath hides "." and ".." segments (names SDKs send unescaped)
@@ -129,20 +144,25 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := requestIDOf(r)
 		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
-		if !s.throttle.allow(accountOf(r)) {
-			s.writeError(w, ctx, id, &qslocal.Error{Code: CodeThrottling, Message: "Rate exceeded."})
-			return
-		}
 		in := op.NewInput()
 		if err := s.decodeBody(w, r, in); err != nil {
 			s.writeError(w, ctx, id, err)
 			return
 		}
 		var v shape.Validator
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			v.Add("query string", shape.Show(r.URL.RawQuery, false), "Must be a valid URL query: "+err.Error())
+		}
 		in.BindHTTP(r, &v)
 		in.Validate(&v)
 		if err := v.Err(); err != nil {
 			s.writeError(w, ctx, id, err)
+			return
+		}
+		// Throttle on the validated account, so that neither bad input nor
+		// another spelling of the account makes buckets.
+		if !s.throttle.allow(accountOf(r)) {
+			s.writeError(w, ctx, id, &qslocal.Error{Code: CodeThrottling, Message: "Rate exceeded."})
 			return
 		}
 		out, err := op.Call(ctx, s.cfg.Handler, in)
@@ -176,43 +196,6 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, in api.Input
 		return nil
 	}
 	return decodeJSON(body, in)
-}
-
-// decodeJSON explains malformed JSON and wrong types by member path.
-func decodeJSON(body []byte, in any) error {
-	err := json.Unmarshal(body, in)
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &syn):
-		return invalid(fmt.Sprintf("The request body is not valid JSON: %s at offset %d.", syn.Error(), syn.Offset))
-	case errors.As(err, &typ) && typ.Field != "":
-		return invalid(fmt.Sprintf("Member %s must be %s, not a JSON %s.", typ.Field, jsonKind(typ.Type), typ.Value))
-	case errors.As(err, &typ):
-		return invalid(fmt.Sprintf("The request body must be a JSON object, not a JSON %s.", typ.Value))
-	default:
-		return invalid("The request body is not valid: " + err.Error())
-	}
-}
-
-// jsonKind names the JSON form a Go type is decoded from.
-func jsonKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Int32, reflect.Int64, reflect.Float64:
-		return "a number"
-	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 {
-			return "a base64 string"
-		}
-		return "an array"
-	}
-	return "an object"
 }
 
 func invalid(msg string) error {

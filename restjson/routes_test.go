@@ -185,6 +185,10 @@ func TestUnknownOperation(t *testing.T) {
 		{"POST", "/accounts/111122223333/namespaces/default/users/alice"},
 		{"OPTIONS", "/accounts/111122223333/namespaces/default/users"},
 		{"GET", "/accounts/111122223333/namespaces/default/users/"},
+		// Escapes in the path are shown as sent, not escaped again
+		// (the router sees an already-escaped path).
+		{"GET", "/no/such%2Fthing"},
+		{"GET", "/no/caf%C3%A9"},
 	}
 	for _, c := range cases {
 		t.Run(c.method+" "+c.target, func(t *testing.T) {
@@ -195,6 +199,9 @@ func TestUnknownOperation(t *testing.T) {
 			requestIDOf(t, r)
 			if !strings.Contains(e.Message, c.method) {
 				t.Errorf("message %q does not name the method", e.Message)
+			}
+			if !strings.Contains(e.Message, c.target) {
+				t.Errorf("message %q does not show the path as sent", e.Message)
 			}
 			if r.header("Allow") != "" {
 				t.Errorf("a 405-style Allow header leaked: %q", r.header("Allow"))

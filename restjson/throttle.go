@@ -15,6 +15,9 @@ type throttle struct {
 	accounts  map[string]*rate.Limiter
 }
 
+// maxThrottled bounds the accounts tracked at once.
+const maxThrottled = 100_000
+
 func newThrottle(perSecond float64) *throttle {
 	if perSecond <= 0 {
 		return nil
@@ -34,6 +37,11 @@ func (t *throttle) allow(account string) bool {
 	t.mu.Lock()
 	l, ok := t.accounts[account]
 	if !ok {
+		if len(t.accounts) >= maxThrottled {
+			// Forgetting every bucket at once is crude but bounds memory;
+			// a forgotten account merely starts with a full burst again.
+			clear(t.accounts)
+		}
 		l = rate.NewLimiter(rate.Limit(t.perSecond), t.burst)
 		t.accounts[account] = l
 	}

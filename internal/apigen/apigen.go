@@ -161,7 +161,7 @@ func (g *gen) computeNeeds() {
 			case "structure":
 				n = len(s.Required) > 0 || s.Union
 				for _, mem := range s.Members {
-					n = n || g.needs[mem.Shape]
+					n = n || g.needs[g.memberShape(mem)]
 				}
 			}
 			if n {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+
+	"github.com/qslocal/qslocal/internal/botocore"
 )
 
 // validators writes one validate method per structure that has
@@ -57,13 +59,26 @@ func (g *gen) validators(b *bytes.Buffer) error {
 			if s.IsRequired(mem.Name) {
 				fmt.Fprintf(b, "v.Required(%s, %s != nil)\n", path, field)
 			}
-			if g.needs[mem.Shape] {
-				g.validateValue(b, field, mem.Shape, path, true, 0)
+			target := g.memberShape(mem)
+			if g.needs[target] {
+				g.validateValue(b, field, target, path, true, 0)
 			}
 		}
 		b.WriteString("}\n\n")
 	}
 	return nil
+}
+
+// memberShape is the shape whose constraints a member gets. One departure
+// from the model: an account path label left as a plain String (DeleteAgent)
+// gets the AwsAccountId shape, since every AWS account id is 12 digits.
+func (g *gen) memberShape(mem botocore.Member) string {
+	if mem.Location == "uri" && mem.Name == "AwsAccountId" && mem.Shape == "String" {
+		if _, ok := g.m.Shapes["AwsAccountId"]; ok {
+			return "AwsAccountId"
+		}
+	}
+	return mem.Shape
 }
 
 // validateValue writes the checks of one value. expr is a pointer when ptr

@@ -62,16 +62,18 @@ func parseInt[T int32 | int64](s *string, bits int, member string, v *Validator)
 	return &t
 }
 
-// QueryBool parses a boolean query value ("true" or "false").
+// QueryBool parses a boolean query value.
 func QueryBool(q url.Values, key, member string, v *Validator) *bool {
 	s := Query(q, key)
 	if s == nil {
 		return nil
 	}
-	b, err := strconv.ParseBool(*s)
-	if err != nil {
-		v.Add(member, Show(*s, false), "Member must be a boolean")
-		return nil
+	// Exactly the two spellings SDKs send; strconv.ParseBool takes more.
+	switch *s {
+	case "true", "false":
+		b := *s == "true"
+		return &b
 	}
-	return &b
+	v.Add(member, Show(*s, false), "Member must be a boolean (true or false)")
+	return nil
 }

@@ -1,0 +1,87 @@
+package shape
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qslocal/qslocal/internal/pattern"
+)
+
+func TestTimeJSON(t *testing.T) {
+	tests := []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Unix(1700000000, 0), "1700000000"},
+		{time.Unix(1700000000, 250_000_000), "1700000000.250"},
+		{time.Unix(0, 0), "0"},
+	}
+	for _, tt := range tests {
+		b, err := json.Marshal(Time{tt.t})
+		if err != nil || string(b) != tt.want {
+			t.Errorf("Marshal(%v) = %s, %v; want %s", tt.t, b, err, tt.want)
+		}
+		var back Time
+		if err := json.Unmarshal(b, &back); err != nil || !back.Equal(tt.t) {
+			t.Errorf("Unmarshal(%s) = %v, %v", b, back, err)
+		}
+	}
+	var rfc Time
+	if err := json.Unmarshal([]byte(`"2026-11-21T10:00:00Z"`), &rfc); err != nil || rfc.Unix() != 1795255200 {
+		t.Errorf("RFC 3339: %v, %v", rfc, err)
+	}
+	for _, bad := range []string{`"yesterday"`, `true`, `"1700000000"`} {
+		var x Time
+		if err := json.Unmarshal([]byte(bad), &x); err == nil {
+			t.Errorf("Unmarshal(%s) accepted", bad)
+		}
+	}
+}
+
+func TestValidatorMessages(t *testing.T) {
+	var v Validator
+	if v.Err() != nil {
+		t.Fatal("empty validator has an error")
+	}
+	v.Required("Email", false)
+	v.Required("Role", true)
+	v.Length("UserName", "", 1, -1, false)
+	v.Length("Secret", strings.Repeat("x", 10), -1, 5, true)
+	v.Count("Actions", 21, 1, 20)
+	v.Range("MaxResults", 0, F(1), F(100))
+	v.Pattern("AwsAccountId", "123", pattern.MustCompile(`^[0-9]{12}$`), false)
+	v.Enum("Role", "GOD", []string{"ADMIN", "READER"})
+	v.Union("Source", 2)
+	err := v.Err()
+	want := []string{
+		"8 validation errors detected: ",
+		"Value null at 'Email' failed to satisfy constraint: Member must not be null",
+		"Value '' at 'UserName' failed to satisfy constraint: Member must have length greater than or equal to 1",
+		"Value (sensitive) at 'Secret' failed to satisfy constraint: Member must have length less than or equal to 5",
+		"at 'Actions' failed to satisfy constraint: Member must have length less than or equal to 20",
+		"Value '0' at 'MaxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+		"Value '123' at 'AwsAccountId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9]{12}$",
+		"Value 'GOD' at 'Role' failed to satisfy constraint: Member must satisfy enum value set: [ADMIN, READER]",
+		"at 'Source' failed to satisfy constraint: Member must have exactly one member set",
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%q\nlacks %q", err, w)
+		}
+	}
+	if strings.Contains(err.Error(), "'Role' failed to satisfy constraint: Member must not be null") {
+		t.Error("present member reported missing")
+	}
+}
+
+func TestShowTruncates(t *testing.T) {
+	got := Show(strings.Repeat("é", 200), false)
+	if !strings.HasSuffix(got, "...'") || len([]rune(got)) != maxShown+5 {
+		t.Errorf("Show = %q", got)
+	}
+	if Join("", "A") != "A" || Join("A", "B") != "A.B" || Index("A", 2) != "A[2]" || Key("M", "k") != `M["k"]` {
+		t.Error("path helpers")
+	}
+}

@@ -1,0 +1,139 @@
+package qslocal_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/api"
+	"github.com/qslocal/qslocal/sqlite"
+)
+
+func newService(t *testing.T) *qslocal.Service {
+	t.Helper()
+	store, err := sqlite.Open(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	n := 0
+	svc, err := qslocal.NewService(context.Background(), qslocal.Config{
+		Store:  store,
+		Region: "ap-south-1",
+		Clock:  func() time.Time { return time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC) },
+		IDs: func() string {
+			n++
+			return fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+func s(v string) *string { return &v }
+
+func TestRegisterUserIsDeterministic(t *testing.T) {
+	svc := newService(t)
+	in := &api.RegisterUserRequest{
+		AwsAccountId: s("111122223333"), Namespace: s("default"), UserName: s("alice"), Email: s("a@example.com"),
+		IdentityType: (*api.IdentityType)(s("QUICKSIGHT")), UserRole: (*api.UserRole)(s("ADMIN")),
+	}
+	out, err := svc.RegisterUser(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := *out.User.PrincipalId; got != "user/d-0000000000/00000000-0000-4000-8000-000000000002" {
+		t.Errorf("PrincipalId = %s", got)
+	}
+	if got := *out.User.Arn; got != "arn:aws:quicksight:ap-south-1:111122223333:user/default/alice" {
+		t.Errorf("Arn with the configured region = %s", got)
+	}
+	// The signed region wins over the configured one.
+	ctx := qslocal.WithCall(context.Background(), qslocal.Call{Region: "sa-east-1"})
+	d, err := svc.DescribeUser(ctx, &api.DescribeUserRequest{AwsAccountId: s("111122223333"), Namespace: s("default"), UserName: s("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := *d.User.Arn; got != "arn:aws:quicksight:sa-east-1:111122223333:user/default/alice" {
+		t.Errorf("Arn with the signed region = %s", got)
+	}
+}
+
+func TestUnknownResources(t *testing.T) {
+	svc := newService(t)
+	ctx := context.Background()
+	tests := []struct {
+		name     string
+		call     func() error
+		resource string
+	}{
+		{"describe in a new account", func() error {
+			_, err := svc.DescribeUser(ctx, &api.DescribeUserRequest{AwsAccountId: s("999999999999"), Namespace: s("default"), UserName: s("x")})
+			return err
+		}, qslocal.ResourceUser},
+		{"unknown namespace", func() error {
+			_, err := svc.ListUsers(ctx, &api.ListUsersRequest{AwsAccountId: s("999999999999"), Namespace: s("nope")})
+			return err
+		}, qslocal.ResourceNamespace},
+		{"delete by unknown principal", func() error {
+			_, err := svc.DeleteUserByPrincipalId(ctx, &api.DeleteUserByPrincipalIdRequest{AwsAccountId: s("999999999999"), Namespace: s("default"), PrincipalId: s("p")})
+			return err
+		}, qslocal.ResourceUser},
+		{"delete in unknown namespace", func() error {
+			_, err := svc.DeleteUser(ctx, &api.DeleteUserRequest{AwsAccountId: s("999999999999"), Namespace: s("nope"), UserName: s("x")})
+			return err
+		}, qslocal.ResourceNamespace},
+	}
+	for _, tt := range tests {
+		var e *qslocal.Error
+		if err := tt.call(); !errors.As(err, &e) || e.Code != qslocal.CodeResourceNotFound || e.ResourceType != tt.resource {
+			t.Errorf("%s: %v, want ResourceNotFoundException %s", tt.name, err, tt.resource)
+		}
+	}
+}
+
+func TestRegisterUserRules(t *testing.T) {
+	svc := newService(t)
+	base := func() *api.RegisterUserRequest {
+		return &api.RegisterUserRequest{
+			AwsAccountId: s("111122223333"), Namespace: s("default"), Email: s("a@example.com"),
+			IdentityType: (*api.IdentityType)(s("QUICKSIGHT")), UserRole: (*api.UserRole)(s("READER")), UserName: s("u"),
+		}
+	}
+	tests := []struct {
+		name string
+		edit func(*api.RegisterUserRequest)
+		code string
+	}{
+		{"QUICKSIGHT without UserName", func(in *api.RegisterUserRequest) { in.UserName = nil }, qslocal.CodeInvalidParameterValue},
+		{"QUICKSIGHT with IamArn", func(in *api.RegisterUserRequest) { in.IamArn = s("arn:aws:iam::111122223333:user/u") }, qslocal.CodeInvalidParameterValue},
+		{"IAM without IamArn", func(in *api.RegisterUserRequest) { in.IdentityType = (*api.IdentityType)(s("IAM")) }, qslocal.CodeInvalidParameterValue},
+		{"IAM name mismatch", func(in *api.RegisterUserRequest) {
+			in.IdentityType, in.IamArn = (*api.IdentityType)(s("IAM")), s("arn:aws:iam::111122223333:user/other")
+		}, qslocal.CodeInvalidParameterValue},
+		{"Identity Center", func(in *api.RegisterUserRequest) { in.IdentityType = (*api.IdentityType)(s("IAM_IDENTITY_CENTER")) }, qslocal.CodePreconditionNotMet},
+		{"restricted role", func(in *api.RegisterUserRequest) { in.UserRole = (*api.UserRole)(s("RESTRICTED_AUTHOR")) }, qslocal.CodePreconditionNotMet},
+	}
+	for _, tt := range tests {
+		in := base()
+		tt.edit(in)
+		_, err := svc.RegisterUser(context.Background(), in)
+		var e *qslocal.Error
+		if !errors.As(err, &e) || e.Code != tt.code {
+			t.Errorf("%s: %v, want %s", tt.name, err, tt.code)
+		}
+	}
+	if _, err := svc.RegisterUser(context.Background(), base()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.RegisterUser(context.Background(), base())
+	var e *qslocal.Error
+	if !errors.As(err, &e) || e.Code != qslocal.CodeResourceExists || e.ResourceType != qslocal.ResourceUser {
+		t.Errorf("duplicate: %v", err)
+	}
+}
