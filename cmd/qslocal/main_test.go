@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseFlags(t *testing.T) {
+	o, err := parseFlags(nil, io.Discard)
+	if err != nil || o.addr != DefaultAddr || o.db != "qslocal.db" || o.region != "us-east-1" || o.rateLimit != 0 {
+		t.Errorf("defaults = %+v, %v", o, err)
+	}
+	o, err = parseFlags([]string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--region", "eu-west-1", "--rate-limit", "2.5"}, io.Discard)
+	if err != nil || o.addr != "127.0.0.1:0" || o.db != ":memory:" || o.region != "eu-west-1" || o.rateLimit != 2.5 {
+		t.Errorf("flags = %+v, %v", o, err)
+	}
+	for _, bad := range [][]string{{"extra"}, {"--nope"}, {"--rate-limit", "x"}} {
+		if _, err := parseFlags(bad, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) accepted", bad)
+		}
+	}
+}
+
+// syncBuffer lets the test read what run prints while it runs.
+type syncBuffer struct {
+	ch chan string
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.ch <- string(p)
+	return len(p), nil
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{ch: make(chan string, 10)}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:"}, out, io.Discard) }()
+
+	var line string
+	select {
+	case line = <-out.ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no ready line")
+	}
+	url := regexp.MustCompile(`http://\S+`).FindString(line)
+	if url == "" || !strings.Contains(line, "qslocal listening on") {
+		t.Fatalf("ready line %q", line)
+	}
+	resp, err := http.Get(url + "/accounts/111122223333/namespaces/default/users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`"UserList":[]`)) {
+		t.Errorf("ListUsers: %d %s", resp.StatusCode, body)
+	}
+
+	cancel() // as SIGINT would
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+}
+
+func TestRunRejectsBadStore(t *testing.T) {
+	err := run(context.Background(), []string{"--addr", "127.0.0.1:0", "--db", t.TempDir() + "/missing/dir/x.db"}, io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("run started on a database it cannot create")
+	}
+}
