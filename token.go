@@ -81,12 +81,8 @@ func (t tokens) startPage(next *string, max *int32, kind, scope string) (page, e
 	return p, nil
 }
 
-// nextToken returns the token for the page after one that ended at last,
-// or nil when the listing is exhausted.
-func (t tokens) nextToken(more bool, last, kind, scope string) *string {
-	if !more {
-		return nil
-	}
+// nextToken returns the token for the page after one that ended at last.
+func (t tokens) nextToken(last, kind, scope string) *string {
 	s := t.sign(pageToken{Kind: kind, Scope: scope, After: last})
 	return &s
 }

@@ -327,7 +327,7 @@ func (s *Service) ListUsers(ctx context.Context, in *api.ListUsersRequest) (*api
 		out.UserList[i] = *s.userOut(ctx, u)
 	}
 	if more {
-		out.NextToken = s.tokens.nextToken(more, users[len(users)-1].Name, "users", scope)
+		out.NextToken = s.tokens.nextToken(users[len(users)-1].Name, "users", scope)
 	}
 	return out, nil
 }

@@ -31,12 +31,12 @@ var extraCodes = map[string]int{
 	CodeUnknownOperation: http.StatusNotFound,
 }
 
-func (s *Server) writeJSON(w http.ResponseWriter, ctx context.Context, status int, v any) {
+func (s *Server) writeJSON(ctx context.Context, w http.ResponseWriter, status int, v any) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // AWS does not escape <, > and &
 	if err := enc.Encode(v); err != nil {
-		s.writeError(w, ctx, qslocal.CallFrom(ctx).RequestID, fmt.Errorf("encoding the response: %w", err))
+		s.writeError(ctx, w, qslocal.CallFrom(ctx).RequestID, fmt.Errorf("encoding the response: %w", err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -49,7 +49,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, ctx context.Context, status in
 // writeError is the one way errors leave the server. *qslocal.Error keeps
 // its code; validation failures are InvalidParameterValueException; anything
 // else is an InternalFailureException whose cause is logged, never sent.
-func (s *Server) writeError(w http.ResponseWriter, ctx context.Context, id string, err error) {
+func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, id string, err error) {
 	var (
 		qe  *qslocal.Error
 		ve  *shape.ValidationError

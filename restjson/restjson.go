@@ -75,7 +75,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) unknownOperation(w http.ResponseWriter, r *http.Request) {
 	// r.URL.Path holds the client's escaped path (see ServeHTTP).
-	s.writeError(w, r.Context(), requestIDOf(r), &qslocal.Error{
+	s.writeError(r.Context(), w, requestIDOf(r), &qslocal.Error{
 		Code:    CodeUnknownOperation,
 		Message: fmt.Sprintf("No QuickSight operation matches %s %s.", r.Method, r.URL.Path),
 	})
@@ -146,7 +146,7 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
 		in := op.NewInput()
 		if err := s.decodeBody(w, r, in); err != nil {
-			s.writeError(w, ctx, id, err)
+			s.writeError(ctx, w, id, err)
 			return
 		}
 		var v shape.Validator
@@ -156,13 +156,13 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		in.BindHTTP(r, &v)
 		in.Validate(&v)
 		if err := v.Err(); err != nil {
-			s.writeError(w, ctx, id, err)
+			s.writeError(ctx, w, id, err)
 			return
 		}
 		// Throttle on the validated account, so that neither bad input nor
 		// another spelling of the account makes buckets.
 		if !s.throttle.allow(accountOf(r)) {
-			s.writeError(w, ctx, id, &qslocal.Error{Code: CodeThrottling, Message: "Rate exceeded."})
+			s.writeError(ctx, w, id, &qslocal.Error{Code: CodeThrottling, Message: "Rate exceeded."})
 			return
 		}
 		out, err := op.Call(ctx, s.cfg.Handler, in)
@@ -170,11 +170,11 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 			err = fmt.Errorf("%s returned no output and no error", op.Name)
 		}
 		if err != nil {
-			s.writeError(w, ctx, id, err)
+			s.writeError(ctx, w, id, err)
 			return
 		}
 		out.SetResponseMeta(id, int32(op.SuccessStatus))
-		s.writeJSON(w, ctx, op.SuccessStatus, out)
+		s.writeJSON(ctx, w, op.SuccessStatus, out)
 	})
 }
 
