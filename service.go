@@ -85,7 +85,8 @@ func (s *Service) ensureAccount(ctx context.Context, account string, now time.Ti
 	if _, ok := s.accounts.Load(account); ok {
 		return nil
 	}
-	if err := s.store.Update(ctx, func(tx Tx) error { return tx.EnsureAccount(ctx, account, now) }); err != nil {
+	region := s.regionOf(ctx)
+	if err := s.store.Update(ctx, func(tx Tx) error { return tx.EnsureAccount(ctx, account, region, now) }); err != nil {
 		return err
 	}
 	s.accounts.Store(account, struct{}{})

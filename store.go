@@ -26,11 +26,25 @@ type Store interface {
 // cancelled context makes methods return an error wrapping ctx.Err(). fn
 // must not call the Store itself. Any method may return ErrUnavailable.
 type Tx interface {
-	// EnsureAccount creates the account and its "default" namespace when they
-	// do not exist yet; it is a no-op otherwise.
-	EnsureAccount(ctx context.Context, account string, now time.Time) error
+	// EnsureAccount creates the account and its "default" namespace (with
+	// the given capacity region) when they do not exist yet; it is a no-op
+	// otherwise.
+	EnsureAccount(ctx context.Context, account, region string, now time.Time) error
+
+	// CreateNamespace returns ErrExists for a taken name and ErrNotFound
+	// when the account does not exist.
+	CreateNamespace(ctx context.Context, ns Namespace) error
 	// Namespace returns ErrNotFound when the account or namespace is unknown.
 	Namespace(ctx context.Context, account, name string) (Namespace, error)
+	// ListNamespaces returns up to limit namespaces named after `after`, in
+	// name order.
+	ListNamespaces(ctx context.Context, account, after string, limit int) ([]Namespace, error)
+	// CountNamespaces counts an account's namespaces.
+	CountNamespaces(ctx context.Context, account string) (int, error)
+	// DeleteNamespace removes a namespace with everything in it: users,
+	// groups, group and role memberships and role custom permissions (not
+	// tags: see ClearTags). ErrNotFound when it does not exist.
+	DeleteNamespace(ctx context.Context, account, name string) error
 
 	// CreateUser returns ErrExists when the namespace holds a user of that
 	// name or a user with the same (non-empty) PrincipalID, and ErrNotFound
@@ -44,19 +58,130 @@ type Tx interface {
 	// Name) of that user; ErrNotFound when it does not exist, ErrExists when
 	// the new PrincipalID belongs to another user.
 	UpdateUser(ctx context.Context, u User) error
-	// DeleteUser returns ErrNotFound when there is no such user.
+	// DeleteUser removes the user and its group memberships; ErrNotFound
+	// when there is no such user.
 	DeleteUser(ctx context.Context, account, namespace, name string) error
 	// ListUsers returns up to limit users of the namespace whose names sort
 	// strictly after `after` (byte order), in that order; an unknown
 	// namespace or a limit <= 0 gives an empty list.
 	ListUsers(ctx context.Context, account, namespace, after string, limit int) ([]User, error)
+	// ListUserGroups returns up to limit groups that the user belongs to,
+	// named after `after`, in name order.
+	ListUserGroups(ctx context.Context, account, namespace, user, after string, limit int) ([]Group, error)
+
+	// CreateGroup returns ErrExists when the namespace holds a group of that
+	// name or with that PrincipalID, ErrNotFound when the namespace does not
+	// exist.
+	CreateGroup(ctx context.Context, g Group) error
+	// Group returns ErrNotFound when there is no such group.
+	Group(ctx context.Context, account, namespace, name string) (Group, error)
+	// UpdateGroup replaces every field but the key; ErrNotFound when absent.
+	UpdateGroup(ctx context.Context, g Group) error
+	// DeleteGroup removes the group, its memberships and the role
+	// memberships naming it; ErrNotFound when there is no such group.
+	DeleteGroup(ctx context.Context, account, namespace, name string) error
+	// ListGroups returns up to limit groups whose names start with prefix
+	// ("" for all) and sort after `after`, in name order.
+	ListGroups(ctx context.Context, account, namespace, prefix, after string, limit int) ([]Group, error)
+	// CountGroups counts the groups of a namespace.
+	CountGroups(ctx context.Context, account, namespace string) (int, error)
+
+	// AddGroupMember returns ErrExists when the user is already a member and
+	// ErrNotFound when the group or the user does not exist.
+	AddGroupMember(ctx context.Context, account, namespace, group, user string) error
+	// GroupMember returns nil when the user is a member, else ErrNotFound.
+	GroupMember(ctx context.Context, account, namespace, group, user string) error
+	// RemoveGroupMember returns ErrNotFound when the user is not a member.
+	RemoveGroupMember(ctx context.Context, account, namespace, group, user string) error
+	// ListGroupMembers returns up to limit member user names after `after`,
+	// in name order.
+	ListGroupMembers(ctx context.Context, account, namespace, group, after string, limit int) ([]string, error)
+
+	// CreateCustomPermissions returns ErrExists for a taken name and
+	// ErrNotFound when the account does not exist.
+	CreateCustomPermissions(ctx context.Context, p CustomPermissions) error
+	// CustomPermissions returns ErrNotFound when there is no such profile.
+	CustomPermissions(ctx context.Context, account, name string) (CustomPermissions, error)
+	// UpdateCustomPermissions replaces every field but the key; ErrNotFound
+	// when absent.
+	UpdateCustomPermissions(ctx context.Context, p CustomPermissions) error
+	// DeleteCustomPermissions returns ErrNotFound when there is no such
+	// profile.
+	DeleteCustomPermissions(ctx context.Context, account, name string) error
+	// ListCustomPermissions returns up to limit profiles named after
+	// `after`, in name order.
+	ListCustomPermissions(ctx context.Context, account, after string, limit int) ([]CustomPermissions, error)
+	// SetAccountCustomPermission sets the account's profile; "" clears it.
+	SetAccountCustomPermission(ctx context.Context, account, profile string) error
+	// AccountCustomPermission returns the account's profile, "" when none.
+	AccountCustomPermission(ctx context.Context, account string) (string, error)
+	// SetRoleCustomPermission sets the profile of a role in a namespace; ""
+	// clears it. ErrNotFound when the namespace does not exist.
+	SetRoleCustomPermission(ctx context.Context, account, namespace, role, profile string) error
+	// RoleCustomPermission returns a role's profile, "" when none.
+	RoleCustomPermission(ctx context.Context, account, namespace, role string) (string, error)
+	// ProfileUses counts what has the named profile applied: users and
+	// roles in any namespace of the account, and the account itself.
+	ProfileUses(ctx context.Context, account, profile string) (int, error)
+
+	// AddRoleMember maps a group to a role: ErrExists when it already is,
+	// ErrNotFound when the group does not exist.
+	AddRoleMember(ctx context.Context, account, namespace, role, group string) error
+	// RemoveRoleMember returns ErrNotFound when the group is not mapped.
+	RemoveRoleMember(ctx context.Context, account, namespace, role, group string) error
+	// ListRoleMembers returns up to limit group names mapped to the role,
+	// after `after`, in name order.
+	ListRoleMembers(ctx context.Context, account, namespace, role, after string, limit int) ([]string, error)
+
+	// Tags returns a resource's tags sorted by key; none is an empty list.
+	// A resource is named by its ARN's resource part, e.g.
+	// "user/default/alice"; the store does not check that it exists.
+	Tags(ctx context.Context, account, resource string) ([]Tag, error)
+	// SetTags adds tags to a resource, replacing the values of keys it has.
+	SetTags(ctx context.Context, account, resource string, tags []Tag) error
+	// DeleteTags removes the given keys; absent keys are ignored.
+	DeleteTags(ctx context.Context, account, resource string, keys []string) error
+	// ClearTags removes all tags of every resource whose name starts with
+	// prefix (a whole resource name clears that resource).
+	ClearTags(ctx context.Context, account, prefix string) error
 }
 
 // Namespace is a QuickSight namespace.
 type Namespace struct {
-	Account   string
-	Name      string
-	CreatedAt time.Time
+	Account        string
+	Name           string
+	CapacityRegion string // the region it was created in
+	IdentityStore  string // QUICKSIGHT
+	CreatedAt      time.Time
+}
+
+// Group is a QuickSight group.
+type Group struct {
+	Account     string
+	Namespace   string
+	Name        string
+	Description string
+	PrincipalID string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// CustomPermissions is a custom permissions profile. Capabilities and
+// Governance are the API's JSON objects, kept as they were sent: the store
+// does not look inside.
+type CustomPermissions struct {
+	Account      string
+	Name         string
+	Capabilities []byte // JSON, or nil
+	Governance   []byte // JSON, or nil
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Tag is a resource tag.
+type Tag struct {
+	Key   string
+	Value string
 }
 
 // User is a QuickSight user. Empty strings mean "not set".
