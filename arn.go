@@ -36,3 +36,19 @@ func quickSightARN(region, account, resource string) string {
 func UserARN(region, account, namespace, name string) string {
 	return quickSightARN(region, account, "user/"+namespace+"/"+name)
 }
+
+// GroupARN is the ARN of a group: ...:group/{namespace}/{name}.
+func GroupARN(region, account, namespace, name string) string {
+	return quickSightARN(region, account, "group/"+namespace+"/"+name)
+}
+
+// NamespaceARN is the ARN of a namespace: ...:namespace/{name}.
+func NamespaceARN(region, account, name string) string {
+	return quickSightARN(region, account, "namespace/"+name)
+}
+
+// CustomPermissionsARN is the ARN of a custom permissions profile:
+// ...:custompermission/{name}.
+func CustomPermissionsARN(region, account, name string) string {
+	return quickSightARN(region, account, "custompermission/"+name)
+}
