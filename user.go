@@ -168,14 +168,26 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 	if err := externalLogin(&u, in.ExternalLoginFederationProviderType, in.CustomFederationProviderUrl, in.ExternalLoginId); err != nil {
 		return nil, err
 	}
+	tags, err := checkTags(nil, in.Tags, ResourceUser)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.ensureAccount(ctx, account, now); err != nil {
 		return nil, err
 	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := namespace(ctx, tx, account, ns); err != nil {
 			return err
 		}
-		return tx.CreateUser(ctx, u)
+		if u.CustomPermissionsName != "" {
+			if err := profile(ctx, tx, account, u.CustomPermissionsName); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		return replaceTags(ctx, tx, account, userTagResource(ns, u.Name), tags)
 	})
 	if errors.Is(err, ErrExists) {
 		return nil, errorf(CodeResourceExists, ResourceUser, "User %s already exists in namespace %s.", u.Name, ns)
@@ -238,6 +250,9 @@ func (s *Service) UpdateUser(ctx context.Context, in *api.UpdateUserRequest) (*a
 		u.Email, u.Role, u.UpdatedAt = *in.Email, string(*in.Role), now
 		switch {
 		case in.CustomPermissionsName != nil:
+			if err := profile(ctx, tx, *in.AwsAccountId, *in.CustomPermissionsName); err != nil {
+				return err
+			}
 			u.CustomPermissionsName = *in.CustomPermissionsName
 		case in.UnapplyCustomPermissions != nil && *in.UnapplyCustomPermissions:
 			u.CustomPermissionsName = ""
@@ -263,7 +278,10 @@ func (s *Service) DeleteUser(ctx context.Context, in *api.DeleteUserRequest) (*a
 		if _, err := lookupUser(ctx, tx, account, ns, name); err != nil {
 			return err
 		}
-		return tx.DeleteUser(ctx, account, ns, name)
+		if err := tx.DeleteUser(ctx, account, ns, name); err != nil {
+			return err
+		}
+		return dropTags(ctx, tx, account, userTagResource(ns, name))
 	})
 	if err != nil {
 		return nil, err
@@ -288,7 +306,10 @@ func (s *Service) DeleteUserByPrincipalId(ctx context.Context, in *api.DeleteUse
 		if err != nil {
 			return err
 		}
-		return tx.DeleteUser(ctx, account, ns, u.Name)
+		if err := tx.DeleteUser(ctx, account, ns, u.Name); err != nil {
+			return err
+		}
+		return dropTags(ctx, tx, account, userTagResource(ns, u.Name))
 	})
 	if err != nil {
 		return nil, err

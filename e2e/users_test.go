@@ -45,6 +45,11 @@ func TestUserLifecycle(t *testing.T) {
 		}
 	}
 
+	if _, err := c.CreateCustomPermissions(ctx(t), &quicksight.CreateCustomPermissionsInput{
+		AwsAccountId: aws.String(account), CustomPermissionsName: aws.String("no-exports"),
+	}); err != nil {
+		t.Fatal(err)
+	}
 	up, err := c.UpdateUser(ctx(t), &quicksight.UpdateUserInput{
 		AwsAccountId: aws.String(account), Namespace: aws.String("default"), UserName: aws.String("alice"),
 		Email: aws.String("new@example.com"), Role: types.UserRoleAuthorPro,

@@ -36,7 +36,9 @@ func TestModelErrors(t *testing.T) {
 		t.Run(code, func(t *testing.T) {
 			t.Parallel()
 			fake := &fakeHandler{err: &qslocal.Error{Code: code, Message: "something about " + code, ResourceType: qslocal.ResourceUser}}
-			r := send(t, newServer(fake), "GET", describeUserPath, "")
+			// ListUsers declares InvalidNextTokenException, which the
+			// server rewrites for operations that do not (see below).
+			r := send(t, newServer(fake), "GET", "/accounts/111122223333/namespaces/default/users", "")
 			e := wantError(t, r, es.Status, code)
 			id := requestIDOf(t, r)
 			if e.Message != "something about "+code {
@@ -328,4 +330,19 @@ func TestStoreUnavailable(t *testing.T) {
 	if e.Body["RequestId"] != requestIDOf(t, r) {
 		t.Errorf("body %s", r.Body)
 	}
+}
+
+// TestUndeclaredInvalidNextToken: an operation whose model does not list
+// InvalidNextTokenException answers a bad token as
+// InvalidParameterValueException, which SDKs can type.
+func TestUndeclaredInvalidNextToken(t *testing.T) {
+	t.Parallel()
+	fake := &fakeHandler{err: &qslocal.Error{Code: qslocal.CodeInvalidNextToken, Message: "bad token"}}
+	r := send(t, newServer(fake), "GET", describeUserPath, "")
+	e := wantError(t, r, http.StatusBadRequest, "InvalidParameterValueException")
+	if !strings.Contains(e.Message, "NextToken") {
+		t.Errorf("message %q does not name NextToken", e.Message)
+	}
+	r = send(t, newServer(fake), "GET", "/accounts/111122223333/namespaces/default/users", "")
+	wantError(t, r, http.StatusBadRequest, "InvalidNextTokenException")
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/qslocal/qslocal"
@@ -169,6 +170,7 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		if err == nil && out == nil {
 			err = fmt.Errorf("%s returned no output and no error", op.Name)
 		}
+		err = declared(op, err)
 		if err != nil {
 			s.writeError(ctx, w, id, err)
 			return
@@ -176,6 +178,18 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		out.SetResponseMeta(id, int32(op.SuccessStatus))
 		s.writeJSON(ctx, w, op.SuccessStatus, out)
 	})
+}
+
+// declared keeps errors typeable: SDKs type only the errors an operation's
+// model lists, and some listings (ListUserGroups, ListCustomPermissions, ...)
+// do not list InvalidNextTokenException. There a bad token is answered as
+// the bad parameter it is.
+func declared(op *api.Operation, err error) error {
+	var e *qslocal.Error
+	if !errors.As(err, &e) || e.Code != qslocal.CodeInvalidNextToken || slices.Contains(op.Errors, e.Code) {
+		return err
+	}
+	return &qslocal.Error{Code: qslocal.CodeInvalidParameterValue, Message: "NextToken: " + e.Message}
 }
 
 // decodeBody reads the JSON body into in. An empty body is an empty object;

@@ -24,12 +24,16 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// Pragmas applied to every connection. WAL lets readers run beside the
-// writer. synchronous=FULL: in WAL mode NORMAL already survives a process
-// crash; FULL also survives an OS crash or power loss, at the cost of an
-// fsync per commit, so an acknowledged write is never lost.
-const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
-	"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+// Pragmas applied to every connection. synchronous=FULL: in WAL mode NORMAL
+// already survives a process crash; FULL also survives an OS crash or power
+// loss, at the cost of an fsync per commit, so an acknowledged write is
+// never lost. WAL mode, which lets readers run beside the writer, is a
+// property of the file that Open sets once (see enableWAL).
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+
+// busyWait bounds how long Open retries switching a new file to WAL mode,
+// like busy_timeout bounds waiting for a lock.
+const busyWait = 10 * time.Second
 
 // writeParams makes every read-write transaction BEGIN IMMEDIATE: it takes
 // the write lock up front, so two writers never deadlock upgrading a read
@@ -70,6 +74,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: open: %w", err)
 		}
 		uri := url.URL{Scheme: "file", Path: abs}
+		if err := enableWAL(ctx, uri); err != nil {
+			return nil, err
+		}
 		uri.RawQuery = writeParams
 		write, err := sql.Open("sqlite", uri.String())
 		if err != nil {
@@ -92,6 +99,43 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// enableWAL puts the database file at uri in WAL mode, which the file then
+// keeps. Connections do not ask for it as they open: when two connections
+// convert a new file at once, one can fail with SQLITE_BUSY without waiting
+// for busy_timeout, or see the change refused and the old mode returned,
+// so processes opening a new database together could fail. Here the change
+// is retried until it takes; on a file already in WAL mode it is a no-op.
+func enableWAL(ctx context.Context, uri url.URL) error {
+	uri.RawQuery = "_pragma=busy_timeout(10000)"
+	db, err := sql.Open("sqlite", uri.String())
+	if err != nil {
+		return fmt.Errorf("sqlite: open: %w", err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(busyWait)
+	for {
+		var mode string
+		err := db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+		if err == nil && strings.EqualFold(mode, "wal") {
+			return nil
+		}
+		if err != nil && !errors.Is(wrap("", err), qslocal.ErrUnavailable) {
+			return fmt.Errorf("sqlite: open: set WAL mode: %w", err)
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = fmt.Errorf("journal mode stays %q", mode)
+			}
+			return fmt.Errorf("sqlite: open: set WAL mode: %w (%w)", qslocal.ErrUnavailable, err)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("sqlite: open: %w", ctx.Err())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
 
 // migrate applies, in one transaction, the embedded migrations not yet

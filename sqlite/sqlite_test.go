@@ -64,7 +64,7 @@ func TestReopenKeepsDataAndSecret(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "qslocal.db")
 	s := mustOpen(t, path)
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
-		if err := tx.EnsureAccount(t.Context(), "1", now); err != nil {
+		if err := tx.EnsureAccount(t.Context(), "1", "us-east-1", now); err != nil {
 			return err
 		}
 		return tx.CreateUser(t.Context(), user("1", "default", "alice"))
@@ -160,7 +160,7 @@ func TestStoresSharingAFile(t *testing.T) {
 		}
 	}
 
-	mustUpdate(t, stores[0], func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
+	mustUpdate(t, stores[0], func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", "us-east-1", now) })
 	const n = 40
 	errs = make([]error, n)
 	for i := range n {
@@ -191,7 +191,7 @@ func TestPaths(t *testing.T) {
 	t.Chdir(dir)
 	for _, name := range []string{"relative.db", filepath.Join(dir, "a?b=c&d%20e #f é.db")} {
 		s := mustOpen(t, name)
-		mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
+		mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", "us-east-1", now) })
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -229,7 +229,7 @@ func TestPragmas(t *testing.T) {
 func TestUnknownNamespace(t *testing.T) {
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
-	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
+	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", "us-east-1", now) })
 	for _, u := range []qslocal.User{user("1", "other", "alice"), user("2", "default", "alice")} {
 		err := s.Update(t.Context(), func(tx qslocal.Tx) error { return tx.CreateUser(t.Context(), u) })
 		if !errors.Is(err, qslocal.ErrNotFound) {
@@ -238,15 +238,15 @@ func TestUnknownNamespace(t *testing.T) {
 	}
 }
 
-// Namespaces other than "default" cannot be created through qslocal.Tx yet.
 func TestSameNameInAnotherNamespace(t *testing.T) {
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
-	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
-	if _, err := s.write.ExecContext(t.Context(),
-		"INSERT INTO namespaces (account, name, created_at) VALUES ('1', 'other', 0)"); err != nil {
-		t.Fatal(err)
-	}
+	mustUpdate(t, s, func(tx qslocal.Tx) error {
+		if err := tx.EnsureAccount(t.Context(), "1", "us-east-1", now); err != nil {
+			return err
+		}
+		return tx.CreateNamespace(t.Context(), qslocal.Namespace{Account: "1", Name: "other", IdentityStore: "QUICKSIGHT"})
+	})
 	a, b := user("1", "default", "alice"), user("1", "other", "alice")
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		if err := tx.CreateUser(t.Context(), a); err != nil {
@@ -276,7 +276,7 @@ func TestDeleteCascades(t *testing.T) {
 	defer s.Close()
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		for _, a := range []string{"1", "2"} {
-			if err := tx.EnsureAccount(t.Context(), a, now); err != nil {
+			if err := tx.EnsureAccount(t.Context(), a, "us-east-1", now); err != nil {
 				return err
 			}
 			if err := tx.CreateUser(t.Context(), user(a, "default", "alice")); err != nil {
@@ -300,7 +300,7 @@ func TestMemoryStoresArePrivate(t *testing.T) {
 	a, b := mustOpen(t, ":memory:"), mustOpen(t, ":memory:")
 	defer a.Close()
 	defer b.Close()
-	mustUpdate(t, a, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", now) })
+	mustUpdate(t, a, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", "us-east-1", now) })
 	err := b.View(t.Context(), func(tx qslocal.Tx) error {
 		_, err := tx.Namespace(t.Context(), "1", "default")
 		return err
@@ -315,7 +315,7 @@ func TestErrorsKeepCause(t *testing.T) {
 	defer s.Close()
 	u := user("1", "default", "alice")
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
-		if err := tx.EnsureAccount(t.Context(), "1", now); err != nil {
+		if err := tx.EnsureAccount(t.Context(), "1", "us-east-1", now); err != nil {
 			return err
 		}
 		return tx.CreateUser(t.Context(), u)
@@ -331,7 +331,7 @@ func benchStore(b *testing.B, users int) *Store {
 	s := mustOpen(b, filepath.Join(b.TempDir(), "qslocal.db"))
 	b.Cleanup(func() { s.Close() })
 	mustUpdate(b, s, func(tx qslocal.Tx) error {
-		if err := tx.EnsureAccount(b.Context(), "1", now); err != nil {
+		if err := tx.EnsureAccount(b.Context(), "1", "us-east-1", now); err != nil {
 			return err
 		}
 		for i := range users {

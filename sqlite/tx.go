@@ -55,26 +55,6 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("sqlite: %s: %w", op, err)
 }
 
-func (t *tx) EnsureAccount(ctx context.Context, account string, now time.Time) error {
-	if _, err := t.exec(ctx, "ensure account", `INSERT INTO accounts (account, created_at) VALUES (?, ?)
-		ON CONFLICT DO NOTHING`, account, now.UnixMicro()); err != nil {
-		return err
-	}
-	_, err := t.exec(ctx, "ensure account", `INSERT INTO namespaces (account, name, created_at) VALUES (?, 'default', ?)
-		ON CONFLICT DO NOTHING`, account, now.UnixMicro())
-	return err
-}
-
-func (t *tx) Namespace(ctx context.Context, account, name string) (qslocal.Namespace, error) {
-	var created int64
-	err := t.tx.QueryRowContext(ctx, `SELECT created_at FROM namespaces WHERE account = ? AND name = ?`,
-		account, name).Scan(&created)
-	if err != nil {
-		return qslocal.Namespace{}, wrap("get namespace", err)
-	}
-	return qslocal.Namespace{Account: account, Name: name, CreatedAt: fromMicro(created)}, nil
-}
-
 func (t *tx) CreateUser(ctx context.Context, u qslocal.User) error {
 	_, err := t.exec(ctx, "create user", `INSERT INTO users (`+userColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -190,3 +170,93 @@ func scanUser(row interface{ Scan(...any) error }) (qslocal.User, error) {
 }
 
 func fromMicro(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
+// list runs a query for up to limit rows and scans each; a limit <= 0 gives
+// an empty list (SQLite reads a negative LIMIT as "no limit").
+func list[T any](ctx context.Context, t *tx, op string, limit int, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	if limit <= 0 {
+		return nil, ctx.Err()
+	}
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	defer rows.Close()
+	var items []T
+	for rows.Next() {
+		item, err := scan(rows)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		items = append(items, item)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(op, err)
+	}
+	return items, nil
+}
+
+func scanString(row scanner) (string, error) {
+	var s string
+	err := row.Scan(&s)
+	return s, err
+}
+
+// count runs a query returning one integer.
+func (t *tx) count(ctx context.Context, op, query string, args ...any) (int, error) {
+	var n int
+	if err := t.tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, wrap(op, err)
+	}
+	return n, nil
+}
+
+// optionalString runs a query returning at most one string; no row is "".
+func (t *tx) optionalString(ctx context.Context, op, query string, args ...any) (string, error) {
+	var s string
+	err := t.tx.QueryRowContext(ctx, query, args...).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", wrap(op, err)
+	}
+	return s, nil
+}
+
+// writable reports what a write would: errReadOnly in a View and the
+// context's error, for writes that ran no statement (an empty list).
+func (t *tx) writable(ctx context.Context, op string) error {
+	if t.readOnly {
+		return fmt.Errorf("sqlite: %s: %w", op, errReadOnly)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	return nil
+}
+
+func wrapNil(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return wrap(op, err)
+}
+
+// prefixEnd returns the least string greater than every string starting
+// with prefix, comparing bytes: the prefix with its last byte below 0xff
+// incremented and what follows dropped. ok is false when there is none
+// ("" or only 0xff bytes), and the range has no upper bound.
+func prefixEnd(prefix string) (end string, ok bool) {
+	b := []byte(prefix)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xff {
+			b[i]++
+			return string(b[:i+1]), true
+		}
+	}
+	return "", false
+}

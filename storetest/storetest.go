@@ -40,6 +40,30 @@ func Run(t *testing.T, open func(t *testing.T) qslocal.Store) {
 		{"ConcurrentCreates", testConcurrentCreates},
 		{"ConcurrentConflicts", testConcurrentConflicts},
 		{"CancelledContext", testCancelledContext},
+
+		{"EnsureAccountRegion", testEnsureAccountRegion},
+		{"CreateNamespace", testCreateNamespace},
+		{"ListNamespaces", testListNamespaces},
+		{"DeleteNamespace", testDeleteNamespace},
+		{"GroupRoundTrip", testGroupRoundTrip},
+		{"CreateGroupConflicts", testCreateGroupConflicts},
+		{"UpdateGroup", testUpdateGroup},
+		{"ListGroups", testListGroups},
+		{"GroupMembers", testGroupMembers},
+		{"ListUserGroups", testListUserGroups},
+		{"RoleMembers", testRoleMembers},
+		{"CustomPermissionsRoundTrip", testCustomPermissionsRoundTrip},
+		{"UpdateCustomPermissions", testUpdateCustomPermissions},
+		{"DeleteCustomPermissions", testDeleteCustomPermissions},
+		{"ListCustomPermissions", testListCustomPermissions},
+		{"AccountCustomPermission", testAccountCustomPermission},
+		{"RoleCustomPermission", testRoleCustomPermission},
+		{"ProfileUses", testProfileUses},
+		{"Tags", testTags},
+		{"ClearTags", testClearTags},
+		{"DeleteUserCascade", testDeleteUserCascade},
+		{"DeleteGroupCascade", testDeleteGroupCascade},
+		{"DeleteNamespaceCascade", testDeleteNamespaceCascade},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,7 +130,7 @@ func setup(t *testing.T, s qslocal.Store, accounts []string, users ...qslocal.Us
 	t.Helper()
 	update(t, s, func(tx qslocal.Tx) error {
 		for _, a := range accounts {
-			if err := tx.EnsureAccount(t.Context(), a, t0); err != nil {
+			if err := tx.EnsureAccount(t.Context(), a, region, t0); err != nil {
 				return fmt.Errorf("EnsureAccount(%q): %w", a, err)
 			}
 		}
@@ -204,21 +228,20 @@ func testEnsureAccount(t *testing.T, s qslocal.Store) {
 
 	// Twice in one transaction, then again later with another time.
 	update(t, s, func(tx qslocal.Tx) error {
-		if err := tx.EnsureAccount(ctx, acct, t0); err != nil {
+		if err := tx.EnsureAccount(ctx, acct, region, t0); err != nil {
 			return err
 		}
-		return tx.EnsureAccount(ctx, acct, t0)
+		return tx.EnsureAccount(ctx, acct, region, t0)
 	})
-	update(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, acct, t0.Add(time.Hour)) })
+	update(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, acct, region, t0.Add(time.Hour)) })
 
 	ns, err := namespace(acct, dflt)
 	if err != nil {
 		t.Fatalf("Namespace: %v", err)
 	}
-	if ns.Account != acct || ns.Name != dflt {
-		t.Errorf("Namespace = %+v, want account %q name %q", ns, acct, dflt)
-	}
-	checkTime(t, "Namespace CreatedAt", ns.CreatedAt, t0)
+	checkNamespace(t, ns, qslocal.Namespace{
+		Account: acct, Name: dflt, CapacityRegion: region, IdentityStore: "QUICKSIGHT", CreatedAt: t0,
+	})
 
 	for _, tt := range []struct{ account, name string }{
 		{acct, "Default"},
@@ -502,7 +525,7 @@ func testUpdateRollsBack(t *testing.T, s qslocal.Store) {
 	changed := kept
 	changed.Email = "changed@example.com"
 	err := s.Update(ctx, func(tx qslocal.Tx) error {
-		if err := tx.EnsureAccount(ctx, acct2, t0); err != nil {
+		if err := tx.EnsureAccount(ctx, acct2, region, t0); err != nil {
 			return err
 		}
 		if err := tx.CreateUser(ctx, newUser(acct, "lost")); err != nil {
@@ -579,15 +602,50 @@ func testViewIsReadOnly(t *testing.T, s qslocal.Store) {
 	setup(t, s, []string{acct}, kept)
 	changed := kept
 	changed.Email = "changed@example.com"
+	// What the identity writes below would change.
+	team, oldTeam, profile := newGroup(acct, dflt, "team"), newGroup(acct, dflt, "old-team"), newProfile(acct, "p")
+	changedGroup, changedProfile := team, profile
+	changedGroup.Description, changedProfile.Governance = "changed", nil
+	update(t, s, func(tx qslocal.Tx) error {
+		return errors.Join(
+			tx.CreateGroup(ctx, team), tx.CreateGroup(ctx, oldTeam),
+			tx.AddGroupMember(ctx, acct, dflt, "old-team", "kept"),
+			tx.AddRoleMember(ctx, acct, dflt, "AUTHOR", "old-team"),
+			tx.CreateCustomPermissions(ctx, profile),
+			tx.SetRoleCustomPermission(ctx, acct, dflt, "AUTHOR", "p"),
+			tx.SetTags(ctx, acct, "user/default/kept", tags("k", "v")))
+	})
 
 	writes := []struct {
 		name string
 		fn   func(tx qslocal.Tx) error
 	}{
-		{"EnsureAccount", func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, acct2, t0) }},
+		{"EnsureAccount", func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, acct2, region, t0) }},
 		{"CreateUser", func(tx qslocal.Tx) error { return tx.CreateUser(ctx, newUser(acct, "lost")) }},
 		{"UpdateUser", func(tx qslocal.Tx) error { return tx.UpdateUser(ctx, changed) }},
 		{"DeleteUser", func(tx qslocal.Tx) error { return tx.DeleteUser(ctx, acct, dflt, "kept") }},
+		{"CreateNamespace", func(tx qslocal.Tx) error { return tx.CreateNamespace(ctx, newNamespace(acct, "lost")) }},
+		{"DeleteNamespace", func(tx qslocal.Tx) error { return tx.DeleteNamespace(ctx, acct, dflt) }},
+		{"CreateGroup", func(tx qslocal.Tx) error { return tx.CreateGroup(ctx, newGroup(acct, dflt, "lost")) }},
+		{"UpdateGroup", func(tx qslocal.Tx) error { return tx.UpdateGroup(ctx, changedGroup) }},
+		{"DeleteGroup", func(tx qslocal.Tx) error { return tx.DeleteGroup(ctx, acct, dflt, "team") }},
+		{"AddGroupMember", func(tx qslocal.Tx) error { return tx.AddGroupMember(ctx, acct, dflt, "team", "kept") }},
+		{"RemoveGroupMember", func(tx qslocal.Tx) error { return tx.RemoveGroupMember(ctx, acct, dflt, "old-team", "kept") }},
+		{"CreateCustomPermissions", func(tx qslocal.Tx) error { return tx.CreateCustomPermissions(ctx, newProfile(acct, "lost")) }},
+		{"UpdateCustomPermissions", func(tx qslocal.Tx) error { return tx.UpdateCustomPermissions(ctx, changedProfile) }},
+		{"DeleteCustomPermissions", func(tx qslocal.Tx) error { return tx.DeleteCustomPermissions(ctx, acct, "p") }},
+		{"SetAccountCustomPermission", func(tx qslocal.Tx) error { return tx.SetAccountCustomPermission(ctx, acct, "p") }},
+		{"SetRoleCustomPermission", func(tx qslocal.Tx) error { return tx.SetRoleCustomPermission(ctx, acct, dflt, "READER", "p") }},
+		{"SetRoleCustomPermission clearing", func(tx qslocal.Tx) error { return tx.SetRoleCustomPermission(ctx, acct, dflt, "AUTHOR", "") }},
+		{"AddRoleMember", func(tx qslocal.Tx) error { return tx.AddRoleMember(ctx, acct, dflt, "ADMIN", "team") }},
+		{"RemoveRoleMember", func(tx qslocal.Tx) error { return tx.RemoveRoleMember(ctx, acct, dflt, "AUTHOR", "old-team") }},
+		{"SetTags", func(tx qslocal.Tx) error {
+			return tx.SetTags(ctx, acct, "user/default/kept", tags("k", "changed", "new", "v"))
+		}},
+		{"SetTags of nothing", func(tx qslocal.Tx) error { return tx.SetTags(ctx, acct, "user/default/kept", nil) }},
+		{"DeleteTags", func(tx qslocal.Tx) error { return tx.DeleteTags(ctx, acct, "user/default/kept", []string{"k"}) }},
+		{"DeleteTags of nothing", func(tx qslocal.Tx) error { return tx.DeleteTags(ctx, acct, "user/default/kept", nil) }},
+		{"ClearTags", func(tx qslocal.Tx) error { return tx.ClearTags(ctx, acct, "") }},
 	}
 	for _, w := range writes {
 		var inner error
@@ -600,6 +658,60 @@ func testViewIsReadOnly(t *testing.T, s qslocal.Store) {
 		}
 	}
 	checkUnchanged(t, s, kept)
+	view(t, s, func(tx qslocal.Tx) error {
+		nss, err := tx.ListNamespaces(ctx, acct, "", 10)
+		if err != nil {
+			return err
+		}
+		checkStrings(t, "namespaces", namespaceNames(nss), []string{dflt})
+		groups, err := tx.ListGroups(ctx, acct, dflt, "", "", 10)
+		if err != nil {
+			return err
+		}
+		checkGroups(t, groups, []qslocal.Group{oldTeam, team})
+		members, err := tx.ListGroupMembers(ctx, acct, dflt, "old-team", "", 10)
+		if err != nil {
+			return err
+		}
+		checkStrings(t, "old-team members", members, []string{"kept"})
+		members, err = tx.ListGroupMembers(ctx, acct, dflt, "team", "", 10)
+		if err != nil {
+			return err
+		}
+		checkStrings(t, "team members", members, nil)
+		profiles, err := tx.ListCustomPermissions(ctx, acct, "", 10)
+		if err != nil {
+			return err
+		}
+		if len(profiles) != 1 {
+			t.Fatalf("profiles = %q, want [p]", profileNames(profiles))
+		}
+		checkProfile(t, profiles[0], profile)
+		for _, r := range []struct{ role, want string }{{"READER", ""}, {"AUTHOR", "p"}} {
+			if got, err := tx.RoleCustomPermission(ctx, acct, dflt, r.role); err != nil || got != r.want {
+				t.Errorf("RoleCustomPermission(%s) = %q, %v; want %q", r.role, got, err, r.want)
+			}
+		}
+		if got, err := tx.AccountCustomPermission(ctx, acct); err != nil || got != "" {
+			t.Errorf("AccountCustomPermission = %q, %v; want none", got, err)
+		}
+		for _, r := range []struct {
+			role string
+			want []string
+		}{{"AUTHOR", []string{"old-team"}}, {"ADMIN", nil}} {
+			got, err := tx.ListRoleMembers(ctx, acct, dflt, r.role, "", 10)
+			if err != nil {
+				return err
+			}
+			checkStrings(t, r.role+" members", got, r.want)
+		}
+		ts, err := tx.Tags(ctx, acct, "user/default/kept")
+		if err != nil {
+			return err
+		}
+		checkTags(t, "tags", ts, tags("k", "v"))
+		return nil
+	})
 }
 
 func testViewSnapshot(t *testing.T, s qslocal.Store) {
@@ -752,7 +864,7 @@ func testCancelledContext(t *testing.T, s qslocal.Store) {
 	called := false
 	fn := func(tx qslocal.Tx) error {
 		called = true
-		return tx.EnsureAccount(ctx, acct, t0)
+		return tx.EnsureAccount(ctx, acct, region, t0)
 	}
 	checkErr(t, "Update", s.Update(ctx, fn), context.Canceled)
 	checkErr(t, "View", s.View(ctx, fn), context.Canceled)

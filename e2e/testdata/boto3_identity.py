@@ -1,0 +1,65 @@
+"""Drives qslocal through boto3: users, groups, memberships, tags, namespaces.
+
+Usage: boto3_identity.py ENDPOINT. Exits non-zero with a message on the
+first deviation.
+"""
+import sys
+
+import boto3
+import botocore
+
+endpoint = sys.argv[1]
+qs = boto3.client("quicksight", endpoint_url=endpoint, region_name="eu-west-1",
+                  aws_access_key_id="test", aws_secret_access_key="test",
+                  config=botocore.config.Config(retries={"max_attempts": 1}))
+A = dict(AwsAccountId="111122223333", Namespace="default")
+NAME = "a/b@c+d=e f"
+
+
+def expect_error(code, call, **kw):
+    try:
+        call(**kw)
+    except botocore.exceptions.ClientError as e:
+        got = e.response["Error"]["Code"]
+        assert got == code, "%s: got %s, want %s" % (call.__name__, got, code)
+        return e.response
+    raise AssertionError("%s succeeded, want %s" % (call.__name__, code))
+
+
+u = qs.register_user(IdentityType="QUICKSIGHT", Email="x@example.com", UserRole="READER", UserName=NAME,
+                     Tags=[{"Key": "team", "Value": "blue"}], **A)["User"]
+assert u["UserName"] == NAME and u["Arn"].endswith(":user/default/" + NAME), u
+assert qs.describe_user(UserName=NAME, **A)["User"]["PrincipalId"] == u["PrincipalId"]
+
+g = qs.create_group(GroupName="analysts", Description="d", **A)["Group"]
+assert g["Arn"].endswith(":group/default/analysts"), g
+m = qs.create_group_membership(GroupName="analysts", MemberName=NAME, **A)["GroupMember"]
+assert m["MemberName"] == NAME, m
+members = [x["MemberName"] for x in qs.list_group_memberships(GroupName="analysts", **A)["GroupMemberList"]]
+assert members == [NAME], members
+groups = [x["GroupName"] for x in qs.list_user_groups(UserName=NAME, **A)["GroupList"]]
+assert groups == ["analysts"], groups
+users = [x["UserName"] for x in qs.list_users(**A)["UserList"]]
+assert NAME in users, users
+
+tags = qs.list_tags_for_resource(ResourceArn=u["Arn"])["Tags"]
+assert tags == [{"Key": "team", "Value": "blue"}], tags
+qs.tag_resource(ResourceArn=u["Arn"], Tags=[{"Key": "env", "Value": "dev"}])
+qs.untag_resource(ResourceArn=u["Arn"], TagKeys=["team"])
+tags = qs.list_tags_for_resource(ResourceArn=u["Arn"])["Tags"]
+assert tags == [{"Key": "env", "Value": "dev"}], tags
+
+r = expect_error("ResourceNotFoundException", qs.describe_group_membership, GroupName="analysts", MemberName="nobody", **A)
+expect_error("ResourceExistsException", qs.create_group, GroupName="analysts", **A)
+
+ns = qs.create_namespace(AwsAccountId="111122223333", Namespace="sales", IdentityStore="QUICKSIGHT")
+assert ns["Name"] == "sales" and ns["Status"] == 200, ns
+names = [n["Name"] for n in qs.list_namespaces(AwsAccountId="111122223333")["Namespaces"]]
+assert names == ["default", "sales"], names
+qs.delete_namespace(AwsAccountId="111122223333", Namespace="sales")
+expect_error("ResourceNotFoundException", qs.describe_namespace, AwsAccountId="111122223333", Namespace="sales")
+
+qs.delete_user(UserName=NAME, **A)
+expect_error("ResourceNotFoundException", qs.describe_user, UserName=NAME, **A)
+assert qs.list_group_memberships(GroupName="analysts", **A)["GroupMemberList"] == []
+print("boto3: ok")

@@ -1,0 +1,405 @@
+package qslocal
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/qslocal/qslocal/api"
+)
+
+// maxGroupsPerNamespace is AWS's documented limit: "You can create up to
+// 10,000 groups in a namespace."
+const maxGroupsPerNamespace = 10000
+
+// groupResource names a group for Tx's tag methods: the resource part of
+// its ARN.
+func groupResource(namespace, name string) string { return "group/" + namespace + "/" + name }
+
+func groupNotFound(name, namespace string) error {
+	return errorf(CodeResourceNotFound, ResourceGroup, "Group %s not found in namespace %s.", name, namespace)
+}
+
+func notAMember(user, group, namespace string) error {
+	return errorf(CodeResourceNotFound, ResourceUser, "User %s is not a member of group %s in namespace %s.", user, group, namespace)
+}
+
+// lookupGroup reads a group, telling an unknown namespace from an unknown
+// group.
+func lookupGroup(ctx context.Context, tx Tx, account, ns, name string) (Group, error) {
+	g, err := tx.Group(ctx, account, ns, name)
+	if errors.Is(err, ErrNotFound) {
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return g, err
+		}
+		return g, groupNotFound(name, ns)
+	}
+	return g, err
+}
+
+// lookupMembership checks, in this order, that the namespace, the group and
+// the user exist.
+func lookupMembership(ctx context.Context, tx Tx, account, ns, group, user string) error {
+	if _, err := lookupGroup(ctx, tx, account, ns, group); err != nil {
+		return err
+	}
+	_, err := lookupUser(ctx, tx, account, ns, user)
+	return err
+}
+
+func (s *Service) groupOut(ctx context.Context, g Group) *api.Group {
+	return &api.Group{
+		Arn:         ptr(GroupARN(s.regionOf(ctx), g.Account, g.Namespace, g.Name)),
+		GroupName:   ptr(g.Name),
+		Description: optional(g.Description),
+		PrincipalId: ptr(g.PrincipalID),
+	}
+}
+
+func (s *Service) groupsOut(ctx context.Context, groups []Group) []api.Group {
+	out := make([]api.Group, len(groups))
+	for i, g := range groups {
+		out[i] = *s.groupOut(ctx, g)
+	}
+	return out
+}
+
+// memberOut is a group member: a user, by its ARN and name.
+func (s *Service) memberOut(ctx context.Context, account, ns, user string) *api.GroupMember {
+	return &api.GroupMember{Arn: ptr(UserARN(s.regionOf(ctx), account, ns, user)), MemberName: ptr(user)}
+}
+
+// cutPage trims rows read with limit+1 to one page and tells whether more
+// follow.
+func cutPage[T any](rows []T, limit int) ([]T, bool) {
+	if len(rows) > limit {
+		return rows[:limit], true
+	}
+	return rows, false
+}
+
+// CreateGroup creates a group in a namespace.
+func (s *Service) CreateGroup(ctx context.Context, in *api.CreateGroupRequest) (*api.CreateGroupResponse, error) {
+	now := s.now()
+	account, ns := *in.AwsAccountId, *in.Namespace
+	g := Group{
+		Account: account, Namespace: ns, Name: *in.GroupName, Description: str(in.Description),
+		PrincipalID: "group/d-" + strings.ReplaceAll(s.newID(), "-", "")[:10] + "/" + s.newID(),
+		CreatedAt:   now, UpdatedAt: now,
+	}
+	if err := s.ensureAccount(ctx, account, now); err != nil {
+		return nil, err
+	}
+	exists := errorf(CodeResourceExists, ResourceGroup, "Group %s already exists in namespace %s.", g.Name, ns)
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return err
+		}
+		_, err := tx.Group(ctx, account, ns, g.Name)
+		if err == nil {
+			return exists
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		n, err := tx.CountGroups(ctx, account, ns)
+		if err != nil {
+			return err
+		}
+		if n >= maxGroupsPerNamespace {
+			return errorf(CodeLimitExceeded, ResourceGroup, "Namespace %s already has %d groups, the limit.", ns, n)
+		}
+		return tx.CreateGroup(ctx, g)
+	})
+	if errors.Is(err, ErrExists) {
+		return nil, exists
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &api.CreateGroupResponse{Group: s.groupOut(ctx, g)}, nil
+}
+
+// DescribeGroup returns one group.
+func (s *Service) DescribeGroup(ctx context.Context, in *api.DescribeGroupRequest) (*api.DescribeGroupResponse, error) {
+	if err := s.ensureAccount(ctx, *in.AwsAccountId, s.now()); err != nil {
+		return nil, err
+	}
+	var g Group
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		g, err = lookupGroup(ctx, tx, *in.AwsAccountId, *in.Namespace, *in.GroupName)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DescribeGroupResponse{Group: s.groupOut(ctx, g)}, nil
+}
+
+// UpdateGroup replaces a group's description. Description is the only
+// member it can change; when it is absent the group is left as it was.
+func (s *Service) UpdateGroup(ctx context.Context, in *api.UpdateGroupRequest) (*api.UpdateGroupResponse, error) {
+	now := s.now()
+	if err := s.ensureAccount(ctx, *in.AwsAccountId, now); err != nil {
+		return nil, err
+	}
+	var g Group
+	err := s.store.Update(ctx, func(tx Tx) (err error) {
+		g, err = lookupGroup(ctx, tx, *in.AwsAccountId, *in.Namespace, *in.GroupName)
+		if err != nil || in.Description == nil {
+			return err
+		}
+		g.Description, g.UpdatedAt = *in.Description, now
+		return tx.UpdateGroup(ctx, g)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.UpdateGroupResponse{Group: s.groupOut(ctx, g)}, nil
+}
+
+// DeleteGroup deletes a group with its memberships and tags.
+func (s *Service) DeleteGroup(ctx context.Context, in *api.DeleteGroupRequest) (*api.DeleteGroupResponse, error) {
+	account, ns, name := *in.AwsAccountId, *in.Namespace, *in.GroupName
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if _, err := lookupGroup(ctx, tx, account, ns, name); err != nil {
+			return err
+		}
+		if err := tx.DeleteGroup(ctx, account, ns, name); err != nil {
+			return err
+		}
+		// Not ClearTags: it clears a prefix, and group/ns/ab would take
+		// group/ns/abc's tags with it.
+		return dropTags(ctx, tx, account, groupResource(ns, name))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteGroupResponse{}, nil
+}
+
+// listGroups reads one page of a namespace's groups whose names start with
+// prefix.
+func (s *Service) listGroups(ctx context.Context, account, ns, prefix string, p page) ([]Group, bool, error) {
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, false, err
+	}
+	var groups []Group
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return err
+		}
+		groups, err = tx.ListGroups(ctx, account, ns, prefix, p.after, p.limit+1)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	groups, more := cutPage(groups, p.limit)
+	return groups, more, nil
+}
+
+// ListGroups lists a namespace's groups in name order, a page at a time.
+func (s *Service) ListGroups(ctx context.Context, in *api.ListGroupsRequest) (*api.ListGroupsResponse, error) {
+	account, ns := *in.AwsAccountId, *in.Namespace
+	scope := account + "/" + ns
+	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "groups", scope)
+	if err != nil {
+		return nil, err
+	}
+	groups, more, err := s.listGroups(ctx, account, ns, "", p)
+	if err != nil {
+		return nil, err
+	}
+	out := &api.ListGroupsResponse{GroupList: s.groupsOut(ctx, groups)}
+	if more {
+		out.NextToken = s.tokens.nextToken(groups[len(groups)-1].Name, "groups", scope)
+	}
+	return out, nil
+}
+
+// SearchGroups lists the groups whose names start with the filter's value
+// (case-sensitively), in name order, a page at a time.
+func (s *Service) SearchGroups(ctx context.Context, in *api.SearchGroupsRequest) (*api.SearchGroupsResponse, error) {
+	account, ns := *in.AwsAccountId, *in.Namespace
+	// The model allows exactly one filter, StartsWith on GROUP_NAME; check
+	// anyway, as nothing else could be applied.
+	if len(in.Filters) != 1 {
+		return nil, invalidParameter("Filters must hold exactly one filter.")
+	}
+	f := in.Filters[0]
+	if f.Operator == nil || *f.Operator != api.GroupFilterOperatorStartsWith {
+		return nil, invalidParameter("Filters[0].Operator must be StartsWith.")
+	}
+	if f.Name == nil || *f.Name != api.GroupFilterAttributeGroupName {
+		return nil, invalidParameter("Filters[0].Name must be GROUP_NAME.")
+	}
+	prefix := str(f.Value)
+	// The filter is part of the scope: a token continues only the search
+	// that issued it.
+	scope := account + "/" + ns + "/StartsWith/GROUP_NAME/" + prefix
+	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "group-search", scope)
+	if err != nil {
+		return nil, err
+	}
+	groups, more, err := s.listGroups(ctx, account, ns, prefix, p)
+	if err != nil {
+		return nil, err
+	}
+	out := &api.SearchGroupsResponse{GroupList: s.groupsOut(ctx, groups)}
+	if more {
+		out.NextToken = s.tokens.nextToken(groups[len(groups)-1].Name, "group-search", scope)
+	}
+	return out, nil
+}
+
+// CreateGroupMembership adds a user to a group. Adding a member again
+// succeeds and changes nothing, as a PUT should.
+func (s *Service) CreateGroupMembership(ctx context.Context, in *api.CreateGroupMembershipRequest) (*api.CreateGroupMembershipResponse, error) {
+	account, ns, group, user := *in.AwsAccountId, *in.Namespace, *in.GroupName, *in.MemberName
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := lookupMembership(ctx, tx, account, ns, group, user); err != nil {
+			return err
+		}
+		// Look before writing: a failed write may abort the transaction
+		// in some stores.
+		err := tx.GroupMember(ctx, account, ns, group, user)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return tx.AddGroupMember(ctx, account, ns, group, user)
+	})
+	// ErrExists: a concurrent request added the same member first.
+	if err != nil && !errors.Is(err, ErrExists) {
+		return nil, err
+	}
+	return &api.CreateGroupMembershipResponse{GroupMember: s.memberOut(ctx, account, ns, user)}, nil
+}
+
+// DescribeGroupMembership returns a member of a group; ResourceNotFound
+// (USER) when the user is not a member.
+func (s *Service) DescribeGroupMembership(ctx context.Context, in *api.DescribeGroupMembershipRequest) (*api.DescribeGroupMembershipResponse, error) {
+	account, ns, group, user := *in.AwsAccountId, *in.Namespace, *in.GroupName, *in.MemberName
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.View(ctx, func(tx Tx) error {
+		if err := lookupMembership(ctx, tx, account, ns, group, user); err != nil {
+			return err
+		}
+		err := tx.GroupMember(ctx, account, ns, group, user)
+		if errors.Is(err, ErrNotFound) {
+			return notAMember(user, group, ns)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DescribeGroupMembershipResponse{GroupMember: s.memberOut(ctx, account, ns, user)}, nil
+}
+
+// DeleteGroupMembership removes a user from a group; ResourceNotFound
+// (USER) when the user is not a member.
+func (s *Service) DeleteGroupMembership(ctx context.Context, in *api.DeleteGroupMembershipRequest) (*api.DeleteGroupMembershipResponse, error) {
+	account, ns, group, user := *in.AwsAccountId, *in.Namespace, *in.GroupName, *in.MemberName
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := lookupMembership(ctx, tx, account, ns, group, user); err != nil {
+			return err
+		}
+		err := tx.GroupMember(ctx, account, ns, group, user)
+		if errors.Is(err, ErrNotFound) {
+			return notAMember(user, group, ns)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.RemoveGroupMember(ctx, account, ns, group, user)
+	})
+	if errors.Is(err, ErrNotFound) {
+		// A concurrent request removed it first.
+		return nil, notAMember(user, group, ns)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteGroupMembershipResponse{}, nil
+}
+
+// ListGroupMemberships lists a group's members in name order, a page at a
+// time.
+func (s *Service) ListGroupMemberships(ctx context.Context, in *api.ListGroupMembershipsRequest) (*api.ListGroupMembershipsResponse, error) {
+	account, ns, group := *in.AwsAccountId, *in.Namespace, *in.GroupName
+	// Namespace names hold no "/", so the scope is unambiguous.
+	scope := account + "/" + ns + "/" + group
+	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "group-members", scope)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	var members []string
+	err = s.store.View(ctx, func(tx Tx) (err error) {
+		if _, err := lookupGroup(ctx, tx, account, ns, group); err != nil {
+			return err
+		}
+		members, err = tx.ListGroupMembers(ctx, account, ns, group, p.after, p.limit+1)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	members, more := cutPage(members, p.limit)
+	out := &api.ListGroupMembershipsResponse{GroupMemberList: make([]api.GroupMember, len(members))}
+	for i, m := range members {
+		out.GroupMemberList[i] = *s.memberOut(ctx, account, ns, m)
+	}
+	if more {
+		out.NextToken = s.tokens.nextToken(members[len(members)-1], "group-members", scope)
+	}
+	return out, nil
+}
+
+// ListUserGroups lists the groups a user belongs to in name order, a page
+// at a time.
+func (s *Service) ListUserGroups(ctx context.Context, in *api.ListUserGroupsRequest) (*api.ListUserGroupsResponse, error) {
+	account, ns, user := *in.AwsAccountId, *in.Namespace, *in.UserName
+	scope := account + "/" + ns + "/" + user
+	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "user-groups", scope)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	var groups []Group
+	err = s.store.View(ctx, func(tx Tx) (err error) {
+		if _, err := lookupUser(ctx, tx, account, ns, user); err != nil {
+			return err
+		}
+		groups, err = tx.ListUserGroups(ctx, account, ns, user, p.after, p.limit+1)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	groups, more := cutPage(groups, p.limit)
+	out := &api.ListUserGroupsResponse{GroupList: s.groupsOut(ctx, groups)}
+	if more {
+		out.NextToken = s.tokens.nextToken(groups[len(groups)-1].Name, "user-groups", scope)
+	}
+	return out, nil
+}

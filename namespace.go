@@ -1,0 +1,193 @@
+package qslocal
+
+import (
+	"context"
+	"errors"
+
+	"github.com/qslocal/qslocal/api"
+)
+
+// defaultNamespace is the namespace every account has; it cannot be deleted.
+const defaultNamespace = "default"
+
+// maxNamespacesPerAccount is AWS's documented default limit ("By default,
+// there is a limit of 100 namespaces per Amazon Web Services account"),
+// counting the default namespace.
+const maxNamespacesPerAccount = 100
+
+// namespaceResource names a namespace for Tx's tag methods: the resource
+// part of its ARN.
+func namespaceResource(name string) string { return "namespace/" + name }
+
+func namespaceNotFound(name, account string) error {
+	return errorf(CodeResourceNotFound, ResourceNamespace, "Namespace %s not found in account %s.", name, account)
+}
+
+// namespaceOut is the API view of a namespace. Namespaces are ready as soon
+// as they are created, so CreationStatus is always CREATED.
+func (s *Service) namespaceOut(ctx context.Context, ns Namespace) api.NamespaceInfoV2 {
+	return api.NamespaceInfoV2{
+		Name:           ptr(ns.Name),
+		Arn:            ptr(NamespaceARN(s.regionOf(ctx), ns.Account, ns.Name)),
+		CapacityRegion: ptr(ns.CapacityRegion),
+		CreationStatus: ptr(api.NamespaceStatusCreated),
+		IdentityStore:  ptr(api.IdentityStore(identityStoreOf(ns))),
+	}
+}
+
+// identityStoreOf is the namespace's identity store; QUICKSIGHT, the only
+// one, when the store has none recorded (the default namespace).
+func identityStoreOf(ns Namespace) string {
+	if ns.IdentityStore == "" {
+		return string(api.IdentityStoreQuicksight)
+	}
+	return ns.IdentityStore
+}
+
+// CreateNamespace creates a namespace, ready at once. AWS creates
+// namespaces asynchronously and answers CREATING; qslocal answers CREATED.
+func (s *Service) CreateNamespace(ctx context.Context, in *api.CreateNamespaceRequest) (*api.CreateNamespaceResponse, error) {
+	now := s.now()
+	account, name := *in.AwsAccountId, *in.Namespace
+	if name == "" {
+		return nil, invalidParameter("Namespace must not be empty.")
+	}
+	if in.IdentityStore == nil || *in.IdentityStore != api.IdentityStoreQuicksight {
+		return nil, invalidParameter("IdentityStore must be QUICKSIGHT.")
+	}
+	tags, err := checkTags(nil, in.Tags, ResourceNamespace)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensureAccount(ctx, account, now); err != nil {
+		return nil, err
+	}
+	ns := Namespace{
+		Account: account, Name: name, CapacityRegion: s.regionOf(ctx),
+		IdentityStore: string(api.IdentityStoreQuicksight), CreatedAt: now,
+	}
+	exists := errorf(CodeResourceExists, ResourceNamespace, "Namespace %s already exists in account %s.", name, account)
+	err = s.store.Update(ctx, func(tx Tx) error {
+		_, err := tx.Namespace(ctx, account, name)
+		if err == nil {
+			return exists
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		n, err := tx.CountNamespaces(ctx, account)
+		if err != nil {
+			return err
+		}
+		if n >= maxNamespacesPerAccount {
+			return errorf(CodeLimitExceeded, ResourceNamespace, "Account %s already has %d namespaces, the limit.", account, n)
+		}
+		if err := tx.CreateNamespace(ctx, ns); err != nil {
+			return err
+		}
+		return replaceTags(ctx, tx, account, namespaceResource(name), tags)
+	})
+	if errors.Is(err, ErrExists) {
+		return nil, exists
+	}
+	if err != nil {
+		return nil, err
+	}
+	info := s.namespaceOut(ctx, ns)
+	return &api.CreateNamespaceResponse{
+		Arn: info.Arn, Name: info.Name, CapacityRegion: info.CapacityRegion,
+		CreationStatus: info.CreationStatus, IdentityStore: info.IdentityStore,
+	}, nil
+}
+
+// DescribeNamespace returns one namespace.
+func (s *Service) DescribeNamespace(ctx context.Context, in *api.DescribeNamespaceRequest) (*api.DescribeNamespaceResponse, error) {
+	account, name := *in.AwsAccountId, *in.Namespace
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	var ns Namespace
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		ns, err = tx.Namespace(ctx, account, name)
+		if errors.Is(err, ErrNotFound) {
+			return namespaceNotFound(name, account)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	info := s.namespaceOut(ctx, ns)
+	return &api.DescribeNamespaceResponse{Namespace: &info}, nil
+}
+
+// ListNamespaces lists an account's namespaces in name order, a page at a
+// time.
+func (s *Service) ListNamespaces(ctx context.Context, in *api.ListNamespacesRequest) (*api.ListNamespacesResponse, error) {
+	account := *in.AwsAccountId
+	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "namespaces", account)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	var list []Namespace
+	err = s.store.View(ctx, func(tx Tx) (err error) {
+		list, err = tx.ListNamespaces(ctx, account, p.after, p.limit+1)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	more := len(list) > p.limit
+	if more {
+		list = list[:p.limit]
+	}
+	out := &api.ListNamespacesResponse{Namespaces: make([]api.NamespaceInfoV2, len(list))}
+	for i, ns := range list {
+		out.Namespaces[i] = s.namespaceOut(ctx, ns)
+	}
+	if more {
+		out.NextToken = s.tokens.nextToken(list[len(list)-1].Name, "namespaces", account)
+	}
+	return out, nil
+}
+
+// DeleteNamespace deletes a namespace with its users, groups and
+// memberships, and their tags, in one transaction. AWS deletes
+// asynchronously; qslocal is done when it answers.
+func (s *Service) DeleteNamespace(ctx context.Context, in *api.DeleteNamespaceRequest) (*api.DeleteNamespaceResponse, error) {
+	account, name := *in.AwsAccountId, *in.Namespace
+	if name == defaultNamespace {
+		return nil, invalidParameter("Namespace default cannot be deleted.")
+	}
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := namespace(ctx, tx, account, name); err != nil {
+			return err
+		}
+		if err := tx.DeleteNamespace(ctx, account, name); err != nil {
+			return err
+		}
+		// Namespace names hold no "/", so these prefixes are exactly the
+		// namespace's users and groups.
+		for _, prefix := range []string{"user/" + name + "/", "group/" + name + "/"} {
+			if err := tx.ClearTags(ctx, account, prefix); err != nil {
+				return err
+			}
+		}
+		// ClearTags would clear a prefix, and "namespace/sales" would
+		// take "namespace/sales2" with it.
+		return dropTags(ctx, tx, account, namespaceResource(name))
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil, namespaceNotFound(name, account)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteNamespaceResponse{}, nil
+}

@@ -1,0 +1,156 @@
+package qslocal
+
+import (
+	"context"
+	"errors"
+
+	"github.com/qslocal/qslocal/api"
+)
+
+// Roles are the fixed set of api.Role values (ADMIN, AUTHOR, READER and
+// their _PRO forms) in each namespace. A role can carry a custom
+// permissions profile and has QuickSight groups as members. The HTTP layer
+// has already checked that Role is one of the enum's values.
+
+// UpdateRoleCustomPermission applies a profile to a role of a namespace.
+func (s *Service) UpdateRoleCustomPermission(ctx context.Context, in *api.UpdateRoleCustomPermissionRequest) (*api.UpdateRoleCustomPermissionResponse, error) {
+	account, ns, role, prof := *in.AwsAccountId, *in.Namespace, string(*in.Role), *in.CustomPermissionsName
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return err
+		}
+		if err := profile(ctx, tx, account, prof); err != nil {
+			return err
+		}
+		return tx.SetRoleCustomPermission(ctx, account, ns, role, prof)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.UpdateRoleCustomPermissionResponse{}, nil
+}
+
+// DescribeRoleCustomPermission names a role's profile; with none applied
+// it succeeds without CustomPermissionsName.
+func (s *Service) DescribeRoleCustomPermission(ctx context.Context, in *api.DescribeRoleCustomPermissionRequest) (*api.DescribeRoleCustomPermissionResponse, error) {
+	account, ns, role := *in.AwsAccountId, *in.Namespace, string(*in.Role)
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	var prof string
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return err
+		}
+		prof, err = tx.RoleCustomPermission(ctx, account, ns, role)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DescribeRoleCustomPermissionResponse{CustomPermissionsName: optional(prof)}, nil
+}
+
+// DeleteRoleCustomPermission unapplies a role's profile; it succeeds when
+// none is applied.
+func (s *Service) DeleteRoleCustomPermission(ctx context.Context, in *api.DeleteRoleCustomPermissionRequest) (*api.DeleteRoleCustomPermissionResponse, error) {
+	account, ns, role := *in.AwsAccountId, *in.Namespace, string(*in.Role)
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return err
+		}
+		return tx.SetRoleCustomPermission(ctx, account, ns, role, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteRoleCustomPermissionResponse{}, nil
+}
+
+// CreateRoleMembership maps a group of the namespace to a role. Mapping a
+// group that already is mapped succeeds and changes nothing.
+func (s *Service) CreateRoleMembership(ctx context.Context, in *api.CreateRoleMembershipRequest) (*api.CreateRoleMembershipResponse, error) {
+	account, ns, role, group := *in.AwsAccountId, *in.Namespace, string(*in.Role), *in.MemberName
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if _, err := lookupGroup(ctx, tx, account, ns, group); err != nil {
+			return err
+		}
+		err := tx.AddRoleMember(ctx, account, ns, role, group)
+		if errors.Is(err, ErrExists) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.CreateRoleMembershipResponse{}, nil
+}
+
+// DeleteRoleMembership removes a group from a role: ResourceNotFound (GROUP)
+// for a group that does not exist, and ResourceNotFound without a resource
+// type for a group that is not mapped to the role.
+func (s *Service) DeleteRoleMembership(ctx context.Context, in *api.DeleteRoleMembershipRequest) (*api.DeleteRoleMembershipResponse, error) {
+	account, ns, role, group := *in.AwsAccountId, *in.Namespace, string(*in.Role), *in.MemberName
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if _, err := lookupGroup(ctx, tx, account, ns, group); err != nil {
+			return err
+		}
+		err := tx.RemoveRoleMember(ctx, account, ns, role, group)
+		if errors.Is(err, ErrNotFound) {
+			return errorf(CodeResourceNotFound, "", "Group %s is not a member of role %s in namespace %s.", group, role, ns)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteRoleMembershipResponse{}, nil
+}
+
+// ListRoleMemberships lists the groups mapped to a role in name order, a
+// page at a time.
+func (s *Service) ListRoleMemberships(ctx context.Context, in *api.ListRoleMembershipsRequest) (*api.ListRoleMembershipsResponse, error) {
+	account, ns, role := *in.AwsAccountId, *in.Namespace, string(*in.Role)
+	const kind = "rolemembers"
+	scope := account + "/" + ns + "/" + role
+	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, kind, scope)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
+		return nil, err
+	}
+	var groups []string
+	err = s.store.View(ctx, func(tx Tx) (err error) {
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return err
+		}
+		groups, err = tx.ListRoleMembers(ctx, account, ns, role, p.after, p.limit+1)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	more := len(groups) > p.limit
+	if more {
+		groups = groups[:p.limit]
+	}
+	out := &api.ListRoleMembershipsResponse{MembersList: append(make([]string, 0, len(groups)), groups...)}
+	if more {
+		out.NextToken = s.tokens.nextToken(groups[len(groups)-1], kind, scope)
+	}
+	return out, nil
+}

@@ -1,0 +1,74 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"github.com/qslocal/qslocal"
+)
+
+// EnsureAccount implements qslocal.Tx. It also records the region of a
+// default namespace made before namespaces had one (migration 0002 left
+// it empty): the only change it makes to existing rows.
+func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time.Time) error {
+	if _, err := t.exec(ctx, "ensure account", `INSERT INTO accounts (account, created_at) VALUES (?, ?)
+		ON CONFLICT DO NOTHING`, account, now.UnixMicro()); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, "ensure account", `INSERT INTO namespaces (account, name, capacity_region, identity_store, created_at)
+		VALUES (?, 'default', ?, 'QUICKSIGHT', ?)
+		ON CONFLICT DO UPDATE SET capacity_region = excluded.capacity_region WHERE capacity_region = ''`,
+		account, region, now.UnixMicro())
+	return err
+}
+
+func (t *tx) CreateNamespace(ctx context.Context, ns qslocal.Namespace) error {
+	_, err := t.exec(ctx, "create namespace", `INSERT INTO namespaces (`+namespaceColumns+`)
+		VALUES (?, ?, ?, ?, ?)`,
+		ns.Account, ns.Name, ns.CapacityRegion, ns.IdentityStore, ns.CreatedAt.UnixMicro())
+	return err
+}
+
+func (t *tx) Namespace(ctx context.Context, account, name string) (qslocal.Namespace, error) {
+	row := t.tx.QueryRowContext(ctx, `SELECT `+namespaceColumns+` FROM namespaces
+		WHERE account = ? AND name = ?`, account, name)
+	ns, err := scanNamespace(row)
+	if err != nil {
+		return qslocal.Namespace{}, wrap("get namespace", err)
+	}
+	return ns, nil
+}
+
+func (t *tx) ListNamespaces(ctx context.Context, account, after string, limit int) ([]qslocal.Namespace, error) {
+	return list(ctx, t, "list namespaces", limit, scanNamespace, `SELECT `+namespaceColumns+` FROM namespaces
+		WHERE account = ? AND name > ? ORDER BY name LIMIT ?`, account, after, limit)
+}
+
+func (t *tx) CountNamespaces(ctx context.Context, account string) (int, error) {
+	return t.count(ctx, "count namespaces", countNamespacesQuery, account)
+}
+
+const countNamespacesQuery = `SELECT count(*) FROM namespaces WHERE account = ?`
+
+// DeleteNamespace implements qslocal.Tx: the foreign keys cascade from the
+// namespace to its users, groups, memberships, role mappings and role
+// profiles (see migrations/0002_identity.sql).
+func (t *tx) DeleteNamespace(ctx context.Context, account, name string) error {
+	res, err := t.exec(ctx, "delete namespace", `DELETE FROM namespaces WHERE account = ? AND name = ?`, account, name)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, "delete namespace")
+}
+
+const namespaceColumns = `account, name, capacity_region, identity_store, created_at`
+
+func scanNamespace(row scanner) (qslocal.Namespace, error) {
+	var ns qslocal.Namespace
+	var created int64
+	if err := row.Scan(&ns.Account, &ns.Name, &ns.CapacityRegion, &ns.IdentityStore, &created); err != nil {
+		return qslocal.Namespace{}, err
+	}
+	ns.CreatedAt = fromMicro(created)
+	return ns, nil
+}
