@@ -186,36 +186,20 @@ func (s *Service) DeleteCustomPermissions(ctx context.Context, in *api.DeleteCus
 // at a time.
 func (s *Service) ListCustomPermissions(ctx context.Context, in *api.ListCustomPermissionsRequest) (*api.ListCustomPermissionsResponse, error) {
 	account := *in.AwsAccountId
-	const kind = "custompermissions"
-	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, kind, account)
+	l := listing{account: account, kind: "custompermissions", scope: account}
+	profiles, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]CustomPermissions, error) {
+		return tx.ListCustomPermissions(ctx, account, after, limit)
+	}, func(p CustomPermissions) string { return p.Name })
 	if err != nil {
 		return nil, err
 	}
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	var profiles []CustomPermissions
-	err = s.store.View(ctx, func(tx Tx) (err error) {
-		profiles, err = tx.ListCustomPermissions(ctx, account, p.after, p.limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	more := len(profiles) > p.limit
-	if more {
-		profiles = profiles[:p.limit]
-	}
-	out := &api.ListCustomPermissionsResponse{CustomPermissionsList: make([]api.CustomPermissions, len(profiles))}
+	out := &api.ListCustomPermissionsResponse{CustomPermissionsList: make([]api.CustomPermissions, len(profiles)), NextToken: next}
 	for i, pr := range profiles {
 		o, err := s.profileOut(ctx, pr)
 		if err != nil {
 			return nil, err
 		}
 		out.CustomPermissionsList[i] = *o
-	}
-	if more {
-		out.NextToken = s.tokens.nextToken(profiles[len(profiles)-1].Name, kind, account)
 	}
 	return out, nil
 }

@@ -69,15 +69,6 @@ func (s *Service) memberOut(ctx context.Context, account, ns, user string) *api.
 	return &api.GroupMember{Arn: ptr(UserARN(s.regionOf(ctx), account, ns, user)), MemberName: ptr(user)}
 }
 
-// cutPage trims rows read with limit+1 to one page and tells whether more
-// follow.
-func cutPage[T any](rows []T, limit int) ([]T, bool) {
-	if len(rows) > limit {
-		return rows[:limit], true
-	}
-	return rows, false
-}
-
 // CreateGroup creates a group in a namespace.
 func (s *Service) CreateGroup(ctx context.Context, in *api.CreateGroupRequest) (*api.CreateGroupResponse, error) {
 	now := s.now()
@@ -183,42 +174,27 @@ func (s *Service) DeleteGroup(ctx context.Context, in *api.DeleteGroupRequest) (
 
 // listGroups reads one page of a namespace's groups whose names start with
 // prefix.
-func (s *Service) listGroups(ctx context.Context, account, ns, prefix string, p page) ([]Group, bool, error) {
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, false, err
-	}
-	var groups []Group
-	err := s.store.View(ctx, func(tx Tx) (err error) {
-		if err := namespace(ctx, tx, account, ns); err != nil {
-			return err
+func (s *Service) listGroups(ctx context.Context, l listing, ns, prefix string, next *string, max *int32) ([]api.Group, *string, error) {
+	groups, token, err := listPage(ctx, s, l, next, max, func(tx Tx, after string, limit int) ([]Group, error) {
+		if err := namespace(ctx, tx, l.account, ns); err != nil {
+			return nil, err
 		}
-		groups, err = tx.ListGroups(ctx, account, ns, prefix, p.after, p.limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	groups, more := cutPage(groups, p.limit)
-	return groups, more, nil
+		return tx.ListGroups(ctx, l.account, ns, prefix, after, limit)
+	}, groupName)
+	return s.groupsOut(ctx, groups), token, err
 }
+
+func groupName(g Group) string { return g.Name }
 
 // ListGroups lists a namespace's groups in name order, a page at a time.
 func (s *Service) ListGroups(ctx context.Context, in *api.ListGroupsRequest) (*api.ListGroupsResponse, error) {
 	account, ns := *in.AwsAccountId, *in.Namespace
-	scope := account + "/" + ns
-	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "groups", scope)
+	l := listing{account: account, kind: "groups", scope: account + "/" + ns}
+	groups, next, err := s.listGroups(ctx, l, ns, "", in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
-	groups, more, err := s.listGroups(ctx, account, ns, "", p)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.ListGroupsResponse{GroupList: s.groupsOut(ctx, groups)}
-	if more {
-		out.NextToken = s.tokens.nextToken(groups[len(groups)-1].Name, "groups", scope)
-	}
-	return out, nil
+	return &api.ListGroupsResponse{GroupList: groups, NextToken: next}, nil
 }
 
 // SearchGroups lists the groups whose names start with the filter's value
@@ -240,20 +216,12 @@ func (s *Service) SearchGroups(ctx context.Context, in *api.SearchGroupsRequest)
 	prefix := str(f.Value)
 	// The filter is part of the scope: a token continues only the search
 	// that issued it.
-	scope := account + "/" + ns + "/StartsWith/GROUP_NAME/" + prefix
-	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "group-search", scope)
+	l := listing{account: account, kind: "group-search", scope: account + "/" + ns + "/StartsWith/GROUP_NAME/" + prefix}
+	groups, next, err := s.listGroups(ctx, l, ns, prefix, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
-	groups, more, err := s.listGroups(ctx, account, ns, prefix, p)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.SearchGroupsResponse{GroupList: s.groupsOut(ctx, groups)}
-	if more {
-		out.NextToken = s.tokens.nextToken(groups[len(groups)-1].Name, "group-search", scope)
-	}
-	return out, nil
+	return &api.SearchGroupsResponse{GroupList: groups, NextToken: next}, nil
 }
 
 // CreateGroupMembership adds a user to a group. Adding a member again
@@ -343,32 +311,19 @@ func (s *Service) DeleteGroupMembership(ctx context.Context, in *api.DeleteGroup
 func (s *Service) ListGroupMemberships(ctx context.Context, in *api.ListGroupMembershipsRequest) (*api.ListGroupMembershipsResponse, error) {
 	account, ns, group := *in.AwsAccountId, *in.Namespace, *in.GroupName
 	// Namespace names hold no "/", so the scope is unambiguous.
-	scope := account + "/" + ns + "/" + group
-	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "group-members", scope)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	var members []string
-	err = s.store.View(ctx, func(tx Tx) (err error) {
+	l := listing{account: account, kind: "group-members", scope: account + "/" + ns + "/" + group}
+	members, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]string, error) {
 		if _, err := lookupGroup(ctx, tx, account, ns, group); err != nil {
-			return err
+			return nil, err
 		}
-		members, err = tx.ListGroupMembers(ctx, account, ns, group, p.after, p.limit+1)
-		return err
-	})
+		return tx.ListGroupMembers(ctx, account, ns, group, after, limit)
+	}, itself)
 	if err != nil {
 		return nil, err
 	}
-	members, more := cutPage(members, p.limit)
-	out := &api.ListGroupMembershipsResponse{GroupMemberList: make([]api.GroupMember, len(members))}
+	out := &api.ListGroupMembershipsResponse{GroupMemberList: make([]api.GroupMember, len(members)), NextToken: next}
 	for i, m := range members {
 		out.GroupMemberList[i] = *s.memberOut(ctx, account, ns, m)
-	}
-	if more {
-		out.NextToken = s.tokens.nextToken(members[len(members)-1], "group-members", scope)
 	}
 	return out, nil
 }
@@ -377,29 +332,15 @@ func (s *Service) ListGroupMemberships(ctx context.Context, in *api.ListGroupMem
 // at a time.
 func (s *Service) ListUserGroups(ctx context.Context, in *api.ListUserGroupsRequest) (*api.ListUserGroupsResponse, error) {
 	account, ns, user := *in.AwsAccountId, *in.Namespace, *in.UserName
-	scope := account + "/" + ns + "/" + user
-	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "user-groups", scope)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	var groups []Group
-	err = s.store.View(ctx, func(tx Tx) (err error) {
+	l := listing{account: account, kind: "user-groups", scope: account + "/" + ns + "/" + user}
+	groups, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]Group, error) {
 		if _, err := lookupUser(ctx, tx, account, ns, user); err != nil {
-			return err
+			return nil, err
 		}
-		groups, err = tx.ListUserGroups(ctx, account, ns, user, p.after, p.limit+1)
-		return err
-	})
+		return tx.ListUserGroups(ctx, account, ns, user, after, limit)
+	}, groupName)
 	if err != nil {
 		return nil, err
 	}
-	groups, more := cutPage(groups, p.limit)
-	out := &api.ListUserGroupsResponse{GroupList: s.groupsOut(ctx, groups)}
-	if more {
-		out.NextToken = s.tokens.nextToken(groups[len(groups)-1].Name, "user-groups", scope)
-	}
-	return out, nil
+	return &api.ListUserGroupsResponse{GroupList: s.groupsOut(ctx, groups), NextToken: next}, nil
 }

@@ -125,31 +125,16 @@ func (s *Service) DescribeNamespace(ctx context.Context, in *api.DescribeNamespa
 // time.
 func (s *Service) ListNamespaces(ctx context.Context, in *api.ListNamespacesRequest) (*api.ListNamespacesResponse, error) {
 	account := *in.AwsAccountId
-	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "namespaces", account)
+	l := listing{account: account, kind: "namespaces", scope: account}
+	list, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]Namespace, error) {
+		return tx.ListNamespaces(ctx, account, after, limit)
+	}, func(ns Namespace) string { return ns.Name })
 	if err != nil {
 		return nil, err
 	}
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	var list []Namespace
-	err = s.store.View(ctx, func(tx Tx) (err error) {
-		list, err = tx.ListNamespaces(ctx, account, p.after, p.limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	more := len(list) > p.limit
-	if more {
-		list = list[:p.limit]
-	}
-	out := &api.ListNamespacesResponse{Namespaces: make([]api.NamespaceInfoV2, len(list))}
+	out := &api.ListNamespacesResponse{Namespaces: make([]api.NamespaceInfoV2, len(list)), NextToken: next}
 	for i, ns := range list {
 		out.Namespaces[i] = s.namespaceOut(ctx, ns)
-	}
-	if more {
-		out.NextToken = s.tokens.nextToken(list[len(list)-1].Name, "namespaces", account)
 	}
 	return out, nil
 }

@@ -124,33 +124,16 @@ func (s *Service) DeleteRoleMembership(ctx context.Context, in *api.DeleteRoleMe
 // page at a time.
 func (s *Service) ListRoleMemberships(ctx context.Context, in *api.ListRoleMembershipsRequest) (*api.ListRoleMembershipsResponse, error) {
 	account, ns, role := *in.AwsAccountId, *in.Namespace, string(*in.Role)
-	const kind = "rolemembers"
-	scope := account + "/" + ns + "/" + role
-	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, kind, scope)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	var groups []string
-	err = s.store.View(ctx, func(tx Tx) (err error) {
+	l := listing{account: account, kind: "rolemembers", scope: account + "/" + ns + "/" + role}
+	groups, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]string, error) {
 		if err := namespace(ctx, tx, account, ns); err != nil {
-			return err
+			return nil, err
 		}
-		groups, err = tx.ListRoleMembers(ctx, account, ns, role, p.after, p.limit+1)
-		return err
-	})
+		return tx.ListRoleMembers(ctx, account, ns, role, after, limit)
+	}, itself)
 	if err != nil {
 		return nil, err
 	}
-	more := len(groups) > p.limit
-	if more {
-		groups = groups[:p.limit]
-	}
-	out := &api.ListRoleMembershipsResponse{MembersList: append(make([]string, 0, len(groups)), groups...)}
-	if more {
-		out.NextToken = s.tokens.nextToken(groups[len(groups)-1], kind, scope)
-	}
-	return out, nil
+	// Never nil: an empty listing is written as [].
+	return &api.ListRoleMembershipsResponse{MembersList: append([]string{}, groups...), NextToken: next}, nil
 }

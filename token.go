@@ -1,6 +1,7 @@
 package qslocal
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -63,6 +64,35 @@ type page struct {
 	limit int
 }
 
+// listing names one keyset listing; kind and scope bind its tokens to it.
+type listing struct {
+	account, kind, scope string
+}
+
+// listPage reads one page of a listing in a read transaction. fetch gets
+// the exclusive start key and a limit one past the page, so that listPage
+// knows whether another page follows; key is a row's sort key.
+func listPage[T any](ctx context.Context, s *Service, l listing, next *string, max *int32,
+	fetch func(tx Tx, after string, limit int) ([]T, error), key func(T) string) ([]T, *string, error) {
+	p, err := s.tokens.startPage(next, max, l.kind, l.scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.ensureAccount(ctx, l.account, s.now()); err != nil {
+		return nil, nil, err
+	}
+	var rows []T
+	err = s.store.View(ctx, func(tx Tx) (err error) {
+		rows, err = fetch(tx, p.after, p.limit+1)
+		return err
+	})
+	if err != nil || len(rows) <= p.limit {
+		return rows, nil, err
+	}
+	rows = rows[:p.limit]
+	return rows, s.tokens.nextToken(key(rows[len(rows)-1]), l.kind, l.scope), nil
+}
+
 const defaultPageSize = 100
 
 // startPage reads NextToken and MaxResults.
@@ -86,3 +116,6 @@ func (t tokens) nextToken(last, kind, scope string) *string {
 	s := t.sign(pageToken{Kind: kind, Scope: scope, After: last})
 	return &s
 }
+
+// itself is the sort key of a listing of names.
+func itself(s string) string { return s }

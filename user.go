@@ -320,35 +320,19 @@ func (s *Service) DeleteUserByPrincipalId(ctx context.Context, in *api.DeleteUse
 // ListUsers lists a namespace's users in name order, a page at a time.
 func (s *Service) ListUsers(ctx context.Context, in *api.ListUsersRequest) (*api.ListUsersResponse, error) {
 	account, ns := *in.AwsAccountId, *in.Namespace
-	scope := account + "/" + ns
-	p, err := s.tokens.startPage(in.NextToken, in.MaxResults, "users", scope)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	var users []User
-	err = s.store.View(ctx, func(tx Tx) (err error) {
+	l := listing{account: account, kind: "users", scope: account + "/" + ns}
+	users, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]User, error) {
 		if err := namespace(ctx, tx, account, ns); err != nil {
-			return err
+			return nil, err
 		}
-		users, err = tx.ListUsers(ctx, account, ns, p.after, p.limit+1)
-		return err
-	})
+		return tx.ListUsers(ctx, account, ns, after, limit)
+	}, func(u User) string { return u.Name })
 	if err != nil {
 		return nil, err
 	}
-	more := len(users) > p.limit
-	if more {
-		users = users[:p.limit]
-	}
-	out := &api.ListUsersResponse{UserList: make([]api.User, len(users))}
+	out := &api.ListUsersResponse{UserList: make([]api.User, len(users)), NextToken: next}
 	for i, u := range users {
 		out.UserList[i] = *s.userOut(ctx, u)
-	}
-	if more {
-		out.NextToken = s.tokens.nextToken(users[len(users)-1].Name, "users", scope)
 	}
 	return out, nil
 }
