@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight"
+	"github.com/qslocal/qslocal/postgres/pgtest"
 )
 
 const account = "111122223333"
@@ -48,12 +49,13 @@ type server struct {
 
 var readyLine = regexp.MustCompile(`listening on (http://\S+)`)
 
-// start runs qslocal on a random port with the given database (a fresh
-// file when db is empty) and waits for its ready line.
+// start runs qslocal on a random port with the given database and waits
+// for its ready line. An empty db is a fresh one of the store under test:
+// SQLite, or PostgreSQL when QSLOCAL_E2E_STORE=postgres.
 func start(t *testing.T, db string, extra ...string) *server {
 	t.Helper()
 	if db == "" {
-		db = filepath.Join(t.TempDir(), "qslocal.db")
+		db = freshDB(t)
 	}
 	args := append([]string{"--addr", "127.0.0.1:0", "--db", db}, extra...)
 	cmd := exec.Command(binary, args...)
@@ -84,7 +86,20 @@ func start(t *testing.T, db string, extra ...string) *server {
 	return s
 }
 
-// stop sends SIGTERM and waits for a clean exit.
+// freshDB names an empty database of the store under test.
+func freshDB(t *testing.T) string {
+	switch store := os.Getenv("QSLOCAL_E2E_STORE"); store {
+	case "", "sqlite":
+		return filepath.Join(t.TempDir(), "qslocal.db")
+	case "postgres":
+		return pgtest.Database(t)
+	default:
+		t.Fatalf("QSLOCAL_E2E_STORE=%q: want sqlite or postgres", store)
+		return ""
+	}
+}
+
+// stop sends SIGINT and waits for a clean exit.
 func (s *server) stop(t *testing.T) {
 	if s.cmd.ProcessState != nil {
 		return

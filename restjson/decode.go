@@ -77,8 +77,12 @@ func conform(v any, t reflect.Type, path string) (any, error) {
 	}
 	switch t.Kind() {
 	case reflect.String:
-		if _, ok := v.(string); !ok {
+		s, ok := v.(string)
+		if !ok {
 			return nil, wrong("a string")
+		}
+		if strings.ContainsRune(s, 0) {
+			return nil, invalid(fmt.Sprintf("Member %s must not contain a NUL character.", path))
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
@@ -133,6 +137,9 @@ func conform(v any, t reflect.Type, path string) (any, error) {
 		for k, item := range obj {
 			if item == nil {
 				return nil, invalid(fmt.Sprintf("Member %s must not be null.", shape.Key(path, k)))
+			}
+			if strings.ContainsRune(k, 0) {
+				return nil, invalid(fmt.Sprintf("Member %s must not have a key with a NUL character.", path))
 			}
 			c, err := conform(item, t.Elem(), shape.Key(path, k))
 			if err != nil {

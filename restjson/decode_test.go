@@ -236,3 +236,26 @@ func TestNonObjectBodies(t *testing.T) {
 		})
 	}
 }
+
+// TestRejectsUnstorableText: NUL characters and invalid UTF-8, in a body,
+// a path label or a query value, are bad input, never a store failure.
+func TestRejectsUnstorableText(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ name, method, path, body string }{
+		{"NUL in a body string", "PUT", "/accounts/111122223333/namespaces/default/users/alice", `{"Email":"a\u0000b","Role":"READER"}`},
+		{"NUL in a path label", "GET", "/accounts/111122223333/namespaces/default/users/a%00b", ""},
+		{"invalid UTF-8 in a path label", "GET", "/accounts/111122223333/namespaces/default/users/a%FFb", ""},
+		{"NUL in a query value", "GET", "/accounts/111122223333/namespaces/default/users?next-token=a%00b", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			fake := &fakeHandler{}
+			r := send(t, newServer(fake), c.method, c.path, c.body)
+			wantError(t, r, http.StatusBadRequest, "InvalidParameterValueException")
+			if n := len(fake.Calls()); n != 0 {
+				t.Errorf("handler called %d times", n)
+			}
+		})
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
@@ -151,9 +152,11 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 			return
 		}
 		var v shape.Validator
-		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		query, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
 			v.Add("query string", shape.Show(r.URL.RawQuery, false), "Must be a valid URL query: "+err.Error())
 		}
+		checkText(&v, r, query)
 		in.BindHTTP(r, &v)
 		in.Validate(&v)
 		if err := v.Err(); err != nil {
@@ -178,6 +181,25 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		out.SetResponseMeta(id, int32(op.SuccessStatus))
 		s.writeJSON(ctx, w, op.SuccessStatus, out)
 	})
+}
+
+// checkText rejects path labels and query values that are not valid UTF-8
+// or hold a NUL: no store keeps such names faithfully (PostgreSQL refuses
+// them), and JSON bodies cannot carry them either (see decodeJSON).
+func checkText(v *shape.Validator, r *http.Request, query url.Values) {
+	bad := func(s string) bool { return !utf8.ValidString(s) || strings.ContainsRune(s, 0) }
+	for _, seg := range strings.Split(r.URL.Path, "/") {
+		if d, err := url.PathUnescape(seg); err == nil && bad(d) {
+			v.Add("path", shape.Show(seg, false), "Path labels must be valid UTF-8 without NUL characters")
+		}
+	}
+	for key, values := range query {
+		for _, val := range values {
+			if bad(key) || bad(val) {
+				v.Add(key, shape.Show(url.QueryEscape(val), false), "Query values must be valid UTF-8 without NUL characters")
+			}
+		}
+	}
 }
 
 // declared keeps errors typeable: SDKs type only the errors an operation's

@@ -8,14 +8,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/postgres"
 	"github.com/qslocal/qslocal/restjson"
 	"github.com/qslocal/qslocal/sqlite"
 )
@@ -33,6 +37,7 @@ func main() {
 type options struct {
 	addr, db, region, logLevel string
 	rateLimit                  float64
+	pg                         postgres.Config
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -40,17 +45,47 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("qslocal", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", DefaultAddr, "listen address HOST:PORT (port 0 picks a free port)")
-	fs.StringVar(&o.db, "db", "qslocal.db", "SQLite database file, or :memory: for a throwaway store")
+	fs.StringVar(&o.db, "db", "qslocal.db", "SQLite database file, :memory: for a throwaway store, or a postgres:// URL")
 	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "region for ARNs when a request is not signed for one")
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second each account may make before ThrottlingException (0: unlimited)")
+	var maxConns, minConns int
+	fs.IntVar(&maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: the larger of 4 and the number of CPUs)")
+	fs.IntVar(&minConns, "db-min-conns", 0, "PostgreSQL: connections kept open when idle")
+	fs.DurationVar(&o.pg.MaxConnLifetime, "db-max-conn-lifetime", 0, "PostgreSQL: close connections older than this (0: 1h)")
+	fs.DurationVar(&o.pg.MaxConnIdleTime, "db-max-conn-idle", 0, "PostgreSQL: close connections idle longer than this (0: 30m)")
+	fs.DurationVar(&o.pg.ConnectTimeout, "db-connect-timeout", 0, "PostgreSQL: give up connecting after this long (0: 5s)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if maxConns < 0 || minConns < 0 || maxConns > math.MaxInt32 || minConns > math.MaxInt32 {
+		return o, fmt.Errorf("--db-max-conns and --db-min-conns must be between 0 and %d", math.MaxInt32)
+	}
+	o.pg.MaxConns, o.pg.MinConns = int32(maxConns), int32(minConns)
 	return o, nil
+}
+
+// isPostgres tells a PostgreSQL URL from an SQLite path.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// openStore opens the store --db names, and describes it for the ready
+// line without any password.
+func openStore(ctx context.Context, o options) (qslocal.Store, string, error) {
+	if isPostgres(o.db) {
+		shown := o.db
+		if u, err := url.Parse(o.db); err == nil {
+			shown = u.Redacted()
+		}
+		st, err := postgres.Open(ctx, o.db, o.pg)
+		return st, "postgres " + shown, err
+	}
+	st, err := sqlite.Open(ctx, o.db)
+	return st, "sqlite " + o.db, err
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -67,9 +102,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	store, err := sqlite.Open(ctx, o.db)
+	store, desc, err := openStore(ctx, o)
 	if err != nil {
-		return fmt.Errorf("opening %s: %w", o.db, err)
+		return fmt.Errorf("opening the store (%s): %w", desc, err)
 	}
 	defer store.Close()
 	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: store, Region: o.region})
@@ -87,7 +122,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "qslocal listening on http://%s (store: sqlite %s)\n", ln.Addr(), o.db)
+	fmt.Fprintf(stdout, "qslocal listening on http://%s (store: %s)\n", ln.Addr(), desc)
 
 	select {
 	case err := <-serveErr:

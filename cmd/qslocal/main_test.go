@@ -80,3 +80,33 @@ func TestRunRejectsBadStore(t *testing.T) {
 		t.Fatal("run started on a database it cannot create")
 	}
 }
+
+func TestStoreSelection(t *testing.T) {
+	for db, want := range map[string]bool{
+		"qslocal.db": false, ":memory:": false, "/var/lib/postgres.db": false,
+		"postgres://u@h/db": true, "postgresql://u:p@h:5432/db?sslmode=disable": true,
+	} {
+		if got := isPostgres(db); got != want {
+			t.Errorf("isPostgres(%q) = %v", db, got)
+		}
+	}
+	o, err := parseFlags([]string{"--db-max-conns", "7", "--db-min-conns", "2", "--db-connect-timeout", "1500ms"}, io.Discard)
+	if err != nil || o.pg.MaxConns != 7 || o.pg.MinConns != 2 || o.pg.ConnectTimeout != 1500*time.Millisecond {
+		t.Errorf("pool flags = %+v, %v", o.pg, err)
+	}
+	if _, err := parseFlags([]string{"--db-max-conns", "-1"}, io.Discard); err == nil {
+		t.Error("negative pool size accepted")
+	}
+}
+
+func TestReadyLineHidesPassword(t *testing.T) {
+	// Nothing listens on port 1: Open fails fast, and the error names the
+	// store without its password.
+	err := run(context.Background(), []string{"--addr", "127.0.0.1:0", "--db", "postgres://u:hunter2@127.0.0.1:1/db", "--db-connect-timeout", "1s"}, io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("run started without a database")
+	}
+	if strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "postgres postgres://u:xxxxx@127.0.0.1:1/db") {
+		t.Errorf("error %q", err)
+	}
+}

@@ -1,0 +1,113 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/qslocal/qslocal"
+)
+
+// EnsureAccount implements qslocal.Tx, in one statement. Like the SQLite
+// store, it also records the region of a default namespace whose region is
+// empty: the only change it makes to existing rows.
+func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time.Time) error {
+	const op = "ensure account"
+	if !allStorable(account, region) {
+		if err := t.writable(ctx, op); err != nil {
+			return err
+		}
+		return noText(op)
+	}
+	// The namespaces foreign key is checked at the end of the statement,
+	// when the account inserted by the CTE is there.
+	_, err := t.exec(ctx, op, `WITH account AS (
+			INSERT INTO accounts (account, created_at) VALUES ($1, $3)
+			ON CONFLICT DO NOTHING
+		)
+		INSERT INTO namespaces (account, name, capacity_region, identity_store, created_at)
+		VALUES ($1, 'default', $2, 'QUICKSIGHT', $3)
+		ON CONFLICT (account, name) DO UPDATE SET capacity_region = excluded.capacity_region
+		WHERE namespaces.capacity_region = ''`,
+		account, region, now)
+	return err
+}
+
+const namespaceColumns = `account, name, capacity_region, identity_store, created_at`
+
+// CreateNamespace implements qslocal.Tx: ErrNotFound when the account does
+// not exist, ErrExists for a taken name.
+func (t *tx) CreateNamespace(ctx context.Context, ns qslocal.Namespace) error {
+	const op = "create namespace"
+	if !storable(ns.Account) {
+		return t.notFoundOrReadOnly(ctx, op)
+	}
+	if !allStorable(ns.Name, ns.CapacityRegion, ns.IdentityStore) {
+		return noText(op)
+	}
+	return t.insertChild(ctx, op, `WITH parent AS (
+			SELECT FROM accounts WHERE account = $1
+		), inserted AS (
+			INSERT INTO namespaces (`+namespaceColumns+`)
+			SELECT $1, $2::text, $3::text, $4::text, $5::timestamptz FROM parent
+			ON CONFLICT DO NOTHING
+			RETURNING 1
+		)
+		SELECT EXISTS (SELECT FROM parent), EXISTS (SELECT FROM inserted)`,
+		ns.Account, ns.Name, ns.CapacityRegion, ns.IdentityStore, ns.CreatedAt)
+}
+
+func (t *tx) Namespace(ctx context.Context, account, name string) (qslocal.Namespace, error) {
+	const op = "get namespace"
+	if !allStorable(account, name) {
+		return qslocal.Namespace{}, notFoundCtx(ctx, op)
+	}
+	var ns qslocal.Namespace
+	if err := t.row(ctx, op, `SELECT `+namespaceColumns+` FROM namespaces WHERE account = $1 AND name = $2`,
+		[]any{account, name}, namespaceFields(&ns)...); err != nil {
+		return qslocal.Namespace{}, err
+	}
+	ns.CreatedAt = utc(ns.CreatedAt)
+	return ns, nil
+}
+
+func (t *tx) ListNamespaces(ctx context.Context, account, afterName string, limit int) ([]qslocal.Namespace, error) {
+	const op = "list namespaces"
+	lo, ok := after(afterName)
+	if !ok || !storable(account) {
+		return nil, ctxErr(ctx, op)
+	}
+	return list(ctx, t, op, limit, scanNamespace, `SELECT `+namespaceColumns+` FROM namespaces
+		WHERE account = $1 AND name >= $2 ORDER BY name LIMIT $3`, account, lo, limit)
+}
+
+func (t *tx) CountNamespaces(ctx context.Context, account string) (int, error) {
+	const op = "count namespaces"
+	if !storable(account) {
+		return 0, ctxErr(ctx, op)
+	}
+	return t.count(ctx, op, `SELECT count(*) FROM namespaces WHERE account = $1`, account)
+}
+
+// DeleteNamespace implements qslocal.Tx: the foreign keys cascade from the
+// namespace to its users, groups, memberships, role mappings and role
+// profiles (see migrations/0001_init.sql).
+func (t *tx) DeleteNamespace(ctx context.Context, account, name string) error {
+	const op = "delete namespace"
+	if !allStorable(account, name) {
+		return t.notFoundOrReadOnly(ctx, op)
+	}
+	return t.execOne(ctx, op, `DELETE FROM namespaces WHERE account = $1 AND name = $2`, account, name)
+}
+
+func namespaceFields(ns *qslocal.Namespace) []any {
+	return []any{&ns.Account, &ns.Name, &ns.CapacityRegion, &ns.IdentityStore, &ns.CreatedAt}
+}
+
+func scanNamespace(row scanner) (qslocal.Namespace, error) {
+	var ns qslocal.Namespace
+	if err := row.Scan(namespaceFields(&ns)...); err != nil {
+		return qslocal.Namespace{}, err
+	}
+	ns.CreatedAt = utc(ns.CreatedAt)
+	return ns, nil
+}
