@@ -63,9 +63,15 @@ const (
 	// healthCheckPeriod is how often the pool checks its idle connections,
 	// so that those broken while the database was away are replaced soon.
 	healthCheckPeriod = 10 * time.Second
-	// maxAttempts bounds how many times Update runs fn, and Open the
-	// migrations, before giving up with qslocal.ErrUnavailable.
+	// maxAttempts bounds how many times Open runs the migrations, and View
+	// a transaction whose pooled connection turned out broken.
 	maxAttempts = 10
+	// retryBudget bounds how long Update keeps retrying serialization
+	// failures before giving up with qslocal.ErrUnavailable: under
+	// contention on one hot spot (say, many creates racing for an
+	// account's last namespaces) every round commits at least one racer,
+	// so waiting it out beats failing the request.
+	retryBudget = 10 * time.Second
 	// rollbackTimeout bounds ending a transaction whose context is done.
 	rollbackTimeout = 5 * time.Second
 	// migrationLock is the key of the advisory lock that serializes Open's
@@ -91,6 +97,7 @@ type Store struct {
 	acquireTimeout time.Duration
 	secret         []byte       // never changes once created, so read once at Open
 	retries        atomic.Int64 // transactions started again, for tests
+	retryBudget    time.Duration
 }
 
 var _ qslocal.Store = (*Store)(nil)
@@ -138,7 +145,7 @@ func open(ctx context.Context, dsn string, cfg Config, lock string) (*Store, err
 	if err != nil {
 		return nil, wrap(ctx, "open", err)
 	}
-	s := &Store{pool: pool, acquireTimeout: pc.ConnConfig.ConnectTimeout}
+	s := &Store{pool: pool, acquireTimeout: pc.ConnConfig.ConnectTimeout, retryBudget: retryBudget}
 	if err := s.migrate(ctx, lock); err != nil {
 		pool.Close()
 		return nil, err
@@ -176,8 +183,8 @@ func (s *Store) acquire(ctx context.Context, op string) (*pgxpool.Conn, error) {
 }
 
 // Update implements qslocal.Store. fn runs in a SERIALIZABLE transaction,
-// again from the start after a serialization failure or a deadlock, at most
-// maxAttempts times; then the error wraps qslocal.ErrUnavailable. It also
+// again from the start after a serialization failure or a deadlock, for up
+// to retryBudget; then the error wraps qslocal.ErrUnavailable. It also
 // starts again when the connection breaks before the commit (the
 // transaction is rolled back then): on another pooled connection, or a new
 // one, whose dialing fails at once with ErrUnavailable if the database is
@@ -185,8 +192,12 @@ func (s *Store) acquire(ctx context.Context, op string) (*pgxpool.Conn, error) {
 func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error {
 	opts := pgx.TxOptions{IsoLevel: pgx.Serializable, AccessMode: pgx.ReadWrite}
 	var err error
-	for attempt := range maxAttempts {
+	start := time.Now()
+	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
+			if time.Since(start) > s.retryBudget {
+				return fmt.Errorf("postgres: update: %d attempts failed: %w (%w)", attempt, qslocal.ErrUnavailable, err)
+			}
 			if ctxErr := sleep(ctx, backoff(attempt)); ctxErr != nil {
 				return fmt.Errorf("postgres: update: %w (after %w)", ctxErr, err)
 			}
@@ -197,7 +208,6 @@ func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error 
 		}
 		s.retries.Add(1)
 	}
-	return fmt.Errorf("postgres: update: %d attempts failed: %w (%w)", maxAttempts, qslocal.ErrUnavailable, err)
 }
 
 // View implements qslocal.Store: fn runs once, in a REPEATABLE READ READ
