@@ -253,6 +253,19 @@ func (s *Service) CreateGroupMembership(ctx context.Context, in *api.CreateGroup
 	return &api.CreateGroupMembershipResponse{GroupMember: s.memberOut(ctx, account, ns, user)}, nil
 }
 
+// requireMember checks that the namespace, group and user exist and that
+// the user is a member of the group.
+func requireMember(ctx context.Context, tx Tx, account, ns, group, user string) error {
+	if err := lookupMembership(ctx, tx, account, ns, group, user); err != nil {
+		return err
+	}
+	err := tx.GroupMember(ctx, account, ns, group, user)
+	if errors.Is(err, ErrNotFound) {
+		return notAMember(user, group, ns)
+	}
+	return err
+}
+
 // DescribeGroupMembership returns a member of a group; ResourceNotFound
 // (USER) when the user is not a member.
 func (s *Service) DescribeGroupMembership(ctx context.Context, in *api.DescribeGroupMembershipRequest) (*api.DescribeGroupMembershipResponse, error) {
@@ -261,14 +274,7 @@ func (s *Service) DescribeGroupMembership(ctx context.Context, in *api.DescribeG
 		return nil, err
 	}
 	err := s.store.View(ctx, func(tx Tx) error {
-		if err := lookupMembership(ctx, tx, account, ns, group, user); err != nil {
-			return err
-		}
-		err := tx.GroupMember(ctx, account, ns, group, user)
-		if errors.Is(err, ErrNotFound) {
-			return notAMember(user, group, ns)
-		}
-		return err
+		return requireMember(ctx, tx, account, ns, group, user)
 	})
 	if err != nil {
 		return nil, err
@@ -284,14 +290,7 @@ func (s *Service) DeleteGroupMembership(ctx context.Context, in *api.DeleteGroup
 		return nil, err
 	}
 	err := s.store.Update(ctx, func(tx Tx) error {
-		if err := lookupMembership(ctx, tx, account, ns, group, user); err != nil {
-			return err
-		}
-		err := tx.GroupMember(ctx, account, ns, group, user)
-		if errors.Is(err, ErrNotFound) {
-			return notAMember(user, group, ns)
-		}
-		if err != nil {
+		if err := requireMember(ctx, tx, account, ns, group, user); err != nil {
 			return err
 		}
 		return tx.RemoveGroupMember(ctx, account, ns, group, user)

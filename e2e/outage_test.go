@@ -92,13 +92,7 @@ func TestDatabaseOutage(t *testing.T) {
 	s := start(t, u.String(), "--db-connect-timeout", "1s")
 	c := s.client("us-east-1")
 
-	registerErr := func(name string) error {
-		_, err := c.RegisterUser(ctx(t), &quicksight.RegisterUserInput{
-			AwsAccountId: aws.String(account), Namespace: aws.String("default"), IdentityType: types.IdentityTypeQuicksight,
-			Email: aws.String("x@example.com"), UserRole: types.UserRoleReader, UserName: aws.String(name),
-		})
-		return err
-	}
+	registerErr := func(name string) error { return tryRegister(t, c, name) }
 	var acked []string
 	for i := range 5 {
 		name := fmt.Sprintf("before%d", i)
@@ -135,17 +129,35 @@ func TestDatabaseOutage(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	list, err := c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: aws.String(account), Namespace: aws.String("default")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	wantUsers(t, c, acked)
+}
+
+// tryRegister registers a QUICKSIGHT reader and returns the error, if any.
+func tryRegister(t *testing.T, c *quicksight.Client, name string) error {
+	_, err := c.RegisterUser(ctx(t), &quicksight.RegisterUserInput{
+		AwsAccountId: aws.String(account), Namespace: aws.String("default"), IdentityType: types.IdentityTypeQuicksight,
+		Email: aws.String("x@example.com"), UserRole: types.UserRoleReader, UserName: aws.String(name),
+	})
+	return err
+}
+
+// wantUsers checks that every named user is in namespace default.
+func wantUsers(t *testing.T, c *quicksight.Client, names []string) {
+	t.Helper()
 	have := map[string]bool{}
-	for _, u := range list.UserList {
-		have[aws.ToString(u.UserName)] = true
+	p := quicksight.NewListUsersPaginator(c, &quicksight.ListUsersInput{AwsAccountId: aws.String(account), Namespace: aws.String("default")})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range page.UserList {
+			have[aws.ToString(u.UserName)] = true
+		}
 	}
-	for _, name := range acked {
+	for _, name := range names {
 		if !have[name] {
-			t.Errorf("acknowledged user %s lost across the outage", name)
+			t.Errorf("acknowledged user %s lost", name)
 		}
 	}
 }

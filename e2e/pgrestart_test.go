@@ -104,13 +104,7 @@ func TestPostgresRestart(t *testing.T) {
 	pg := newPrivatePostgres(t)
 	s := start(t, pg.dsn(), "--db-connect-timeout", "1s")
 	c := s.client("us-east-1")
-	reg := func(name string) error {
-		_, err := c.RegisterUser(ctx(t), &quicksight.RegisterUserInput{
-			AwsAccountId: aws.String(account), Namespace: aws.String("default"), IdentityType: types.IdentityTypeQuicksight,
-			Email: aws.String("x@example.com"), UserRole: types.UserRoleReader, UserName: aws.String(name),
-		})
-		return err
-	}
+	reg := func(name string) error { return tryRegister(t, c, name) }
 	var acked []string
 	for i := range 5 {
 		name := fmt.Sprintf("before%d", i)
@@ -142,17 +136,5 @@ func TestPostgresRestart(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	list, err := c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: aws.String(account), Namespace: aws.String("default")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	have := map[string]bool{}
-	for _, u := range list.UserList {
-		have[aws.ToString(u.UserName)] = true
-	}
-	for _, name := range acked {
-		if !have[name] {
-			t.Errorf("acknowledged user %s lost across the restart", name)
-		}
-	}
+	wantUsers(t, c, acked)
 }
