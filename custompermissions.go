@@ -85,11 +85,8 @@ func (s *Service) CreateCustomPermissions(ctx context.Context, in *api.CreateCus
 	if err != nil {
 		return nil, err
 	}
-	if err := s.ensureAccount(ctx, account, now); err != nil {
-		return nil, err
-	}
 	p := CustomPermissions{Account: account, Name: name, Capabilities: caps, Governance: gov, CreatedAt: now, UpdatedAt: now}
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.update(ctx, account, func(tx Tx) error {
 		if err := tx.CreateCustomPermissions(ctx, p); err != nil {
 			return err
 		}
@@ -107,11 +104,8 @@ func (s *Service) CreateCustomPermissions(ctx context.Context, in *api.CreateCus
 // DescribeCustomPermissions returns one profile.
 func (s *Service) DescribeCustomPermissions(ctx context.Context, in *api.DescribeCustomPermissionsRequest) (*api.DescribeCustomPermissionsResponse, error) {
 	account, name := *in.AwsAccountId, *in.CustomPermissionsName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
 	var p CustomPermissions
-	err := s.store.View(ctx, func(tx Tx) (err error) {
+	err := s.view(ctx, account, func(tx Tx) (err error) {
 		p, err = lookupProfile(ctx, tx, account, name)
 		return err
 	})
@@ -134,10 +128,7 @@ func (s *Service) UpdateCustomPermissions(ctx context.Context, in *api.UpdateCus
 	if err != nil {
 		return nil, err
 	}
-	if err := s.ensureAccount(ctx, account, now); err != nil {
-		return nil, err
-	}
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.update(ctx, account, func(tx Tx) error {
 		p, err := lookupProfile(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -157,10 +148,7 @@ func (s *Service) UpdateCustomPermissions(ctx context.Context, in *api.UpdateCus
 // profile that no longer exists.
 func (s *Service) DeleteCustomPermissions(ctx context.Context, in *api.DeleteCustomPermissionsRequest) (*api.DeleteCustomPermissionsResponse, error) {
 	account, name := *in.AwsAccountId, *in.CustomPermissionsName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if err := profile(ctx, tx, account, name); err != nil {
 			return err
 		}
@@ -208,10 +196,7 @@ func (s *Service) ListCustomPermissions(ctx context.Context, in *api.ListCustomP
 func (s *Service) UpdateUserCustomPermission(ctx context.Context, in *api.UpdateUserCustomPermissionRequest) (*api.UpdateUserCustomPermissionResponse, error) {
 	now := s.now()
 	account, ns, name, prof := *in.AwsAccountId, *in.Namespace, *in.UserName, *in.CustomPermissionsName
-	if err := s.ensureAccount(ctx, account, now); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		u, err := lookupUser(ctx, tx, account, ns, name)
 		if err != nil {
 			return err
@@ -233,10 +218,7 @@ func (s *Service) UpdateUserCustomPermission(ctx context.Context, in *api.Update
 func (s *Service) DeleteUserCustomPermission(ctx context.Context, in *api.DeleteUserCustomPermissionRequest) (*api.DeleteUserCustomPermissionResponse, error) {
 	now := s.now()
 	account, ns, name := *in.AwsAccountId, *in.Namespace, *in.UserName
-	if err := s.ensureAccount(ctx, account, now); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		u, err := lookupUser(ctx, tx, account, ns, name)
 		if err != nil || u.CustomPermissionsName == "" {
 			return err
@@ -253,10 +235,7 @@ func (s *Service) DeleteUserCustomPermission(ctx context.Context, in *api.Delete
 // UpdateAccountCustomPermission applies a profile to the account.
 func (s *Service) UpdateAccountCustomPermission(ctx context.Context, in *api.UpdateAccountCustomPermissionRequest) (*api.UpdateAccountCustomPermissionResponse, error) {
 	account, prof := *in.AwsAccountId, *in.CustomPermissionsName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if err := profile(ctx, tx, account, prof); err != nil {
 			return err
 		}
@@ -272,11 +251,8 @@ func (s *Service) UpdateAccountCustomPermission(ctx context.Context, in *api.Upd
 // applied it succeeds without CustomPermissionsName.
 func (s *Service) DescribeAccountCustomPermission(ctx context.Context, in *api.DescribeAccountCustomPermissionRequest) (*api.DescribeAccountCustomPermissionResponse, error) {
 	account := *in.AwsAccountId
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
 	var prof string
-	err := s.store.View(ctx, func(tx Tx) (err error) {
+	err := s.view(ctx, account, func(tx Tx) (err error) {
 		prof, err = tx.AccountCustomPermission(ctx, account)
 		return err
 	})
@@ -290,10 +266,7 @@ func (s *Service) DescribeAccountCustomPermission(ctx context.Context, in *api.D
 // succeeds when none is applied.
 func (s *Service) DeleteAccountCustomPermission(ctx context.Context, in *api.DeleteAccountCustomPermissionRequest) (*api.DeleteAccountCustomPermissionResponse, error) {
 	account := *in.AwsAccountId
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		return tx.SetAccountCustomPermission(ctx, account, "")
 	})
 	if err != nil {

@@ -78,11 +78,8 @@ func (s *Service) CreateGroup(ctx context.Context, in *api.CreateGroupRequest) (
 		PrincipalID: "group/d-" + strings.ReplaceAll(s.newID(), "-", "")[:10] + "/" + s.newID(),
 		CreatedAt:   now, UpdatedAt: now,
 	}
-	if err := s.ensureAccount(ctx, account, now); err != nil {
-		return nil, err
-	}
 	exists := errorf(CodeResourceExists, ResourceGroup, "Group %s already exists in namespace %s.", g.Name, ns)
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if err := namespace(ctx, tx, account, ns); err != nil {
 			return err
 		}
@@ -113,11 +110,8 @@ func (s *Service) CreateGroup(ctx context.Context, in *api.CreateGroupRequest) (
 
 // DescribeGroup returns one group.
 func (s *Service) DescribeGroup(ctx context.Context, in *api.DescribeGroupRequest) (*api.DescribeGroupResponse, error) {
-	if err := s.ensureAccount(ctx, *in.AwsAccountId, s.now()); err != nil {
-		return nil, err
-	}
 	var g Group
-	err := s.store.View(ctx, func(tx Tx) (err error) {
+	err := s.view(ctx, *in.AwsAccountId, func(tx Tx) (err error) {
 		g, err = lookupGroup(ctx, tx, *in.AwsAccountId, *in.Namespace, *in.GroupName)
 		return err
 	})
@@ -131,11 +125,8 @@ func (s *Service) DescribeGroup(ctx context.Context, in *api.DescribeGroupReques
 // member it can change; when it is absent the group is left as it was.
 func (s *Service) UpdateGroup(ctx context.Context, in *api.UpdateGroupRequest) (*api.UpdateGroupResponse, error) {
 	now := s.now()
-	if err := s.ensureAccount(ctx, *in.AwsAccountId, now); err != nil {
-		return nil, err
-	}
 	var g Group
-	err := s.store.Update(ctx, func(tx Tx) (err error) {
+	err := s.update(ctx, *in.AwsAccountId, func(tx Tx) (err error) {
 		g, err = lookupGroup(ctx, tx, *in.AwsAccountId, *in.Namespace, *in.GroupName)
 		if err != nil || in.Description == nil {
 			return err
@@ -152,10 +143,7 @@ func (s *Service) UpdateGroup(ctx context.Context, in *api.UpdateGroupRequest) (
 // DeleteGroup deletes a group with its memberships and tags.
 func (s *Service) DeleteGroup(ctx context.Context, in *api.DeleteGroupRequest) (*api.DeleteGroupResponse, error) {
 	account, ns, name := *in.AwsAccountId, *in.Namespace, *in.GroupName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if _, err := lookupGroup(ctx, tx, account, ns, name); err != nil {
 			return err
 		}
@@ -228,10 +216,7 @@ func (s *Service) SearchGroups(ctx context.Context, in *api.SearchGroupsRequest)
 // succeeds and changes nothing, as a PUT should.
 func (s *Service) CreateGroupMembership(ctx context.Context, in *api.CreateGroupMembershipRequest) (*api.CreateGroupMembershipResponse, error) {
 	account, ns, group, user := *in.AwsAccountId, *in.Namespace, *in.GroupName, *in.MemberName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if err := lookupMembership(ctx, tx, account, ns, group, user); err != nil {
 			return err
 		}
@@ -270,10 +255,7 @@ func requireMember(ctx context.Context, tx Tx, account, ns, group, user string) 
 // (USER) when the user is not a member.
 func (s *Service) DescribeGroupMembership(ctx context.Context, in *api.DescribeGroupMembershipRequest) (*api.DescribeGroupMembershipResponse, error) {
 	account, ns, group, user := *in.AwsAccountId, *in.Namespace, *in.GroupName, *in.MemberName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.View(ctx, func(tx Tx) error {
+	err := s.view(ctx, account, func(tx Tx) error {
 		return requireMember(ctx, tx, account, ns, group, user)
 	})
 	if err != nil {
@@ -286,10 +268,7 @@ func (s *Service) DescribeGroupMembership(ctx context.Context, in *api.DescribeG
 // (USER) when the user is not a member.
 func (s *Service) DeleteGroupMembership(ctx context.Context, in *api.DeleteGroupMembershipRequest) (*api.DeleteGroupMembershipResponse, error) {
 	account, ns, group, user := *in.AwsAccountId, *in.Namespace, *in.GroupName, *in.MemberName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if err := requireMember(ctx, tx, account, ns, group, user); err != nil {
 			return err
 		}

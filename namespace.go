@@ -59,15 +59,12 @@ func (s *Service) CreateNamespace(ctx context.Context, in *api.CreateNamespaceRe
 	if err != nil {
 		return nil, err
 	}
-	if err := s.ensureAccount(ctx, account, now); err != nil {
-		return nil, err
-	}
 	ns := Namespace{
 		Account: account, Name: name, CapacityRegion: s.regionOf(ctx),
 		IdentityStore: string(api.IdentityStoreQuicksight), CreatedAt: now,
 	}
 	exists := errorf(CodeResourceExists, ResourceNamespace, "Namespace %s already exists in account %s.", name, account)
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.update(ctx, account, func(tx Tx) error {
 		_, err := tx.Namespace(ctx, account, name)
 		if err == nil {
 			return exists
@@ -103,11 +100,8 @@ func (s *Service) CreateNamespace(ctx context.Context, in *api.CreateNamespaceRe
 // DescribeNamespace returns one namespace.
 func (s *Service) DescribeNamespace(ctx context.Context, in *api.DescribeNamespaceRequest) (*api.DescribeNamespaceResponse, error) {
 	account, name := *in.AwsAccountId, *in.Namespace
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
 	var ns Namespace
-	err := s.store.View(ctx, func(tx Tx) (err error) {
+	err := s.view(ctx, account, func(tx Tx) (err error) {
 		ns, err = tx.Namespace(ctx, account, name)
 		if errors.Is(err, ErrNotFound) {
 			return namespaceNotFound(name, account)
@@ -147,10 +141,7 @@ func (s *Service) DeleteNamespace(ctx context.Context, in *api.DeleteNamespaceRe
 	if name == defaultNamespace {
 		return nil, invalidParameter("Namespace default cannot be deleted.")
 	}
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if err := namespace(ctx, tx, account, name); err != nil {
 			return err
 		}

@@ -15,10 +15,7 @@ import (
 // UpdateRoleCustomPermission applies a profile to a role of a namespace.
 func (s *Service) UpdateRoleCustomPermission(ctx context.Context, in *api.UpdateRoleCustomPermissionRequest) (*api.UpdateRoleCustomPermissionResponse, error) {
 	account, ns, role, prof := *in.AwsAccountId, *in.Namespace, string(*in.Role), *in.CustomPermissionsName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if err := namespace(ctx, tx, account, ns); err != nil {
 			return err
 		}
@@ -37,11 +34,8 @@ func (s *Service) UpdateRoleCustomPermission(ctx context.Context, in *api.Update
 // it succeeds without CustomPermissionsName.
 func (s *Service) DescribeRoleCustomPermission(ctx context.Context, in *api.DescribeRoleCustomPermissionRequest) (*api.DescribeRoleCustomPermissionResponse, error) {
 	account, ns, role := *in.AwsAccountId, *in.Namespace, string(*in.Role)
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
 	var prof string
-	err := s.store.View(ctx, func(tx Tx) (err error) {
+	err := s.view(ctx, account, func(tx Tx) (err error) {
 		if err := namespace(ctx, tx, account, ns); err != nil {
 			return err
 		}
@@ -58,10 +52,7 @@ func (s *Service) DescribeRoleCustomPermission(ctx context.Context, in *api.Desc
 // none is applied.
 func (s *Service) DeleteRoleCustomPermission(ctx context.Context, in *api.DeleteRoleCustomPermissionRequest) (*api.DeleteRoleCustomPermissionResponse, error) {
 	account, ns, role := *in.AwsAccountId, *in.Namespace, string(*in.Role)
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if err := namespace(ctx, tx, account, ns); err != nil {
 			return err
 		}
@@ -77,10 +68,7 @@ func (s *Service) DeleteRoleCustomPermission(ctx context.Context, in *api.Delete
 // group that already is mapped succeeds and changes nothing.
 func (s *Service) CreateRoleMembership(ctx context.Context, in *api.CreateRoleMembershipRequest) (*api.CreateRoleMembershipResponse, error) {
 	account, ns, role, group := *in.AwsAccountId, *in.Namespace, string(*in.Role), *in.MemberName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if _, err := lookupGroup(ctx, tx, account, ns, group); err != nil {
 			return err
 		}
@@ -101,10 +89,7 @@ func (s *Service) CreateRoleMembership(ctx context.Context, in *api.CreateRoleMe
 // type for a group that is not mapped to the role.
 func (s *Service) DeleteRoleMembership(ctx context.Context, in *api.DeleteRoleMembershipRequest) (*api.DeleteRoleMembershipResponse, error) {
 	account, ns, role, group := *in.AwsAccountId, *in.Namespace, string(*in.Role), *in.MemberName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if _, err := lookupGroup(ctx, tx, account, ns, group); err != nil {
 			return err
 		}

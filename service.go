@@ -79,18 +79,37 @@ func (s *Service) regionOf(ctx context.Context) string {
 	return s.region
 }
 
-// ensureAccount creates an account on first use. Creation is idempotent,
-// so the cache only saves a write per request; it never decides anything.
-func (s *Service) ensureAccount(ctx context.Context, account string, now time.Time) error {
+// ensureAccount creates an account on first use, in a transaction of its
+// own. Creation is idempotent, so the cache only saves a write per request;
+// it never decides anything.
+func (s *Service) ensureAccount(ctx context.Context, account string) error {
 	if _, ok := s.accounts.Load(account); ok {
 		return nil
 	}
-	region := s.regionOf(ctx)
+	region, now := s.regionOf(ctx), s.now()
 	if err := s.store.Update(ctx, func(tx Tx) error { return tx.EnsureAccount(ctx, account, region, now) }); err != nil {
 		return err
 	}
 	s.accounts.Store(account, struct{}{})
 	return nil
+}
+
+// update runs fn in a read-write transaction on an account, which springs
+// into existence first if it is new.
+func (s *Service) update(ctx context.Context, account string, fn func(tx Tx) error) error {
+	if err := s.ensureAccount(ctx, account); err != nil {
+		return err
+	}
+	return s.store.Update(ctx, fn)
+}
+
+// view runs fn in a read-only transaction on an account, which springs
+// into existence first if it is new.
+func (s *Service) view(ctx context.Context, account string, fn func(tx Tx) error) error {
+	if err := s.ensureAccount(ctx, account); err != nil {
+		return err
+	}
+	return s.store.View(ctx, fn)
 }
 
 // namespace checks that a namespace exists within tx.

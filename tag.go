@@ -199,16 +199,6 @@ func (t taggable) exists(ctx context.Context, tx Tx) error {
 	return errorf(CodeResourceNotFound, "", "No resource %s in account %s.", t.resource, t.account)
 }
 
-// taggableIn parses arn and makes sure its account exists (accounts spring
-// into existence on first use, as with every other operation).
-func (s *Service) taggableIn(ctx context.Context, arn string) (taggable, error) {
-	t, err := parseTaggable(arn)
-	if err != nil {
-		return t, err
-	}
-	return t, s.ensureAccount(ctx, t.account, s.now())
-}
-
 // TagResource adds tags to a resource or replaces the values of keys it
 // has.
 func (s *Service) TagResource(ctx context.Context, in *api.TagResourceRequest) (*api.TagResourceResponse, error) {
@@ -220,10 +210,7 @@ func (s *Service) TagResource(ctx context.Context, in *api.TagResourceRequest) (
 	if _, err := checkTags(nil, in.Tags, t.resourceType()); err != nil {
 		return nil, err
 	}
-	if err := s.ensureAccount(ctx, t.account, s.now()); err != nil {
-		return nil, err
-	}
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.update(ctx, t.account, func(tx Tx) error {
 		if err := t.exists(ctx, tx); err != nil {
 			return err
 		}
@@ -253,10 +240,7 @@ func (s *Service) UntagResource(ctx context.Context, in *api.UntagResourceReques
 	if err := checkTagKeys(in.TagKeys); err != nil {
 		return nil, err
 	}
-	if err := s.ensureAccount(ctx, t.account, s.now()); err != nil {
-		return nil, err
-	}
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.update(ctx, t.account, func(tx Tx) error {
 		if err := t.exists(ctx, tx); err != nil {
 			return err
 		}
@@ -271,12 +255,12 @@ func (s *Service) UntagResource(ctx context.Context, in *api.UntagResourceReques
 // ListTagsForResource returns a resource's tags sorted by key; a resource
 // without tags answers an empty list.
 func (s *Service) ListTagsForResource(ctx context.Context, in *api.ListTagsForResourceRequest) (*api.ListTagsForResourceResponse, error) {
-	t, err := s.taggableIn(ctx, *in.ResourceArn)
+	t, err := parseTaggable(*in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
 	var tags []Tag
-	err = s.store.View(ctx, func(tx Tx) (err error) {
+	err = s.view(ctx, t.account, func(tx Tx) (err error) {
 		if err := t.exists(ctx, tx); err != nil {
 			return err
 		}

@@ -78,11 +78,8 @@ func listPage[T any](ctx context.Context, s *Service, l listing, next *string, m
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.ensureAccount(ctx, l.account, s.now()); err != nil {
-		return nil, nil, err
-	}
 	var rows []T
-	err = s.store.View(ctx, func(tx Tx) (err error) {
+	err = s.view(ctx, l.account, func(tx Tx) (err error) {
 		rows, err = fetch(tx, p.after, p.limit+1)
 		return err
 	})

@@ -172,10 +172,7 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.ensureAccount(ctx, account, now); err != nil {
-		return nil, err
-	}
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.update(ctx, account, func(tx Tx) error {
 		if err := namespace(ctx, tx, account, ns); err != nil {
 			return err
 		}
@@ -214,11 +211,8 @@ func iamPrincipalID(iamARN, seed string) string {
 
 // DescribeUser returns one user.
 func (s *Service) DescribeUser(ctx context.Context, in *api.DescribeUserRequest) (*api.DescribeUserResponse, error) {
-	if err := s.ensureAccount(ctx, *in.AwsAccountId, s.now()); err != nil {
-		return nil, err
-	}
 	var u User
-	err := s.store.View(ctx, func(tx Tx) (err error) {
+	err := s.view(ctx, *in.AwsAccountId, func(tx Tx) (err error) {
 		u, err = lookupUser(ctx, tx, *in.AwsAccountId, *in.Namespace, *in.UserName)
 		return err
 	})
@@ -238,11 +232,8 @@ func (s *Service) UpdateUser(ctx context.Context, in *api.UpdateUserRequest) (*a
 	if err := availableRole(string(*in.Role)); err != nil {
 		return nil, err
 	}
-	if err := s.ensureAccount(ctx, *in.AwsAccountId, now); err != nil {
-		return nil, err
-	}
 	var u User
-	err := s.store.Update(ctx, func(tx Tx) (err error) {
+	err := s.update(ctx, *in.AwsAccountId, func(tx Tx) (err error) {
 		u, err = lookupUser(ctx, tx, *in.AwsAccountId, *in.Namespace, *in.UserName)
 		if err != nil {
 			return err
@@ -271,10 +262,7 @@ func (s *Service) UpdateUser(ctx context.Context, in *api.UpdateUserRequest) (*a
 // DeleteUser deletes a user by name.
 func (s *Service) DeleteUser(ctx context.Context, in *api.DeleteUserRequest) (*api.DeleteUserResponse, error) {
 	account, ns, name := *in.AwsAccountId, *in.Namespace, *in.UserName
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		if _, err := lookupUser(ctx, tx, account, ns, name); err != nil {
 			return err
 		}
@@ -292,10 +280,7 @@ func (s *Service) DeleteUser(ctx context.Context, in *api.DeleteUserRequest) (*a
 // DeleteUserByPrincipalId deletes a user by principal id.
 func (s *Service) DeleteUserByPrincipalId(ctx context.Context, in *api.DeleteUserByPrincipalIdRequest) (*api.DeleteUserByPrincipalIdResponse, error) {
 	account, ns, pid := *in.AwsAccountId, *in.Namespace, *in.PrincipalId
-	if err := s.ensureAccount(ctx, account, s.now()); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		u, err := tx.UserByPrincipalID(ctx, account, ns, pid)
 		if errors.Is(err, ErrNotFound) {
 			if err := namespace(ctx, tx, account, ns); err != nil {
