@@ -42,8 +42,10 @@ type Tx interface {
 	// CountNamespaces counts an account's namespaces.
 	CountNamespaces(ctx context.Context, account string) (int, error)
 	// DeleteNamespace removes a namespace with everything in it: users,
-	// groups, group and role memberships and role custom permissions (not
-	// tags: see ClearTags). ErrNotFound when it does not exist.
+	// groups, group and role memberships, role custom permissions, upgrade
+	// requests and the self-upgrade configuration (not tags or permissions:
+	// see ClearTags and DropPrincipalPrefix). ErrNotFound when it does not
+	// exist.
 	DeleteNamespace(ctx context.Context, account, name string) error
 
 	// CreateUser returns ErrExists when the namespace holds a user of that
@@ -144,6 +146,106 @@ type Tx interface {
 	// ClearTags removes all tags of every resource whose name starts with
 	// prefix (a whole resource name clears that resource).
 	ClearTags(ctx context.Context, account, prefix string) error
+
+	// CreateAnalysis returns ErrExists for a taken id (live or deleted) and
+	// ErrNotFound when the account does not exist.
+	CreateAnalysis(ctx context.Context, a Analysis) error
+	// Analysis returns ErrNotFound when there is no such analysis; one
+	// waiting out its recovery window is returned with its DeletionTime.
+	Analysis(ctx context.Context, account, id string) (Analysis, error)
+	// UpdateAnalysis replaces every field but the key (Account, ID);
+	// ErrNotFound when absent.
+	UpdateAnalysis(ctx context.Context, a Analysis) error
+	// DeleteAnalysis removes the analysis for good (not its permissions or
+	// tags: see ClearPermissions and ClearTags); ErrNotFound when absent.
+	DeleteAnalysis(ctx context.Context, account, id string) error
+	// ListAnalyses returns up to limit analyses whose ids sort after
+	// `after`, in id order, deleted ones included.
+	ListAnalyses(ctx context.Context, account, after string, limit int) ([]Analysis, error)
+
+	// Permissions returns the grants on a resource, one per principal,
+	// sorted by principal, each with its actions sorted; none is an empty
+	// list. Resources and principals are named by ARN resource part
+	// ("analysis/abc", "user/default/alice", "group/default/g",
+	// "namespace/default"); the store checks neither exists.
+	Permissions(ctx context.Context, account, resource string) ([]Grant, error)
+	// Grant adds each grant's actions for its principal; actions already
+	// granted are left as they are.
+	Grant(ctx context.Context, account, resource string, grants []Grant) error
+	// Revoke removes each grant's actions from its principal; actions not
+	// granted are ignored. A principal left with no action has no grant.
+	Revoke(ctx context.Context, account, resource string, grants []Grant) error
+	// ClearPermissions removes every grant on a resource.
+	ClearPermissions(ctx context.Context, account, resource string) error
+	// DropPrincipal removes every grant to exactly that principal, on every
+	// resource of the account.
+	DropPrincipal(ctx context.Context, account, principal string) error
+	// DropPrincipalPrefix removes every grant to a principal whose name
+	// starts with prefix, on every resource of the account.
+	DropPrincipalPrefix(ctx context.Context, account, prefix string) error
+
+	// CreateUpgradeRequest returns ErrExists for a taken id and ErrNotFound
+	// when the namespace does not exist. The user is not checked: requests
+	// outlive their users.
+	CreateUpgradeRequest(ctx context.Context, r UpgradeRequest) error
+	// UpgradeRequest returns ErrNotFound when there is no such request.
+	UpgradeRequest(ctx context.Context, account, namespace, id string) (UpgradeRequest, error)
+	// UpdateUpgradeRequest replaces every field but the key (Account,
+	// Namespace, ID); ErrNotFound when absent.
+	UpdateUpgradeRequest(ctx context.Context, r UpgradeRequest) error
+	// ListUpgradeRequests returns up to limit requests of the namespace
+	// whose ids sort after `after`, in id order. A non-empty user keeps
+	// only that user's requests and a non-empty status only requests in
+	// that status.
+	ListUpgradeRequests(ctx context.Context, account, namespace, user, status, after string, limit int) ([]UpgradeRequest, error)
+	// SelfUpgradeStatus returns a namespace's self-upgrade configuration,
+	// "" when it was never set.
+	SelfUpgradeStatus(ctx context.Context, account, namespace string) (string, error)
+	// SetSelfUpgradeStatus sets it; ErrNotFound when the namespace does not
+	// exist. Deleting the namespace deletes it and the namespace's upgrade
+	// requests.
+	SetSelfUpgradeStatus(ctx context.Context, account, namespace, status string) error
+}
+
+// Analysis is a QuickSight analysis. Definition, SourceEntity and
+// Parameters are the API's JSON objects, kept as they were sent.
+type Analysis struct {
+	Account      string
+	ID           string
+	Name         string
+	ThemeARN     string
+	Definition   []byte // JSON, or nil
+	SourceEntity []byte // JSON, or nil
+	Parameters   []byte // JSON, or nil
+	Status       string // a ResourceStatus value
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	// DeletionTime is when a deleted analysis goes for good; zero while
+	// the analysis is live.
+	DeletionTime time.Time
+}
+
+// Grant is the set of actions one principal holds on a resource.
+type Grant struct {
+	Principal string
+	Actions   []string
+}
+
+// UpgradeRequest is a user's request to be given a higher role.
+type UpgradeRequest struct {
+	Account       string
+	Namespace     string
+	ID            string
+	UserName      string
+	OriginalRole  string // the role when the request was made
+	RequestedRole string
+	Note          string
+	Status        string // a SelfUpgradeRequestStatus value
+	CreatedAt     time.Time
+	// LastAttempt is when an approval or verification last ran; zero when
+	// none has.
+	LastAttempt   time.Time
+	FailureReason string
 }
 
 // Namespace is a QuickSight namespace.
