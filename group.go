@@ -150,9 +150,7 @@ func (s *Service) DeleteGroup(ctx context.Context, in *api.DeleteGroupRequest) (
 		if err := tx.DeleteGroup(ctx, account, ns, name); err != nil {
 			return err
 		}
-		// Not ClearTags: it clears a prefix, and group/ns/ab would take
-		// group/ns/abc's tags with it.
-		return dropTags(ctx, tx, account, groupResource(ns, name))
+		return forget(ctx, tx, account, groupResource(ns, name))
 	})
 	if err != nil {
 		return nil, err

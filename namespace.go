@@ -133,8 +133,9 @@ func (s *Service) ListNamespaces(ctx context.Context, in *api.ListNamespacesRequ
 	return out, nil
 }
 
-// DeleteNamespace deletes a namespace with its users, groups and
-// memberships, and their tags, in one transaction. AWS deletes
+// DeleteNamespace deletes a namespace with its users, groups, memberships
+// and self-upgrade requests, and their tags and the permissions granted to
+// them, in one transaction. AWS deletes
 // asynchronously; qslocal is done when it answers.
 func (s *Service) DeleteNamespace(ctx context.Context, in *api.DeleteNamespaceRequest) (*api.DeleteNamespaceResponse, error) {
 	account, name := *in.AwsAccountId, *in.Namespace
@@ -154,10 +155,11 @@ func (s *Service) DeleteNamespace(ctx context.Context, in *api.DeleteNamespaceRe
 			if err := tx.ClearTags(ctx, account, prefix); err != nil {
 				return err
 			}
+			if err := tx.DropPrincipalPrefix(ctx, account, prefix); err != nil {
+				return err
+			}
 		}
-		// ClearTags would clear a prefix, and "namespace/sales" would
-		// take "namespace/sales2" with it.
-		return dropTags(ctx, tx, account, namespaceResource(name))
+		return forget(ctx, tx, account, namespaceResource(name))
 	})
 	if errors.Is(err, ErrNotFound) {
 		return nil, namespaceNotFound(name, account)

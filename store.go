@@ -160,7 +160,9 @@ type Tx interface {
 	// tags: see ClearPermissions and ClearTags); ErrNotFound when absent.
 	DeleteAnalysis(ctx context.Context, account, id string) error
 	// ListAnalyses returns up to limit analyses whose ids sort after
-	// `after`, in id order, deleted ones included.
+	// `after`, in id order, deleted ones included. Their Definition,
+	// SourceEntity and Parameters are nil: a listing needs none of them,
+	// and definitions can be large.
 	ListAnalyses(ctx context.Context, account, after string, limit int) ([]Analysis, error)
 
 	// Permissions returns the grants on a resource, one per principal,

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/qslocal/qslocal/api"
 )
@@ -116,7 +117,7 @@ func profileTagResource(name string) string { return "custompermission/" + name 
 type taggable struct {
 	account  string
 	resource string // the ARN's resource part, the key tags are kept under
-	kind     string // "user", "group", "namespace" or "custompermission"
+	kind     string // "user", "group", "namespace", "custompermission" or "analysis"
 	// namespace and name identify the resource within the account;
 	// namespace is empty for namespaces and profiles.
 	namespace, name string
@@ -156,7 +157,7 @@ func parseTaggable(s string) (taggable, error) {
 			return taggable{}, invalidParameter("ResourceArn %q: a %s ARN ends in %s/NAMESPACE/NAME.", s, kind, kind)
 		}
 		t.namespace, t.name = ns, name
-	case "namespace", "custompermission":
+	case "namespace", "custompermission", "analysis":
 		if strings.Contains(rest, "/") {
 			return taggable{}, invalidParameter("ResourceArn %q: a %s ARN ends in %s/NAME, and the name has no \"/\".", s, kind, kind)
 		}
@@ -183,7 +184,7 @@ func (t taggable) resourceType() string {
 
 // exists checks within tx that the resource is there, with an error naming
 // what is missing.
-func (t taggable) exists(ctx context.Context, tx Tx) error {
+func (t taggable) exists(ctx context.Context, tx Tx, now time.Time) error {
 	switch t.kind {
 	case "user":
 		_, err := lookupUser(ctx, tx, t.account, t.namespace, t.name)
@@ -195,6 +196,9 @@ func (t taggable) exists(ctx context.Context, tx Tx) error {
 		return namespace(ctx, tx, t.account, t.name)
 	case "custompermission":
 		return profile(ctx, tx, t.account, t.name)
+	case "analysis":
+		_, err := lookupAnalysis(ctx, tx, t.account, t.name, now)
+		return err
 	}
 	return errorf(CodeResourceNotFound, "", "No resource %s in account %s.", t.resource, t.account)
 }
@@ -211,7 +215,7 @@ func (s *Service) TagResource(ctx context.Context, in *api.TagResourceRequest) (
 		return nil, err
 	}
 	err = s.update(ctx, t.account, func(tx Tx) error {
-		if err := t.exists(ctx, tx); err != nil {
+		if err := t.exists(ctx, tx, s.now()); err != nil {
 			return err
 		}
 		existing, err := tx.Tags(ctx, t.account, t.resource)
@@ -241,7 +245,7 @@ func (s *Service) UntagResource(ctx context.Context, in *api.UntagResourceReques
 		return nil, err
 	}
 	err = s.update(ctx, t.account, func(tx Tx) error {
-		if err := t.exists(ctx, tx); err != nil {
+		if err := t.exists(ctx, tx, s.now()); err != nil {
 			return err
 		}
 		return tx.DeleteTags(ctx, t.account, t.resource, in.TagKeys)
@@ -261,7 +265,7 @@ func (s *Service) ListTagsForResource(ctx context.Context, in *api.ListTagsForRe
 	}
 	var tags []Tag
 	err = s.view(ctx, t.account, func(tx Tx) (err error) {
-		if err := t.exists(ctx, tx); err != nil {
+		if err := t.exists(ctx, tx, s.now()); err != nil {
 			return err
 		}
 		tags, err = tx.Tags(ctx, t.account, t.resource)

@@ -269,7 +269,7 @@ func (s *Service) DeleteUser(ctx context.Context, in *api.DeleteUserRequest) (*a
 		if err := tx.DeleteUser(ctx, account, ns, name); err != nil {
 			return err
 		}
-		return dropTags(ctx, tx, account, userTagResource(ns, name))
+		return forget(ctx, tx, account, userTagResource(ns, name))
 	})
 	if err != nil {
 		return nil, err
@@ -294,7 +294,7 @@ func (s *Service) DeleteUserByPrincipalId(ctx context.Context, in *api.DeleteUse
 		if err := tx.DeleteUser(ctx, account, ns, u.Name); err != nil {
 			return err
 		}
-		return dropTags(ctx, tx, account, userTagResource(ns, u.Name))
+		return forget(ctx, tx, account, userTagResource(ns, u.Name))
 	})
 	if err != nil {
 		return nil, err

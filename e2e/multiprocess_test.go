@@ -3,7 +3,9 @@ package e2e
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -200,6 +202,14 @@ func TestThreeProcessesOneDatabase(t *testing.T) {
 		}
 	})
 
+	t.Run("overlapping UpdateAnalysisPermissions: a serial order explains every answer", func(t *testing.T) {
+		overlappingPermissions(t, c)
+	})
+
+	t.Run("competing UpdateSelfUpgrade: one decision per request, role changed with it", func(t *testing.T) {
+		competingUpgrades(t, c)
+	})
+
 	t.Run("a token from one process pages on another", func(t *testing.T) {
 		first, err := c.clients[0].ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: def, MaxResults: aws.Int32(5)})
 		if err != nil || first.NextToken == nil {
@@ -213,4 +223,161 @@ func TestThreeProcessesOneDatabase(t *testing.T) {
 			t.Errorf("second page does not continue the first: %v after %v", second.UserList, first.UserList)
 		}
 	})
+}
+
+// overlappingPermissions races grants and revokes on one analysis. Request
+// i grants marker principal i (never revoked) and flips actions of two
+// principals every request touches. Each answer carries the whole set
+// after that request, so the markers in it name exactly the requests
+// serialized before it: the answers must order the requests 1..n, and
+// replaying them in that order must give every answer and the final state.
+func overlappingPermissions(t *testing.T, c *cluster) {
+	qs := c.clients[0]
+	const n = 60
+	for i := range n {
+		register(t, c.clients[i%3], fmt.Sprintf("marker%02d", i), types.UserRoleReader)
+	}
+	register(t, qs, "shared", types.UserRoleReader)
+	if _, err := qs.CreateGroup(ctx(t), &quicksight.CreateGroupInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"), GroupName: aws.String("viewers")}); err != nil {
+		t.Fatal(err)
+	}
+	mkAnalysis(t, qs, "contended")
+	shared, viewers := principal("user", "default/shared"), principal("group", "default/viewers")
+	actions := []string{"quicksight:DescribeAnalysis", "quicksight:QueryAnalysis", "quicksight:UpdateAnalysis", "quicksight:DeleteAnalysis"}
+	type request struct{ grant, revoke []types.ResourcePermission }
+	reqs := make([]request, n)
+	for i := range reqs {
+		// A fixed pattern that makes neighbours disagree: request i grants
+		// two of the actions to one shared principal and revokes the
+		// others, and the reverse for the other principal.
+		g := []string{actions[i%4], actions[(i+1)%4]}
+		r := []string{actions[(i+2)%4], actions[(i+3)%4]}
+		reqs[i] = request{
+			grant:  []types.ResourcePermission{perm(principal("user", fmt.Sprintf("default/marker%02d", i)), "quicksight:DescribeAnalysis"), perm(shared, g...), perm(viewers, r...)},
+			revoke: []types.ResourcePermission{perm(shared, r...), perm(viewers, g...)},
+		}
+	}
+	answers := make([]map[string][]string, n)
+	ok := c.race(t, n, func(q *quicksight.Client, i int) error {
+		out, err := updatePerms(q, t, "contended", reqs[i].grant, reqs[i].revoke)
+		if err == nil {
+			answers[i] = permMap(out.Permissions)
+		}
+		return err
+	}, func(error) bool { return false })
+	if count(ok) != n {
+		t.Fatalf("%d of %d UpdateAnalysisPermissions acknowledged", count(ok), n)
+	}
+	// Order the requests by how many markers their answers show.
+	order := make([]int, n)
+	seen := map[int]bool{}
+	for i, a := range answers {
+		k := 0
+		for p := range a {
+			if strings.Contains(p, ":user/default/marker") {
+				k++
+			}
+		}
+		if k < 1 || k > n || seen[k] {
+			t.Fatalf("request %d's answer shows %d markers, which no serial order gives (or another answer shows as many)", i, k)
+		}
+		seen[k] = true
+		order[k-1] = i
+	}
+	state := map[string][]string{}
+	apply := func(perms []types.ResourcePermission, add bool) {
+		for _, p := range perms {
+			key := aws.ToString(p.Principal)
+			for _, a := range p.Actions {
+				has := slices.Contains(state[key], a)
+				switch {
+				case add && !has:
+					state[key] = append(state[key], a)
+				case !add && has:
+					state[key] = slices.DeleteFunc(state[key], func(x string) bool { return x == a })
+				}
+			}
+			if len(state[key]) == 0 {
+				delete(state, key)
+			}
+		}
+	}
+	for k, i := range order {
+		apply(reqs[i].grant, true)
+		apply(reqs[i].revoke, false)
+		if got, want := fmt.Sprint(answers[i]), fmt.Sprint(sortedMap(state)); got != want {
+			t.Fatalf("request %d (serialized %dth): answer\n %s\nbut the serial replay gives\n %s", i, k+1, got, want)
+		}
+	}
+	final, err := c.clients[2].DescribeAnalysisPermissions(ctx(t), &quicksight.DescribeAnalysisPermissionsInput{AwsAccountId: aws.String(account), AnalysisId: aws.String("contended")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(permMap(final.Permissions)), fmt.Sprint(sortedMap(state)); got != want {
+		t.Errorf("final permissions\n %s\nbut the serial replay gives\n %s", got, want)
+	}
+}
+
+// permMap is a permission set as principal -> sorted actions.
+func permMap(perms []types.ResourcePermission) map[string][]string {
+	m := map[string][]string{}
+	for _, p := range perms {
+		m[aws.ToString(p.Principal)] = slices.Sorted(slices.Values(p.Actions))
+	}
+	return m
+}
+
+func sortedMap(m map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for k, v := range m {
+		out[k] = slices.Sorted(slices.Values(v))
+	}
+	return out
+}
+
+// competingUpgrades sends APPROVE, DENY and VERIFY for each pending request
+// at once, each to another process. Exactly one of APPROVE and DENY wins;
+// VERIFY can only succeed after an APPROVE. The user's role must agree
+// with the outcome: changed exactly when the request was approved.
+func competingUpgrades(t *testing.T, c *cluster) {
+	const n = 20
+	ids := make([]string, n)
+	for i := range n {
+		user := fmt.Sprintf("upgrader%02d", i)
+		register(t, c.clients[i%3], user, types.UserRoleReader)
+		ids[i] = mustFile(t, c.servers[i%3], user, "AUTHOR")
+	}
+	actions := []types.SelfUpgradeAdminAction{types.SelfUpgradeAdminActionApprove, types.SelfUpgradeAdminActionDeny, types.SelfUpgradeAdminActionVerify}
+	ok := c.race(t, 3*n, func(q *quicksight.Client, i int) error {
+		_, err := decide(q, t, ids[i/3], actions[i%3])
+		return err
+	}, preconditionNotMet)
+	for r := range n {
+		approved, denied, verified := ok[3*r], ok[3*r+1], ok[3*r+2]
+		if approved == denied {
+			t.Errorf("request %d: APPROVE acknowledged %v, DENY acknowledged %v; want exactly one", r, approved, denied)
+		}
+		if verified && !approved {
+			t.Errorf("request %d: VERIFY acknowledged though the request was denied", r)
+		}
+		user := fmt.Sprintf("upgrader%02d", r)
+		role := roleOf(t, c.clients[(r+1)%3], user)
+		out, err := c.clients[(r+2)%3].ListSelfUpgrades(ctx(t), &quicksight.ListSelfUpgradesInput{AwsAccountId: aws.String(account), Namespace: aws.String("default")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var status types.SelfUpgradeRequestStatus
+		for _, d := range out.SelfUpgradeRequestDetails {
+			if aws.ToString(d.UpgradeRequestId) == ids[r] {
+				status = d.RequestStatus
+			}
+		}
+		wantStatus, wantRole := types.SelfUpgradeRequestStatusDenied, types.UserRoleReader
+		if approved {
+			wantStatus, wantRole = types.SelfUpgradeRequestStatusApproved, types.UserRoleAuthor
+		}
+		if status != wantStatus || role != wantRole {
+			t.Errorf("request %d: status %s and %s's role %s; the acknowledged decision gives %s and %s", r, status, user, role, wantStatus, wantRole)
+		}
+	}
 }

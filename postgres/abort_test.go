@@ -163,6 +163,51 @@ func sentinelCases() []sentinelCase {
 		{"RemoveRoleMember", "not mapped", notFound, func(ctx context.Context, tx qslocal.Tx) error {
 			return tx.RemoveRoleMember(ctx, a, ns, "READER", "team")
 		}},
+		{"CreateAnalysis", "taken", exists, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAnalysis(ctx, analysis(a, "an"))
+		}},
+		{"CreateAnalysis", "no account", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAnalysis(ctx, analysis("2", "an"))
+		}},
+		{"CreateAnalysis", "account PostgreSQL cannot name", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAnalysis(ctx, analysis("\xff", "an"))
+		}},
+		{"Analysis", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.Analysis(ctx, a, "nope")
+			return err
+		}},
+		{"Analysis", "NUL", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.Analysis(ctx, a, "an\x00")
+			return err
+		}},
+		{"UpdateAnalysis", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.UpdateAnalysis(ctx, analysis(a, "nope"))
+		}},
+		{"DeleteAnalysis", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.DeleteAnalysis(ctx, a, "nope")
+		}},
+		{"CreateUpgradeRequest", "taken", exists, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateUpgradeRequest(ctx, upgradeRequest(a, ns, "r1", "bob"))
+		}},
+		{"CreateUpgradeRequest", "no namespace", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateUpgradeRequest(ctx, upgradeRequest(a, "nope", "r1", "alice"))
+		}},
+		{"UpgradeRequest", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.UpgradeRequest(ctx, a, ns, "nope")
+			return err
+		}},
+		{"UpdateUpgradeRequest", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.UpdateUpgradeRequest(ctx, upgradeRequest(a, ns, "nope", "alice"))
+		}},
+		{"UpdateUpgradeRequest", "other namespace", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.UpdateUpgradeRequest(ctx, upgradeRequest(a, "nope", "r1", "alice"))
+		}},
+		{"SetSelfUpgradeStatus", "no namespace", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.SetSelfUpgradeStatus(ctx, a, "nope", "AUTO_APPROVAL")
+		}},
+		{"SetSelfUpgradeStatus", "namespace PostgreSQL cannot name", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.SetSelfUpgradeStatus(ctx, a, "\xff", "AUTO_APPROVAL")
+		}},
 	}
 }
 
@@ -172,6 +217,8 @@ var noSentinel = []string{
 	"EnsureAccount", "ListNamespaces", "CountNamespaces", "ListUsers", "ListUserGroups", "ListGroups",
 	"CountGroups", "ListGroupMembers", "ListCustomPermissions", "AccountCustomPermission",
 	"RoleCustomPermission", "ProfileUses", "ListRoleMembers", "Tags", "SetTags", "DeleteTags", "ClearTags",
+	"ListAnalyses", "Permissions", "Grant", "Revoke", "ClearPermissions", "DropPrincipal", "DropPrincipalPrefix",
+	"ListUpgradeRequests", "SelfUpgradeStatus",
 }
 
 func sentinelWorld(t *testing.T, s qslocal.Store) {
@@ -187,6 +234,9 @@ func sentinelWorld(t *testing.T, s qslocal.Store) {
 			tx.AddGroupMember(ctx, a, ns, "team", "alice"),
 			tx.AddRoleMember(ctx, a, ns, "AUTHOR", "team"),
 			tx.CreateCustomPermissions(ctx, qslocal.CustomPermissions{Account: a, Name: "p", CreatedAt: now, UpdatedAt: now}),
+			tx.CreateAnalysis(ctx, analysis(a, "an")),
+			tx.CreateUpgradeRequest(ctx, upgradeRequest(a, ns, "r1", "alice")),
+			tx.Grant(ctx, a, "analysis/an", []qslocal.Grant{{Principal: "user/default/alice", Actions: []string{"quicksight:DescribeAnalysis"}}}),
 		)
 	})
 }

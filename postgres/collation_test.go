@@ -3,6 +3,7 @@ package postgres
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -92,6 +93,18 @@ func TestByteOrderUnderNaturalCollation(t *testing.T) {
 			if err := tx.SetTags(ctx, "1", "user/default/"+n, []qslocal.Tag{{Key: n, Value: n}}); err != nil {
 				return err
 			}
+			if err := tx.CreateAnalysis(ctx, analysis("1", n)); err != nil {
+				return err
+			}
+			if err := tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "default", n, "alice")); err != nil {
+				return err
+			}
+			// Actions in reverse, so the store must sort them.
+			actions := slices.Clone(names)
+			slices.Reverse(actions)
+			if err := tx.Grant(ctx, "1", "analysis/a", []qslocal.Grant{{Principal: "user/default/" + n, Actions: actions}}); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -140,10 +153,55 @@ func TestByteOrderUnderNaturalCollation(t *testing.T) {
 		if _, err := tx.User(ctx, "1", "default", "b"); err == nil {
 			t.Error(`User("b") found "B"`)
 		}
+		if _, err := tx.Analysis(ctx, "1", "b"); err == nil {
+			t.Error(`Analysis("b") found "B"`)
+		}
+		analyses, err := tx.ListAnalyses(ctx, "1", "", 100)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, a := range analyses {
+			ids = append(ids, a.ID)
+		}
+		if !slices.Equal(ids, want) {
+			t.Errorf("analyses = %q, want %q", ids, want)
+		}
+		requests, err := tx.ListUpgradeRequests(ctx, "1", "default", "", "", "Z", 100)
+		if err != nil {
+			return err
+		}
+		ids = nil
+		for _, r := range requests {
+			ids = append(ids, r.ID)
+		}
+		if i := slices.Index(want, "Z"); !slices.Equal(ids, want[i+1:]) {
+			t.Errorf("upgrade requests after Z = %q, want %q", ids, want[i+1:])
+		}
+		grants, err := tx.Permissions(ctx, "1", "analysis/a")
+		if err != nil {
+			return err
+		}
+		var principals []string
+		for _, g := range grants {
+			principals = append(principals, strings.TrimPrefix(g.Principal, "user/default/"))
+			if !slices.Equal(g.Actions, want) {
+				t.Errorf("actions of %s = %q, want %q", g.Principal, g.Actions, want)
+			}
+		}
+		if !slices.Equal(principals, want) {
+			t.Errorf("principals = %q, want %q", principals, want)
+		}
 		return nil
 	})
-	// ClearTags of "user/default/e" leaves "é" and "é2" alone.
-	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.ClearTags(ctx, "1", "user/default/e") })
+	// ClearTags and DropPrincipalPrefix of "user/default/e" leave "é" and
+	// "é2" alone.
+	mustUpdate(t, s, func(tx qslocal.Tx) error {
+		if err := tx.DropPrincipalPrefix(ctx, "1", "user/default/e"); err != nil {
+			return err
+		}
+		return tx.ClearTags(ctx, "1", "user/default/e")
+	})
 	mustView(t, s, func(tx qslocal.Tx) error {
 		for _, n := range names {
 			tags, err := tx.Tags(ctx, "1", "user/default/"+n)
@@ -153,6 +211,13 @@ func TestByteOrderUnderNaturalCollation(t *testing.T) {
 			if cleared := n == "e"; cleared != (len(tags) == 0) {
 				t.Errorf("tags of %q after ClearTags(user/default/e) = %v", n, tags)
 			}
+		}
+		grants, err := tx.Permissions(ctx, "1", "analysis/a")
+		if err != nil {
+			return err
+		}
+		if len(grants) != len(names)-1 || slices.ContainsFunc(grants, func(g qslocal.Grant) bool { return g.Principal == "user/default/e" }) {
+			t.Errorf("grants after DropPrincipalPrefix(user/default/e): %v", grants)
 		}
 		return nil
 	})

@@ -231,8 +231,8 @@ func testConcurrentOpen(t *testing.T, lock string) {
 	if got := queryInt(t, s, `SELECT count(*) FROM meta`); got != 1 {
 		t.Errorf("meta has %d rows, want 1", got)
 	}
-	if got := queryInt(t, s, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`); got != 11 {
-		t.Errorf("%d tables, want 11 (schema_migrations and 10 of the schema)", got)
+	if got := queryInt(t, s, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`); got != 15 {
+		t.Errorf("%d tables, want 15 (schema_migrations and 14 of the schema)", got)
 	}
 	// Every store works on the one schema.
 	mustUpdate(t, stores[1], func(tx qslocal.Tx) error {
@@ -264,14 +264,15 @@ func TestReopen(t *testing.T) {
 	})
 	secret, _ := s.Secret(t.Context())
 	s.Close()
+	files, _ := fs.Glob(migrations, "migrations/*.sql")
 
 	for range 2 {
 		s := openTest(t, dsn)
 		if got, _ := s.Secret(t.Context()); !bytes.Equal(got, secret) {
 			t.Errorf("Secret after reopen = %x, want %x", got, secret)
 		}
-		if got := queryInt(t, s, `SELECT count(*) FROM schema_migrations`); got != 1 {
-			t.Errorf("schema_migrations has %d rows after reopen, want 1", got)
+		if got := queryInt(t, s, `SELECT count(*) FROM schema_migrations`); got != len(files) {
+			t.Errorf("schema_migrations has %d rows after reopen, want %d", got, len(files))
 		}
 		mustView(t, s, func(tx qslocal.Tx) error {
 			_, err := tx.User(t.Context(), "1", "default", "alice")
@@ -341,7 +342,7 @@ func TestSchema(t *testing.T) {
 		t.Errorf("foreign keys without an index: %q", unindexed)
 	}
 	if n := queryInt(t, s, `SELECT count(*) FROM pg_constraint WHERE contype = 'f'
-		AND connamespace = current_schema()::regnamespace`); n != 8 {
-		t.Errorf("%d foreign keys, want 8", n)
+		AND connamespace = current_schema()::regnamespace`); n != 11 {
+		t.Errorf("%d foreign keys, want 11", n)
 	}
 }

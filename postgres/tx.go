@@ -196,3 +196,19 @@ func noText(op string) error {
 
 // utc reads a timestamptz back in UTC.
 func utc(t time.Time) time.Time { return t.UTC() }
+
+// nullTime binds the zero time, which means "unset", as NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// zeroIfNull reads a nullable timestamptz back: NULL is the zero time.
+func zeroIfNull(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return utc(*t)
+}

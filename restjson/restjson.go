@@ -71,6 +71,7 @@ func New(cfg Config) *Server {
 		}
 		s.mux.Handle(op.Method+" "+op.URI, h)
 	}
+	s.routeControl()
 	s.mux.HandleFunc("/", s.unknownOperation)
 	return s
 }
@@ -216,7 +217,7 @@ func declared(op *api.Operation, err error) error {
 
 // decodeBody reads the JSON body into in. An empty body is an empty object;
 // members the model does not know are ignored, as AWS does.
-func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, in api.Input) error {
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, in any) error {
 	if r.Body == nil {
 		return nil
 	}

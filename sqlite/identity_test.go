@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"database/sql"
 	"errors"
+	"fmt"
+	"io/fs"
 	"maps"
 	"net/url"
 	"path/filepath"
@@ -15,8 +17,8 @@ import (
 	"github.com/qslocal/qslocal"
 )
 
-// keyQueries select the key of every row of every table that
-// migrations/0002 touches, one string per row.
+// keyQueries select the key of every row of every table, one string per
+// row; self_upgrade lists the namespaces whose status is set.
 var keyQueries = map[string]string{
 	"accounts":                `SELECT account || '|' || custom_permissions_name FROM accounts`,
 	"namespaces":              `SELECT account || '/' || name FROM namespaces`,
@@ -27,6 +29,10 @@ var keyQueries = map[string]string{
 	"role_custom_permissions": `SELECT account || '/' || namespace || '/' || role || '=' || profile FROM role_custom_permissions`,
 	"role_members":            `SELECT account || '/' || namespace || '/' || role || '<' || group_name FROM role_members`,
 	"tags":                    `SELECT account || ':' || resource || ':' || key FROM tags`,
+	"analyses":                `SELECT account || '/' || id FROM analyses`,
+	"permissions":             `SELECT account || ':' || resource || ':' || principal || ':' || action FROM permissions`,
+	"upgrade_requests":        `SELECT account || '/' || namespace || '/' || id || '@' || user_name FROM upgrade_requests`,
+	"self_upgrade":            `SELECT account || '/' || name || '=' || self_upgrade_status FROM namespaces WHERE self_upgrade_status != ''`,
 }
 
 // allKeys reads every table's keys, sorted.
@@ -79,7 +85,10 @@ func checkForeignKeys(t *testing.T, s *Store) {
 // buildWorld fills accounts 1 and 2, each with namespaces default and x
 // holding users u1 u2, groups g1 {u1 u2} and g2 {u1}, role mappings
 // AUTHOR {g1 g2} and ADMIN {g1}, role profiles READER and AUTHOR, a
-// profile p applied to the account and to u1, and tags on everything.
+// profile p applied to the account and to u1, upgrade requests r1 (of u1)
+// and r2 (of u2), a self-upgrade status, and tags on everything. Each
+// account also has analyses a1 and a2 with grants to users, a group and a
+// namespace.
 func buildWorld(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := t.Context()
@@ -95,6 +104,25 @@ func buildWorld(t *testing.T, s *Store) {
 				return err
 			}
 			if err := tx.SetAccountCustomPermission(ctx, a, "p"); err != nil {
+				return err
+			}
+			var errs []error
+			for _, id := range []string{"a1", "a2"} {
+				errs = append(errs, tx.CreateAnalysis(ctx, qslocal.Analysis{Account: a, ID: id, Name: id, Status: "CREATION_SUCCESSFUL", CreatedAt: now, UpdatedAt: now}),
+					tx.SetTags(ctx, a, "analysis/"+id, []qslocal.Tag{{Key: "k", Value: "v"}}))
+			}
+			errs = append(errs,
+				tx.Grant(ctx, a, "analysis/a1", []qslocal.Grant{
+					{Principal: "user/default/u1", Actions: []string{"Describe", "Update"}},
+					{Principal: "user/x/u1", Actions: []string{"Describe"}},
+					{Principal: "group/x/g1", Actions: []string{"Describe"}},
+					{Principal: "namespace/x", Actions: []string{"Describe"}},
+				}),
+				tx.Grant(ctx, a, "analysis/a2", []qslocal.Grant{
+					{Principal: "user/x/u1", Actions: []string{"Describe"}},
+					{Principal: "user/x/u2", Actions: []string{"Describe"}},
+				}))
+			if err := errors.Join(errs...); err != nil {
 				return err
 			}
 			for _, ns := range []string{"default", "x"} {
@@ -120,6 +148,9 @@ func buildWorld(t *testing.T, s *Store) {
 					tx.AddRoleMember(ctx, a, ns, "ADMIN", "g1"),
 					tx.SetRoleCustomPermission(ctx, a, ns, "READER", "p"),
 					tx.SetRoleCustomPermission(ctx, a, ns, "AUTHOR", "p"),
+					tx.CreateUpgradeRequest(ctx, upgradeRequest(a, ns, "r1", "u1")),
+					tx.CreateUpgradeRequest(ctx, upgradeRequest(a, ns, "r2", "u2")),
+					tx.SetSelfUpgradeStatus(ctx, a, ns, "AUTO_APPROVAL"),
 					tx.SetTags(ctx, a, "namespace/"+ns, []qslocal.Tag{{Key: "k", Value: "v"}}))
 				if err := errors.Join(errs...); err != nil {
 					return err
@@ -139,7 +170,8 @@ func TestNoOrphans(t *testing.T) {
 	want := allKeys(t, s)
 	counts := map[string]int{
 		"accounts": 2, "namespaces": 4, "users": 8, "groups": 8, "group_members": 12,
-		"custom_permissions": 2, "role_custom_permissions": 8, "role_members": 12, "tags": 20,
+		"custom_permissions": 2, "role_custom_permissions": 8, "role_members": 12, "tags": 24,
+		"analyses": 4, "permissions": 14, "upgrade_requests": 8, "self_upgrade": 4,
 	}
 	for table, n := range counts {
 		if len(want[table]) != n {
@@ -176,6 +208,22 @@ func TestNoOrphans(t *testing.T) {
 			"group_members":           {"1/x/g1<u1", "1/x/g1<u2", "1/x/g2<u1"},
 			"role_members":            {"1/x/AUTHOR<g1", "1/x/AUTHOR<g2", "1/x/ADMIN<g1"},
 			"role_custom_permissions": {"1/x/READER=p", "1/x/AUTHOR=p"},
+			"upgrade_requests":        {"1/x/r1@u1", "1/x/r2@u2"},
+			"self_upgrade":            {"1/x=AUTO_APPROVAL"},
+		}},
+		{"DropPrincipalPrefix", func(tx qslocal.Tx) error { return tx.DropPrincipalPrefix(ctx, "1", "user/x/") }, map[string][]string{
+			"permissions": {"1:analysis/a1:user/x/u1:Describe", "1:analysis/a2:user/x/u1:Describe", "1:analysis/a2:user/x/u2:Describe"},
+		}},
+		{"DropPrincipal", func(tx qslocal.Tx) error {
+			return errors.Join(tx.DropPrincipal(ctx, "1", "group/x/g1"), tx.DropPrincipal(ctx, "1", "namespace/x"))
+		}, map[string][]string{
+			"permissions": {"1:analysis/a1:group/x/g1:Describe", "1:analysis/a1:namespace/x:Describe"},
+		}},
+		{"DeleteAnalysis", func(tx qslocal.Tx) error { return tx.DeleteAnalysis(ctx, "1", "a1") }, map[string][]string{
+			"analyses": {"1/a1"},
+		}},
+		{"ClearPermissions", func(tx qslocal.Tx) error { return tx.ClearPermissions(ctx, "1", "analysis/a1") }, map[string][]string{
+			"permissions": {"1:analysis/a1:user/default/u1:Describe", "1:analysis/a1:user/default/u1:Update"},
 		}},
 		{"ClearTags", func(tx qslocal.Tx) error { return tx.ClearTags(ctx, "1", "user/x/") }, map[string][]string{
 			"tags": {"1:user/x/u1:k", "1:user/x/u2:k"},
@@ -186,6 +234,8 @@ func TestNoOrphans(t *testing.T) {
 			"groups":                  {"1/default/g2"},
 			"role_members":            {"1/default/AUTHOR<g2"},
 			"role_custom_permissions": {"1/default/READER=p", "1/default/AUTHOR=p"},
+			"upgrade_requests":        {"1/default/r1@u1", "1/default/r2@u2"},
+			"self_upgrade":            {"1/default=AUTO_APPROVAL"},
 		}},
 		{"DeleteCustomPermissions", func(tx qslocal.Tx) error { return tx.DeleteCustomPermissions(ctx, "1", "p") }, map[string][]string{
 			"custom_permissions": {"1/p"},
@@ -211,19 +261,21 @@ func TestNoOrphans(t *testing.T) {
 		checkForeignKeys(t, s)
 	}
 	// Account 1 keeps only its account row (its profile is still named
-	// there: profiles have no foreign keys) and its tags but user/x/.
+	// there: profiles have no foreign keys), its tags but user/x/, and
+	// analysis a2, which belongs to the account, not to a namespace.
 	for table, keys := range allKeys(t, s) {
 		for _, k := range keys {
-			if strings.HasPrefix(k, "1") && table != "accounts" && table != "tags" {
+			if strings.HasPrefix(k, "1") && table != "accounts" && table != "tags" && table != "analyses" {
 				t.Errorf("%s still holds %q of account 1", table, k)
 			}
 		}
 	}
 }
 
-// create0001 makes a database as a program that knew only migration 0001
-// left it, with one user whose profile is p and a second namespace.
-func create0001(t *testing.T, path string, secret []byte) {
+// createOld makes a database as a program that knew only the first
+// `version` migrations left it, then runs stmts (its rows) and stores
+// secret.
+func createOld(t *testing.T, path string, version int, secret []byte, stmts ...string) {
 	t.Helper()
 	uri := url.URL{Scheme: "file", Path: path, RawQuery: "_pragma=foreign_keys(1)"}
 	db, err := sql.Open("sqlite", uri.String())
@@ -231,19 +283,19 @@ func create0001(t *testing.T, path string, secret []byte) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	body, err := migrations.ReadFile("migrations/0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil || len(files) < version {
+		t.Fatalf("embedded migrations: %q, %v", files, err)
 	}
-	for _, stmt := range []string{
-		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`,
-		string(body),
-		`INSERT INTO schema_migrations VALUES (1, 0)`,
-		`INSERT INTO accounts VALUES ('1', 100)`,
-		`INSERT INTO namespaces VALUES ('1', 'default', 100), ('1', 'legacy', 200)`,
-		`INSERT INTO users VALUES ('1', 'default', 'alice', 'pid-alice', 'a@example.com', 'AUTHOR', 'QUICKSIGHT',
-			'', '', 1, 'p', '', '', '', 300, 400)`,
-	} {
+	all := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`}
+	for i, name := range files[:version] {
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, string(body), fmt.Sprintf(`INSERT INTO schema_migrations VALUES (%d, 0)`, i+1))
+	}
+	for _, stmt := range append(all, stmts...) {
 		if _, err := db.ExecContext(t.Context(), stmt); err != nil {
 			t.Fatalf("%.40s: %v", stmt, err)
 		}
@@ -251,6 +303,27 @@ func create0001(t *testing.T, path string, secret []byte) {
 	if _, err := db.ExecContext(t.Context(), `INSERT INTO meta VALUES ('pagination_secret', ?)`, secret); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// create0001 makes a database as a program that knew only migration 0001
+// left it, with one user whose profile is p and a second namespace.
+func create0001(t *testing.T, path string, secret []byte) {
+	t.Helper()
+	createOld(t, path, 1, secret,
+		`INSERT INTO accounts VALUES ('1', 100)`,
+		`INSERT INTO namespaces VALUES ('1', 'default', 100), ('1', 'legacy', 200)`,
+		`INSERT INTO users VALUES ('1', 'default', 'alice', 'pid-alice', 'a@example.com', 'AUTHOR', 'QUICKSIGHT',
+			'', '', 1, 'p', '', '', '', 300, 400)`)
+}
+
+// schemaVersions lists the applied migrations, "1,2,3".
+func schemaVersions(t *testing.T, s *Store) string {
+	t.Helper()
+	var versions string
+	if err := s.read.QueryRowContext(t.Context(), `SELECT group_concat(version, ',') FROM (SELECT version FROM schema_migrations ORDER BY version)`).Scan(&versions); err != nil {
+		t.Fatal(err)
+	}
+	return versions
 }
 
 func TestMigrateFrom0001(t *testing.T) {
@@ -261,12 +334,8 @@ func TestMigrateFrom0001(t *testing.T) {
 	s := mustOpen(t, path)
 	defer s.Close()
 
-	var versions string
-	if err := s.read.QueryRowContext(ctx, `SELECT group_concat(version, ',') FROM (SELECT version FROM schema_migrations ORDER BY version)`).Scan(&versions); err != nil {
-		t.Fatal(err)
-	}
-	if versions != "1,2" {
-		t.Errorf("schema_migrations versions = %s, want 1,2", versions)
+	if versions := schemaVersions(t, s); versions != "1,2,3" {
+		t.Errorf("schema_migrations versions = %s, want 1,2,3", versions)
 	}
 	if got, _ := s.Secret(ctx); !bytes.Equal(got, secret) {
 		t.Errorf("Secret = %x, want the old %x", got, secret)
@@ -341,6 +410,89 @@ func TestMigrateFrom0001(t *testing.T) {
 	}
 }
 
+// TestMigrateFrom0002 opens a database that a program knowing migrations
+// 0001 and 0002 filled, and uses what 0003 adds on its old rows.
+func TestMigrateFrom0002(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "qslocal.db")
+	secret := bytes.Repeat([]byte{9}, 32)
+	createOld(t, path, 2, secret,
+		`INSERT INTO accounts VALUES ('1', 100, 'p')`,
+		`INSERT INTO namespaces VALUES ('1', 'default', 100, 'us-east-1', 'QUICKSIGHT'), ('1', 'legacy', 200, 'eu-west-1', 'QUICKSIGHT')`,
+		`INSERT INTO users VALUES ('1', 'legacy', 'alice', 'pid-alice', 'a@example.com', 'AUTHOR', 'QUICKSIGHT',
+			'', '', 1, '', '', '', '', 300, 400)`,
+		`INSERT INTO groups VALUES ('1', 'legacy', 'g', '', 'pid-g', 300, 400)`,
+		`INSERT INTO group_members VALUES ('1', 'legacy', 'g', 'alice')`,
+		`INSERT INTO role_members VALUES ('1', 'legacy', 'AUTHOR', 'g')`,
+		`INSERT INTO custom_permissions VALUES ('1', 'p', NULL, NULL, 300, 400)`,
+		`INSERT INTO tags VALUES ('1', 'user/legacy/alice', 'k', 'v')`)
+	s := mustOpen(t, path)
+	defer s.Close()
+
+	if versions := schemaVersions(t, s); versions != "1,2,3" {
+		t.Errorf("schema_migrations versions = %s, want 1,2,3", versions)
+	}
+	if got, _ := s.Secret(ctx); !bytes.Equal(got, secret) {
+		t.Errorf("Secret = %x, want the old %x", got, secret)
+	}
+	checkForeignKeys(t, s)
+
+	// Old namespaces have no self-upgrade status, and take one, requests,
+	// and grants on a new analysis.
+	err := s.View(ctx, func(tx qslocal.Tx) error {
+		for _, ns := range []string{"default", "legacy"} {
+			if got, err := tx.SelfUpgradeStatus(ctx, "1", ns); err != nil || got != "" {
+				t.Errorf("SelfUpgradeStatus(%s) = %q, %v; want none", ns, got, err)
+			}
+		}
+		got, err := tx.Namespace(ctx, "1", "legacy")
+		want := qslocal.Namespace{Account: "1", Name: "legacy", CapacityRegion: "eu-west-1", IdentityStore: "QUICKSIGHT", CreatedAt: time.UnixMicro(200).UTC()}
+		if err != nil || got != want {
+			t.Errorf("Namespace(legacy) = %+v, %v; want %+v", got, err, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustUpdate(t, s, func(tx qslocal.Tx) error {
+		return errors.Join(
+			tx.SetSelfUpgradeStatus(ctx, "1", "legacy", "AUTO_APPROVAL"),
+			tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "legacy", "r1", "alice")),
+			tx.CreateAnalysis(ctx, qslocal.Analysis{Account: "1", ID: "a", Name: "a", CreatedAt: now, UpdatedAt: now}),
+			tx.Grant(ctx, "1", "analysis/a", []qslocal.Grant{{Principal: "user/legacy/alice", Actions: []string{"Describe"}}}))
+	})
+	err = s.View(ctx, func(tx qslocal.Tx) error {
+		if got, err := tx.SelfUpgradeStatus(ctx, "1", "legacy"); err != nil || got != "AUTO_APPROVAL" {
+			t.Errorf("SelfUpgradeStatus(legacy) = %q, %v; want AUTO_APPROVAL", got, err)
+		}
+		if got, err := tx.SelfUpgradeStatus(ctx, "1", "default"); err != nil || got != "" {
+			t.Errorf("SelfUpgradeStatus(default) = %q, %v; want none", got, err)
+		}
+		_, err := tx.UpgradeRequest(ctx, "1", "legacy", "r1")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The old namespace cascades to the new table as well as the old ones.
+	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.DeleteNamespace(ctx, "1", "legacy") })
+	for table, want := range map[string]int{
+		"namespaces": 1, "users": 0, "groups": 0, "group_members": 0, "role_members": 0,
+		"upgrade_requests": 0, "analyses": 1, "permissions": 1, "tags": 1,
+	} {
+		if n := count(t, s, table); n != want {
+			t.Errorf("%d %s rows after deleting the old namespace, want %d", n, table, want)
+		}
+	}
+	checkForeignKeys(t, s)
+	var integrity string
+	if err := s.read.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&integrity); err != nil || integrity != "ok" {
+		t.Errorf("integrity_check = %q, %v", integrity, err)
+	}
+}
+
 func TestPrefixEnd(t *testing.T) {
 	tests := []struct {
 		prefix, end string
@@ -387,6 +539,14 @@ func TestQueryPlans(t *testing.T) {
 	groups, groupArgs := listGroupsQuery("1", "default", "a", "", 10)
 	groupsAfter, groupsAfterArgs := listGroupsQuery("1", "default", "a", "ab", 10)
 	clear, clearArgs := clearTagsQuery("1", "user/default/")
+	drop, dropArgs := dropPrincipalPrefixQuery("1", "user/default/")
+	upgrades := func(user, status string) (string, []any) {
+		return listUpgradeRequestsQuery("1", "default", user, status, "", 10)
+	}
+	allUpgrades, allUpgradesArgs := upgrades("", "")
+	userUpgrades, userUpgradesArgs := upgrades("alice", "")
+	statusUpgrades, statusUpgradesArgs := upgrades("", "PENDING")
+	bothUpgrades, bothUpgradesArgs := upgrades("alice", "PENDING")
 	// want: the index constraints the plan must show, so that no query
 	// reads a wider range than it returns.
 	tests := []struct {
@@ -408,6 +568,15 @@ func TestQueryPlans(t *testing.T) {
 		{"ListGroups", groups, groupArgs, []string{"(account=? AND namespace=? AND name>? AND name<?)"}},
 		{"ListGroups after", groupsAfter, groupsAfterArgs, []string{"(account=? AND namespace=? AND name>? AND name<?)"}},
 		{"ClearTags", clear, clearArgs, []string{"(account=? AND resource>? AND resource<?)"}},
+		{"ListAnalyses", listAnalysesQuery, []any{"1", "", 10}, []string{"analyses USING INDEX sqlite_autoindex_analyses_1 (account=? AND id>?)"}},
+		{"Permissions", permissionsQuery, []any{"1", "analysis/a"}, []string{"permissions USING PRIMARY KEY (account=? AND resource=?)"}},
+		{"ClearPermissions", clearPermissionsQuery, []any{"1", "analysis/a"}, []string{"permissions USING PRIMARY KEY (account=? AND resource=?)"}},
+		{"DropPrincipal", dropPrincipalQuery, []any{"1", "user/default/alice"}, []string{"permissions_by_principal (account=? AND principal=?)"}},
+		{"DropPrincipalPrefix", drop, dropArgs, []string{"permissions_by_principal (account=? AND principal>? AND principal<?)"}},
+		{"ListUpgradeRequests", allUpgrades, allUpgradesArgs, []string{"upgrade_requests USING PRIMARY KEY (account=? AND namespace=? AND id>?)"}},
+		{"ListUpgradeRequests by user", userUpgrades, userUpgradesArgs, []string{"upgrade_requests_by_user (account=? AND namespace=? AND user_name=? AND id>?)"}},
+		{"ListUpgradeRequests by status", statusUpgrades, statusUpgradesArgs, []string{"upgrade_requests_by_status (account=? AND namespace=? AND status=? AND id>?)"}},
+		{"ListUpgradeRequests by user and status", bothUpgrades, bothUpgradesArgs, []string{"upgrade_requests_by_user (account=? AND namespace=? AND user_name=? AND id>?)"}},
 	}
 	for _, tt := range tests {
 		rows, err := s.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+tt.query, tt.args...)

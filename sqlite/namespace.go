@@ -51,8 +51,9 @@ func (t *tx) CountNamespaces(ctx context.Context, account string) (int, error) {
 const countNamespacesQuery = `SELECT count(*) FROM namespaces WHERE account = ?`
 
 // DeleteNamespace implements qslocal.Tx: the foreign keys cascade from the
-// namespace to its users, groups, memberships, role mappings and role
-// profiles (see migrations/0002_identity.sql).
+// namespace to its users, groups, memberships, role mappings, role
+// profiles and upgrade requests, and its self-upgrade configuration is a
+// column of its row (see migrations 0002 and 0003).
 func (t *tx) DeleteNamespace(ctx context.Context, account, name string) error {
 	res, err := t.exec(ctx, "delete namespace", `DELETE FROM namespaces WHERE account = ? AND name = ?`, account, name)
 	if err != nil {

@@ -171,6 +171,22 @@ func scanUser(row interface{ Scan(...any) error }) (qslocal.User, error) {
 
 func fromMicro(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
+// nullMicro binds an optional time: the zero time as NULL.
+func nullMicro(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+// fromNullMicro reads a nullMicro column back; NULL is the zero time.
+func fromNullMicro(us sql.NullInt64) time.Time {
+	if !us.Valid {
+		return time.Time{}
+	}
+	return fromMicro(us.Int64)
+}
+
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(...any) error }
 

@@ -1,10 +1,12 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/qslocal/qslocal"
 )
@@ -34,6 +36,9 @@ type nsState struct {
 	RoleMembers map[string][]string // role -> groups
 	RoleProfile map[string]string   // role -> profile
 	Tags        map[string][]qslocal.Tag
+	Perms       map[string][]qslocal.Grant // resource -> grants
+	Requests    []string                   // upgrade request ids
+	SelfUpgrade string
 }
 
 func (st nsState) clone() nsState {
@@ -41,6 +46,7 @@ func (st nsState) clone() nsState {
 	c.Users, c.Groups = slices.Clone(st.Users), slices.Clone(st.Groups)
 	c.Members, c.UserGroups, c.RoleMembers = maps.Clone(st.Members), maps.Clone(st.UserGroups), maps.Clone(st.RoleMembers)
 	c.RoleProfile, c.Tags = maps.Clone(st.RoleProfile), maps.Clone(st.Tags)
+	c.Perms, c.Requests = maps.Clone(st.Perms), slices.Clone(st.Requests)
 	return c
 }
 
@@ -55,6 +61,18 @@ func worldResources(namespace string) []string {
 	return []string{"namespace/" + namespace, "user/" + namespace + "/alice", "group/" + namespace + "/g1"}
 }
 
+// worldRequests are a namespace's upgrade requests: alice's, bob's, and
+// one of a user that never existed.
+func worldRequests(account, namespace string) []qslocal.UpgradeRequest {
+	approved := newUpgradeRequest(account, namespace, "req-2", "bob")
+	approved.Status, approved.LastAttempt = "APPROVED", t0.Add(time.Minute)
+	return []qslocal.UpgradeRequest{
+		newUpgradeRequest(account, namespace, "req-1", "alice"),
+		approved,
+		failedUpgradeRequest(account, namespace, "req-3", "ghost"),
+	}
+}
+
 // worldState is a namespace of the world as built.
 func worldState(namespace string) nsState {
 	st := nsState{
@@ -66,9 +84,16 @@ func worldState(namespace string) nsState {
 		RoleMembers: map[string][]string{"ADMIN": {"g1"}, "AUTHOR": {"g1", "g2"}, "READER": nil},
 		RoleProfile: map[string]string{"ADMIN": "", "AUTHOR": "q", "READER": "p"},
 		Tags:        map[string][]qslocal.Tag{},
+		Perms:       map[string][]qslocal.Grant{},
+		Requests:    requestIDs(worldRequests(acct, namespace)),
+		SelfUpgrade: "ADMIN_APPROVAL",
 	}
 	for _, r := range worldResources(namespace) {
 		st.Tags[r] = tags("k", r)
+		st.Perms[r] = []qslocal.Grant{
+			grant("group/"+namespace+"/g1", "describe:"+r),
+			grant("user/"+namespace+"/alice", "describe:"+r, "update:"+r),
+		}
 	}
 	return st
 }
@@ -121,6 +146,19 @@ func buildWorld(t *testing.T, s qslocal.Store) map[string]nsState {
 					return err
 				}
 			}
+			for r, gs := range st.Perms {
+				if err := tx.Grant(ctx, a, r, gs); err != nil {
+					return err
+				}
+			}
+			for _, r := range worldRequests(a, ns) {
+				if err := tx.CreateUpgradeRequest(ctx, r); err != nil {
+					return err
+				}
+			}
+			if err := tx.SetSelfUpgradeStatus(ctx, a, ns, st.SelfUpgrade); err != nil {
+				return err
+			}
 			want[a+"/"+ns] = st
 		}
 		return nil
@@ -135,6 +173,7 @@ func readState(t *testing.T, s qslocal.Store, account, namespace string) nsState
 	st := nsState{
 		Members: map[string][]string{}, UserGroups: map[string][]string{},
 		RoleMembers: map[string][]string{}, RoleProfile: map[string]string{}, Tags: map[string][]qslocal.Tag{},
+		Perms: map[string][]qslocal.Grant{},
 	}
 	view(t, s, func(tx qslocal.Tx) error {
 		_, err := tx.Namespace(ctx, account, namespace)
@@ -181,6 +220,24 @@ func readState(t *testing.T, s qslocal.Store, account, namespace string) nsState
 			if len(ts) > 0 {
 				st.Tags[r] = ts
 			}
+			gs, err := tx.Permissions(ctx, account, r)
+			if err != nil {
+				return err
+			}
+			if len(gs) > 0 {
+				st.Perms[r] = gs
+			}
+		}
+		reqs, err := tx.ListUpgradeRequests(ctx, account, namespace, "", "", "", 100)
+		if err != nil {
+			return err
+		}
+		st.Requests = nilIfEmpty(requestIDs(reqs))
+		// The contract does not say whether a namespace that does not
+		// exist has "" or ErrNotFound.
+		st.SelfUpgrade, err = tx.SelfUpgradeStatus(ctx, account, namespace)
+		if err != nil && (st.Exists || !errors.Is(err, qslocal.ErrNotFound)) {
+			return err
 		}
 		return nil
 	})
@@ -200,6 +257,7 @@ func emptyState(exists bool) nsState {
 	st := nsState{
 		Exists: exists, Members: map[string][]string{}, UserGroups: map[string][]string{},
 		RoleMembers: map[string][]string{}, RoleProfile: map[string]string{}, Tags: map[string][]qslocal.Tag{},
+		Perms: map[string][]qslocal.Grant{},
 	}
 	for _, g := range worldGroups {
 		st.Members[g] = nil
@@ -224,6 +282,15 @@ func testDeleteUserCascade(t *testing.T, s qslocal.Store) {
 	st.UserGroups["alice"] = nil
 	want[acct+"/"+dflt] = st
 	checkWorld(t, s, "after DeleteUser", want)
+	// Her upgrade requests outlive her, and so do her grants (the service
+	// drops those itself).
+	checkUpgradeRequests(t, listUpgradeRequests(t, s, acct, dflt, "alice", "", "", 10), worldRequests(acct, dflt)[:1])
+	r, err := getUpgradeRequest(t, s, acct, dflt, "req-1")
+	if err != nil {
+		t.Errorf("UpgradeRequest of a deleted user: %v", err)
+	} else {
+		checkUpgradeRequest(t, r, worldRequests(acct, dflt)[0])
+	}
 	for _, g := range []string{"g1", "g2"} {
 		checkErr(t, "GroupMember of deleted user", isMember(t, s, acct, dflt, g, "alice"), qslocal.ErrNotFound)
 		err := tryUpdate(t, s, func(tx qslocal.Tx) error { return tx.RemoveGroupMember(ctx, acct, dflt, g, "alice") })
@@ -271,9 +338,10 @@ func testDeleteNamespaceCascade(t *testing.T, s qslocal.Store) {
 	want := buildWorld(t, s)
 	update(t, s, func(tx qslocal.Tx) error { return tx.DeleteNamespace(ctx, acct, ns2) })
 
-	// Everything goes but the tags, which the service clears itself.
+	// Everything goes but the tags and permissions, which the service
+	// clears itself.
 	st := emptyState(false)
-	st.Tags = want[acct+"/"+ns2].Tags
+	st.Tags, st.Perms = want[acct+"/"+ns2].Tags, want[acct+"/"+ns2].Perms
 	want[acct+"/"+ns2] = st
 	checkWorld(t, s, "after DeleteNamespace", want)
 	for _, u := range worldUsers {
@@ -291,6 +359,21 @@ func testDeleteNamespaceCascade(t *testing.T, s qslocal.Store) {
 	if n := must(t, s, func(tx qslocal.Tx) (int, error) { return tx.CountGroups(ctx, acct, ns2) }); n != 0 {
 		t.Errorf("CountGroups of deleted namespace = %d", n)
 	}
+	reqs := worldRequests(acct, ns2)
+	for _, r := range reqs {
+		_, err := getUpgradeRequest(t, s, acct, ns2, r.ID)
+		checkErr(t, "UpgradeRequest in deleted namespace", err, qslocal.ErrNotFound)
+	}
+	for _, tt := range []struct {
+		name string
+		fn   func(tx qslocal.Tx) error
+	}{
+		{"CreateUpgradeRequest", func(tx qslocal.Tx) error { return tx.CreateUpgradeRequest(ctx, reqs[0]) }},
+		{"UpdateUpgradeRequest", func(tx qslocal.Tx) error { return tx.UpdateUpgradeRequest(ctx, reqs[1]) }},
+		{"SetSelfUpgradeStatus", func(tx qslocal.Tx) error { return tx.SetSelfUpgradeStatus(ctx, acct, ns2, "AUTO_APPROVAL") }},
+	} {
+		checkErr(t, tt.name+" in deleted namespace", tryUpdate(t, s, tt.fn), qslocal.ErrNotFound)
+	}
 
 	// A new namespace of the same name, with users and groups of the same
 	// names, inherits nothing.
@@ -305,7 +388,14 @@ func testDeleteNamespaceCascade(t *testing.T, s qslocal.Store) {
 	}
 	create(t, s, users, groups)
 	st = emptyState(true)
-	st.Users, st.Groups, st.Tags = worldUsers, worldGroups, want[acct+"/"+ns2].Tags
+	st.Users, st.Groups, st.Tags, st.Perms = worldUsers, worldGroups, want[acct+"/"+ns2].Tags, want[acct+"/"+ns2].Perms
 	want[acct+"/"+ns2] = st
 	checkWorld(t, s, "after re-creating the namespace", want)
+
+	// The request ids are free again.
+	createUpgradeRequests(t, s, reqs...)
+	checkUpgradeRequests(t, listUpgradeRequests(t, s, acct, ns2, "", "", "", 10), reqs)
+	st.Requests = requestIDs(reqs)
+	want[acct+"/"+ns2] = st
+	checkWorld(t, s, "after re-creating the requests", want)
 }

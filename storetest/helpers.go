@@ -228,3 +228,198 @@ func deepEqual(t *testing.T, what string, got, want any) {
 		t.Errorf("%s:\n got %+v\nwant %+v", what, got, want)
 	}
 }
+
+// sameBytes compares JSON documents byte for byte, and nil only to nil.
+func sameBytes(a, b []byte) bool { return (a == nil) == (b == nil) && bytes.Equal(a, b) }
+
+// checkOptionalTime is checkTime for a time whose zero value means "none":
+// a zero want must come back zero.
+func checkOptionalTime(t *testing.T, what string, got, want time.Time) {
+	t.Helper()
+	if want.IsZero() {
+		if !got.IsZero() {
+			t.Errorf("%s = %v, want the zero time", what, got)
+		}
+		return
+	}
+	checkTime(t, what, got, want)
+}
+
+// sentinel is a call that must fail with want without spoiling its
+// transaction.
+type sentinel struct {
+	name string
+	want error
+	fn   func(tx qslocal.Tx) error
+}
+
+// checkSentinels runs each call in an Update of its own that goes on, in
+// the same fn, with after(tx, mark) and then commits; check(mark) must then
+// see what after wrote. Then it runs every call in one Update, followed by
+// after(tx, "after-all"). A store must leave a transaction usable after
+// ErrExists or ErrNotFound (PostgreSQL aborts a transaction on any failed
+// statement unless the store guards it).
+func checkSentinels(t *testing.T, s qslocal.Store, cases []sentinel, after func(tx qslocal.Tx, mark string) error, check func(mark string)) {
+	t.Helper()
+	for i, c := range cases {
+		mark := fmt.Sprintf("after-%02d", i)
+		var got error
+		err := tryUpdate(t, s, func(tx qslocal.Tx) error {
+			got = c.fn(tx)
+			return after(tx, mark)
+		})
+		checkErr(t, c.name, got, c.want)
+		if err != nil {
+			t.Errorf("%s, then going on in the same transaction: %v", c.name, err)
+			continue
+		}
+		check(mark)
+	}
+	errs := make([]error, len(cases))
+	err := tryUpdate(t, s, func(tx qslocal.Tx) error {
+		for i, c := range cases {
+			errs[i] = c.fn(tx)
+		}
+		return after(tx, "after-all")
+	})
+	for i, c := range cases {
+		checkErr(t, c.name+" (every call in one transaction)", errs[i], c.want)
+	}
+	if err != nil {
+		t.Errorf("every call in one transaction, then going on: %v", err)
+		return
+	}
+	check("after-all")
+}
+
+// newAnalysis returns a live analysis with every field set.
+func newAnalysis(account, id string) qslocal.Analysis {
+	return qslocal.Analysis{
+		Account:      account,
+		ID:           id,
+		Name:         "the " + id + " analysis",
+		ThemeARN:     "arn:aws:quicksight::aws:theme/MIDNIGHT",
+		Definition:   []byte(`{"DataSetIdentifierDeclarations":[{"Identifier":"` + id + `","DataSetArn":"arn:aws:quicksight:us-east-1:` + account + `:dataset/d"}],"Sheets":[]}`),
+		SourceEntity: []byte(`{"SourceTemplate":{"Arn":"arn:aws:quicksight:us-east-1:` + account + `:template/t","DataSetReferences":[]}}`),
+		Parameters:   []byte(`{"StringParameters":[{"Name":"p","Values":["v"]}]}`),
+		Status:       "CREATION_SUCCESSFUL",
+		CreatedAt:    t0,
+		UpdatedAt:    t0.Add(time.Second),
+	}
+}
+
+func checkAnalysis(t *testing.T, got, want qslocal.Analysis) {
+	t.Helper()
+	checkTime(t, want.ID+" CreatedAt", got.CreatedAt, want.CreatedAt)
+	checkTime(t, want.ID+" UpdatedAt", got.UpdatedAt, want.UpdatedAt)
+	checkOptionalTime(t, want.ID+" DeletionTime", got.DeletionTime, want.DeletionTime)
+	type scalars struct{ Account, ID, Name, ThemeARN, Status string }
+	g := scalars{got.Account, got.ID, got.Name, got.ThemeARN, got.Status}
+	w := scalars{want.Account, want.ID, want.Name, want.ThemeARN, want.Status}
+	if g != w {
+		t.Errorf("analysis:\n got %+v\nwant %+v", g, w)
+	}
+	for _, f := range []struct {
+		name      string
+		got, want []byte
+	}{
+		{"Definition", got.Definition, want.Definition},
+		{"SourceEntity", got.SourceEntity, want.SourceEntity},
+		{"Parameters", got.Parameters, want.Parameters},
+	} {
+		if !sameBytes(f.got, f.want) {
+			g, w := fmt.Sprintf("%q", f.got), fmt.Sprintf("%q", f.want)
+			if f.got == nil {
+				g = "nil"
+			}
+			if f.want == nil {
+				w = "nil"
+			}
+			if len(g) > 200 || len(w) > 200 {
+				g, w = fmt.Sprintf("%d bytes", len(f.got)), fmt.Sprintf("%d bytes", len(f.want))
+			}
+			t.Errorf("analysis %s %s:\n got %s\nwant %s", want.ID, f.name, g, w)
+		}
+	}
+}
+
+func checkAnalyses(t *testing.T, got, want []qslocal.Analysis) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got analyses %q, want %q", analysisIDs(got), analysisIDs(want))
+	}
+	for i := range got {
+		checkAnalysis(t, got[i], want[i])
+	}
+}
+
+func analysisIDs(as []qslocal.Analysis) []string {
+	var ids []string
+	for _, a := range as {
+		ids = append(ids, a.ID)
+	}
+	return ids
+}
+
+// newUpgradeRequest returns a pending request that no attempt has touched
+// yet.
+func newUpgradeRequest(account, namespace, id, user string) qslocal.UpgradeRequest {
+	return qslocal.UpgradeRequest{
+		Account:       account,
+		Namespace:     namespace,
+		ID:            id,
+		UserName:      user,
+		OriginalRole:  "READER",
+		RequestedRole: "AUTHOR",
+		Note:          "please, " + id,
+		Status:        "PENDING",
+		CreatedAt:     t0,
+	}
+}
+
+func checkUpgradeRequest(t *testing.T, got, want qslocal.UpgradeRequest) {
+	t.Helper()
+	checkTime(t, want.ID+" CreatedAt", got.CreatedAt, want.CreatedAt)
+	checkOptionalTime(t, want.ID+" LastAttempt", got.LastAttempt, want.LastAttempt)
+	got.CreatedAt, got.LastAttempt = time.Time{}, time.Time{}
+	want.CreatedAt, want.LastAttempt = time.Time{}, time.Time{}
+	if got != want {
+		t.Errorf("upgrade request:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func checkUpgradeRequests(t *testing.T, got, want []qslocal.UpgradeRequest) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got upgrade requests %q, want %q", requestIDs(got), requestIDs(want))
+	}
+	for i := range got {
+		checkUpgradeRequest(t, got[i], want[i])
+	}
+}
+
+func requestIDs(rs []qslocal.UpgradeRequest) []string {
+	var ids []string
+	for _, r := range rs {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+// grant makes a grant of the actions, in the order given.
+func grant(principal string, actions ...string) qslocal.Grant {
+	return qslocal.Grant{Principal: principal, Actions: actions}
+}
+
+// checkGrants compares grants exactly, in order, treating a nil and an
+// empty list alike.
+func checkGrants(t *testing.T, what string, got, want []qslocal.Grant) {
+	t.Helper()
+	same := len(got) == len(want)
+	for i := 0; same && i < len(got); i++ {
+		same = got[i].Principal == want[i].Principal && slices.Equal(got[i].Actions, want[i].Actions)
+	}
+	if !same {
+		t.Errorf("%s:\n got %q\nwant %q", what, got, want)
+	}
+}

@@ -64,6 +64,26 @@ func Run(t *testing.T, open func(t *testing.T) qslocal.Store) {
 		{"DeleteUserCascade", testDeleteUserCascade},
 		{"DeleteGroupCascade", testDeleteGroupCascade},
 		{"DeleteNamespaceCascade", testDeleteNamespaceCascade},
+
+		{"AnalysisRoundTrip", testAnalysisRoundTrip},
+		{"CreateAnalysisConflicts", testCreateAnalysisConflicts},
+		{"UpdateAnalysis", testUpdateAnalysis},
+		{"DeleteAnalysis", testDeleteAnalysis},
+		{"ListAnalyses", testListAnalyses},
+		{"AnalysisErrorsKeepTransaction", testAnalysisErrorsKeepTransaction},
+		{"Permissions", testPermissions},
+		{"ClearPermissions", testClearPermissions},
+		{"DropPrincipal", testDropPrincipal},
+		{"DropPrincipalPrefix", testDropPrincipalPrefix},
+		{"PermissionsRollBack", testPermissionsRollBack},
+		{"ConcurrentGrants", testConcurrentGrants},
+		{"UpgradeRequestRoundTrip", testUpgradeRequestRoundTrip},
+		{"CreateUpgradeRequestConflicts", testCreateUpgradeRequestConflicts},
+		{"UpdateUpgradeRequest", testUpdateUpgradeRequest},
+		{"ListUpgradeRequests", testListUpgradeRequests},
+		{"SelfUpgradeStatus", testSelfUpgradeStatus},
+		{"UpgradeErrorsKeepTransaction", testUpgradeErrorsKeepTransaction},
+		{"ViewRefusesNewWrites", testViewRefusesNewWrites},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,210 @@
+package qslocal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/qslocal/qslocal/api"
+)
+
+// The permissions engine is shared by every resource type that has
+// grant/revoke permissions. A grant gives one principal (a user, a group or
+// a namespace of the same account) a set of actions on one resource. The
+// store keeps grants under ARN resource parts, so a grant outlives no
+// principal: deleting a user, a group or a namespace drops its grants.
+
+// resourceKind describes one resource type that carries permissions.
+type resourceKind struct {
+	name string // the ARN's resource type, e.g. "analysis"
+	// actions are the actions a principal may hold, in canonical case.
+	actions []string
+}
+
+// analysisKind: the actions AWS documents for analyses (owner set; a
+// viewer holds a subset).
+var analysisKind = resourceKind{name: "analysis", actions: []string{
+	"quicksight:DeleteAnalysis",
+	"quicksight:DescribeAnalysis",
+	"quicksight:DescribeAnalysisPermissions",
+	"quicksight:QueryAnalysis",
+	"quicksight:RestoreAnalysis",
+	"quicksight:UpdateAnalysis",
+	"quicksight:UpdateAnalysisPermissions",
+}}
+
+// maxPrincipals is how many principals may hold permissions on one
+// resource: the model's UpdateResourcePermissionList, which carries the
+// whole set in every answer, holds at most 100.
+const maxPrincipals = 100
+
+func (k resourceKind) resource(id string) string { return k.name + "/" + id }
+
+// action returns the canonical spelling of an action, matched without
+// regard to case as IAM matches actions, and false for one the kind lacks.
+func (k resourceKind) action(a string) (string, bool) {
+	for _, c := range k.actions {
+		if strings.EqualFold(a, c) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// principalKey reads a principal ARN into the store's key for it:
+// "user/NS/NAME", "group/NS/NAME" or "namespace/NS". The partition and
+// region are ignored, as for tags; the account must be the resource's.
+func principalKey(account, field, s string) (string, error) {
+	a, err := ParseARN(s)
+	if err != nil || a.Service != "quicksight" {
+		return "", invalidParameter("%s: %q is not the ARN of a QuickSight user, group or namespace.", field, s)
+	}
+	if a.Account != account {
+		return "", invalidParameter("%s: %q belongs to account %s; principals must be in account %s.", field, s, a.Account, account)
+	}
+	kind, rest, _ := strings.Cut(a.Resource, "/")
+	switch kind {
+	case "user", "group":
+		if ns, name, ok := strings.Cut(rest, "/"); ok && ns != "" && name != "" {
+			return a.Resource, nil
+		}
+	case "namespace":
+		if rest != "" && !strings.Contains(rest, "/") {
+			return a.Resource, nil
+		}
+	}
+	return "", invalidParameter("%s: %q is not the ARN of a QuickSight user, group or namespace.", field, s)
+}
+
+// principalExists checks within tx that a principal key names a user,
+// group or namespace that exists.
+func principalExists(ctx context.Context, tx Tx, account, key string) (bool, error) {
+	kind, rest, _ := strings.Cut(key, "/")
+	var err error
+	switch kind {
+	case "user":
+		ns, name, _ := strings.Cut(rest, "/")
+		_, err = tx.User(ctx, account, ns, name)
+	case "group":
+		ns, name, _ := strings.Cut(rest, "/")
+		_, err = tx.Group(ctx, account, ns, name)
+	default:
+		_, err = tx.Namespace(ctx, account, rest)
+	}
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// grants reads a request's permission list into store grants: principals
+// as keys, actions canonical, each principal once (a principal named twice
+// gets the union of its actions). list names the member in errors.
+func (k resourceKind) grants(account, list string, in []api.ResourcePermission) ([]Grant, error) {
+	var out []Grant
+	at := map[string]int{}
+	for i, p := range in {
+		key, err := principalKey(account, fmt.Sprintf("%s[%d].Principal", list, i), str(p.Principal))
+		if err != nil {
+			return nil, err
+		}
+		j, ok := at[key]
+		if !ok {
+			j = len(out)
+			at[key] = j
+			out = append(out, Grant{Principal: key})
+		}
+		for n, a := range p.Actions {
+			c, ok := k.action(a)
+			if !ok {
+				return nil, invalidParameter("%s[%d].Actions[%d]: %q is not an action on %s resources; valid actions are %s.",
+					list, i, n, a, k.name, strings.Join(k.actions, ", "))
+			}
+			if !slices.Contains(out[j].Actions, c) {
+				out[j].Actions = append(out[j].Actions, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// permissionChange is a request's grants and revokes, read and checked
+// before any transaction starts.
+type permissionChange struct {
+	grant, revoke []Grant
+}
+
+func (k resourceKind) change(account string, grant, revoke []api.ResourcePermission) (permissionChange, error) {
+	g, err := k.grants(account, "GrantPermissions", grant)
+	if err != nil {
+		return permissionChange{}, err
+	}
+	r, err := k.grants(account, "RevokePermissions", revoke)
+	if err != nil {
+		return permissionChange{}, err
+	}
+	return permissionChange{grant: g, revoke: r}, nil
+}
+
+// apply makes the change within tx and returns the resulting grants.
+// Grants are applied before revokes, so an action both granted and revoked
+// by one request ends up revoked. Every granted principal must exist
+// (InvalidParameterValueException); revoking from one that does not is
+// allowed, so stale grants can always be cleaned up. More than
+// maxPrincipals principals is LimitExceededException, and nothing changes.
+func (c permissionChange) apply(ctx context.Context, tx Tx, account, resource string) ([]Grant, error) {
+	for i, g := range c.grant {
+		ok, err := principalExists(ctx, tx, account, g.Principal)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, invalidParameter("GrantPermissions: principal %s (grant %d) does not exist in account %s.", g.Principal, i, account)
+		}
+	}
+	if len(c.grant) > 0 {
+		if err := tx.Grant(ctx, account, resource, c.grant); err != nil {
+			return nil, err
+		}
+	}
+	if len(c.revoke) > 0 {
+		if err := tx.Revoke(ctx, account, resource, c.revoke); err != nil {
+			return nil, err
+		}
+	}
+	all, err := tx.Permissions(ctx, account, resource)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) > maxPrincipals {
+		return nil, errorf(CodeLimitExceeded, "", "A resource can grant permissions to at most %d principals; this request would leave %s with %d.",
+			maxPrincipals, resource, len(all))
+	}
+	return all, nil
+}
+
+// permissionsOut writes grants as the API's list, principals as ARNs in the
+// caller's region. It is never nil, so an empty set is written as [].
+func (s *Service) permissionsOut(ctx context.Context, account string, grants []Grant) []api.ResourcePermission {
+	out := make([]api.ResourcePermission, len(grants))
+	for i, g := range grants {
+		out[i] = api.ResourcePermission{
+			Principal: ptr(quickSightARN(s.regionOf(ctx), account, g.Principal)),
+			Actions:   slices.Clone(g.Actions),
+		}
+	}
+	return out
+}
+
+// forget removes what refers to a deleted user, group or namespace, named
+// by its ARN resource part: its tags and every permission granted to it.
+// Both are removed for exactly that name: a prefix would take
+// "user/default/alice2" along with "user/default/alice".
+func forget(ctx context.Context, tx Tx, account, key string) error {
+	if err := dropTags(ctx, tx, account, key); err != nil {
+		return err
+	}
+	return tx.DropPrincipal(ctx, account, key)
+}
