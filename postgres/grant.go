@@ -145,15 +145,5 @@ func (t *tx) DropPrincipalPrefix(ctx context.Context, account, prefix string) er
 	if err := t.writable(ctx, op); err != nil {
 		return err
 	}
-	lo, hi, hasHi, ok := prefixRange(prefix)
-	if !ok || !storable(account) {
-		return nil
-	}
-	if !hasHi {
-		_, err := t.exec(ctx, op, `DELETE FROM permissions WHERE account = $1 AND principal >= $2`, account, lo)
-		return err
-	}
-	_, err := t.exec(ctx, op, `DELETE FROM permissions WHERE account = $1 AND principal >= $2 AND principal < $3`,
-		account, lo, hi)
-	return err
+	return t.deletePrefix(ctx, op, "permissions", "principal", account, prefix)
 }

@@ -100,15 +100,23 @@ func (t *tx) ClearTags(ctx context.Context, account, prefix string) error {
 	if err := t.writable(ctx, op); err != nil {
 		return err
 	}
+	return t.deletePrefix(ctx, op, "tags", "resource", account, prefix)
+}
+
+// deletePrefix deletes an account's rows of table whose column starts with
+// prefix: a byte range, so the prefix is never a LIKE pattern. table and
+// column are the package's own constants, never input.
+func (t *tx) deletePrefix(ctx context.Context, op, table, column, account, prefix string) error {
 	lo, hi, hasHi, ok := prefixRange(prefix)
 	if !ok || !storable(account) {
 		return nil
 	}
-	if !hasHi {
-		_, err := t.exec(ctx, op, `DELETE FROM tags WHERE account = $1 AND resource >= $2`, account, lo)
-		return err
+	query := `DELETE FROM ` + table + ` WHERE account = $1 AND ` + column + ` >= $2`
+	args := []any{account, lo}
+	if hasHi {
+		query += ` AND ` + column + ` < $3`
+		args = append(args, hi)
 	}
-	_, err := t.exec(ctx, op, `DELETE FROM tags WHERE account = $1 AND resource >= $2 AND resource < $3`,
-		account, lo, hi)
+	_, err := t.exec(ctx, op, query, args...)
 	return err
 }

@@ -91,11 +91,5 @@ func (t *tx) DropPrincipalPrefix(ctx context.Context, account, prefix string) er
 
 // dropPrincipalPrefixQuery deletes one range of permissions_by_principal.
 func dropPrincipalPrefixQuery(account, prefix string) (string, []any) {
-	query := `DELETE FROM permissions WHERE account = ? AND principal >= ?`
-	args := []any{account, prefix}
-	if hi, ok := prefixEnd(prefix); ok {
-		query += ` AND principal < ?`
-		args = append(args, hi)
-	}
-	return query, args
+	return deletePrefixQuery("permissions", "principal", account, prefix)
 }

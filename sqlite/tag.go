@@ -63,10 +63,17 @@ func (t *tx) ClearTags(ctx context.Context, account, prefix string) error {
 
 // clearTagsQuery deletes one range of the primary key.
 func clearTagsQuery(account, prefix string) (string, []any) {
-	query := `DELETE FROM tags WHERE account = ? AND resource >= ?`
+	return deletePrefixQuery("tags", "resource", account, prefix)
+}
+
+// deletePrefixQuery deletes an account's rows of table whose column starts
+// with prefix: a byte range, so the prefix is never a LIKE pattern.
+// table and column are the package's own constants, never input.
+func deletePrefixQuery(table, column, account, prefix string) (string, []any) {
+	query := `DELETE FROM ` + table + ` WHERE account = ? AND ` + column + ` >= ?`
 	args := []any{account, prefix}
 	if hi, ok := prefixEnd(prefix); ok {
-		query += ` AND resource < ?`
+		query += ` AND ` + column + ` < ?`
 		args = append(args, hi)
 	}
 	return query, args
