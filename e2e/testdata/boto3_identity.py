@@ -1,9 +1,12 @@
-"""Drives qslocal through boto3: users, groups, memberships, tags, namespaces.
+"""Drives qslocal through boto3: users, groups, memberships, tags, namespaces,
+analyses and their permissions, self-upgrade requests.
 
 Usage: boto3_identity.py ENDPOINT. Exits non-zero with a message on the
 first deviation.
 """
+import json
 import sys
+import urllib.request
 
 import boto3
 import botocore
@@ -62,4 +65,37 @@ expect_error("ResourceNotFoundException", qs.describe_namespace, AwsAccountId="1
 qs.delete_user(UserName=NAME, **A)
 expect_error("ResourceNotFoundException", qs.describe_user, UserName=NAME, **A)
 assert qs.list_group_memberships(GroupName="analysts", **A)["GroupMemberList"] == []
+# Analyses and permissions: principals come back in the caller's region.
+acct = "111122223333"
+group_arn = "arn:aws:quicksight:eu-west-1:%s:group/default/analysts" % acct
+a = qs.create_analysis(AwsAccountId=acct, AnalysisId="sales-1", Name="Sales",
+                       Definition={"DataSetIdentifierDeclarations": [{"Identifier": "d", "DataSetArn": "arn:aws:quicksight:eu-west-1:%s:dataset/d" % acct}]},
+                       Permissions=[{"Principal": group_arn, "Actions": ["quicksight:DescribeAnalysis"]}])
+assert a["CreationStatus"] == "CREATION_SUCCESSFUL" and a["Arn"].endswith(":analysis/sales-1"), a
+p = qs.update_analysis_permissions(AwsAccountId=acct, AnalysisId="sales-1",
+                                   GrantPermissions=[{"Principal": group_arn, "Actions": ["quicksight:QueryAnalysis"]}])["Permissions"]
+assert p == [{"Principal": group_arn, "Actions": ["quicksight:DescribeAnalysis", "quicksight:QueryAnalysis"]}], p
+expect_error("InvalidParameterValueException", qs.update_analysis_permissions, AwsAccountId=acct, AnalysisId="sales-1",
+             GrantPermissions=[{"Principal": group_arn, "Actions": ["quicksight:Nope"]}])
+d = qs.delete_analysis(AwsAccountId=acct, AnalysisId="sales-1")
+assert qs.describe_analysis(AwsAccountId=acct, AnalysisId="sales-1")["Analysis"]["Status"] == "DELETED", d
+qs.restore_analysis(AwsAccountId=acct, AnalysisId="sales-1")
+summaries = qs.list_analyses(AwsAccountId=acct)["AnalysisSummaryList"]
+assert [x["AnalysisId"] for x in summaries] == ["sales-1"] and summaries[0]["Status"] != "DELETED", summaries
+
+# Self-upgrade: filed at qslocal's own path, approved through boto3.
+qs.register_user(IdentityType="QUICKSIGHT", Email="r@example.com", UserRole="READER", UserName="reader", **A)
+req = urllib.request.Request(endpoint + "/_qslocal/accounts/%s/namespaces/default/self-upgrade-requests" % acct,
+                             data=json.dumps({"UserName": "reader", "RequestedRole": "AUTHOR"}).encode(), method="POST")
+filed = json.load(urllib.request.urlopen(req))["SelfUpgradeRequestDetail"]
+assert filed["RequestStatus"] == "PENDING", filed
+done = qs.update_self_upgrade(UpgradeRequestId=filed["UpgradeRequestId"], Action="APPROVE", **A)["SelfUpgradeRequestDetail"]
+assert done["RequestStatus"] == "APPROVED" and done["lastUpdateAttemptTime"] >= done["CreationTime"], done
+assert qs.describe_user(UserName="reader", **A)["User"]["Role"] == "AUTHOR"
+expect_error("PreconditionNotMetException", qs.update_self_upgrade, UpgradeRequestId=filed["UpgradeRequestId"], Action="DENY", **A)
+listed = qs.list_self_upgrades(**A)["SelfUpgradeRequestDetails"]
+assert [x["UpgradeRequestId"] for x in listed] == [filed["UpgradeRequestId"]], listed
+qs.update_self_upgrade_configuration(SelfUpgradeStatus="AUTO_APPROVAL", **A)
+conf = qs.describe_self_upgrade_configuration(**A)["SelfUpgradeConfiguration"]
+assert conf == {"SelfUpgradeStatus": "AUTO_APPROVAL"}, conf
 print("boto3: ok")
