@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/qslocal/qslocal/api"
@@ -350,33 +351,139 @@ func (s *Service) ListAnalyses(ctx context.Context, in *api.ListAnalysesRequest)
 	account := *in.AwsAccountId
 	l := listing{account: account, kind: "analyses", scope: account}
 	rows, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]Analysis, error) {
-		// Expired rows are skipped, so keep reading until the page is
-		// full or the listing ends.
-		var out []Analysis
-		for len(out) < limit {
-			page, err := tx.ListAnalyses(ctx, account, after, limit)
-			if err != nil || len(page) == 0 {
-				return out, err
-			}
-			for _, a := range page {
-				if !a.expired(now) && len(out) < limit {
-					out = append(out, a)
-				}
-			}
-			if len(page) < limit {
-				break
-			}
-			after = page[len(page)-1].ID
-		}
-		return out, nil
+		return scanAnalyses(ctx, tx, account, after, limit, func(a Analysis) (bool, error) { return !a.expired(now), nil })
 	}, func(a Analysis) string { return a.ID })
 	if err != nil {
 		return nil, err
 	}
-	out := &api.ListAnalysesResponse{AnalysisSummaryList: make([]api.AnalysisSummary, len(rows)), NextToken: next}
+	return &api.ListAnalysesResponse{AnalysisSummaryList: s.analysisSummaries(ctx, rows), NextToken: next}, nil
+}
+
+// analysisSearch is a SearchAnalyses filter, read and checked.
+type analysisSearch struct {
+	name  string // ANALYSIS_NAME: the name, or the text to look for
+	like  bool   // StringLike: the name contains it, in any case
+	who   *holder
+	scope string // binds NextToken to the filter
+}
+
+// readAnalysisSearch checks the one filter the model allows. ANALYSIS_NAME
+// takes StringEquals or StringLike; the ownership filters take
+// StringEquals and a user or group ARN of the account.
+func readAnalysisSearch(account string, f api.AnalysisSearchFilter) (analysisSearch, error) {
+	if f.Name == nil || f.Operator == nil || f.Value == nil {
+		return analysisSearch{}, invalidParameter("Filters[0]: Name, Operator and Value are all required.")
+	}
+	name, op, value := *f.Name, *f.Operator, *f.Value
+	q := analysisSearch{scope: account + "/" + string(name) + "/" + string(op) + "/" + value}
+	if op != api.FilterOperatorStringEquals && op != api.FilterOperatorStringLike {
+		return q, invalidParameter("Filters[0].Operator: %q is not StringEquals or StringLike.", op)
+	}
+	if name == api.AnalysisFilterAttributeAnalysisName {
+		q.name, q.like = value, op == api.FilterOperatorStringLike
+		return q, nil
+	}
+	if op != api.FilterOperatorStringEquals {
+		return q, invalidParameter("Filters[0].Operator: StringLike applies only to ANALYSIS_NAME; %s takes StringEquals.", name)
+	}
+	key, err := principalKey(account, "Filters[0].Value", value)
+	if err != nil {
+		return q, err
+	}
+	if strings.HasPrefix(key, "namespace/") {
+		return q, invalidParameter("Filters[0].Value: %q is a namespace; give a user or group ARN.", value)
+	}
+	h := holder{key: key, implicit: !strings.HasPrefix(string(name), "DIRECT_")}
+	switch name {
+	case api.AnalysisFilterAttributeQuicksightOwner, api.AnalysisFilterAttributeDirectQuicksightOwner:
+		h.owner = true
+	case api.AnalysisFilterAttributeDirectQuicksightSoleOwner:
+		h.owner, h.sole = true, true
+	}
+	q.who = &h
+	return q, nil
+}
+
+// SearchAnalyses finds live analyses by name, or by who holds permissions
+// on them, in id order, a page at a time. It reads every analysis of the
+// account and its grants: its cost grows with the account's analyses.
+func (s *Service) SearchAnalyses(ctx context.Context, in *api.SearchAnalysesRequest) (*api.SearchAnalysesResponse, error) {
+	account := *in.AwsAccountId
+	q, err := readAnalysisSearch(account, in.Filters[0])
+	if err != nil {
+		return nil, err
+	}
+	l := listing{account: account, kind: "searchanalyses", scope: q.scope}
+	rows, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]Analysis, error) {
+		var keys map[string]bool
+		if q.who != nil {
+			var err error
+			if keys, err = q.who.principals(ctx, tx, account); err != nil {
+				return nil, err
+			}
+		}
+		return scanAnalyses(ctx, tx, account, after, limit, func(a Analysis) (bool, error) {
+			if a.deleted() {
+				return false, nil
+			}
+			return q.matches(ctx, tx, a, keys)
+		})
+	}, func(a Analysis) string { return a.ID })
+	if err != nil {
+		return nil, err
+	}
+	return &api.SearchAnalysesResponse{AnalysisSummaryList: s.analysisSummaries(ctx, rows), NextToken: next}, nil
+}
+
+// scanAnalyses reads analyses in id order after `after` until limit of
+// them pass keep or the account has no more: rows keep refuses do not
+// shorten a page.
+func scanAnalyses(ctx context.Context, tx Tx, account, after string, limit int, keep func(Analysis) (bool, error)) ([]Analysis, error) {
+	var out []Analysis
+	for len(out) < limit {
+		page, err := tx.ListAnalyses(ctx, account, after, limit)
+		if err != nil || len(page) == 0 {
+			return out, err
+		}
+		for _, a := range page {
+			if len(out) == limit {
+				break
+			}
+			ok, err := keep(a)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, a)
+			}
+		}
+		if len(page) < limit {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	return out, nil
+}
+
+func (q analysisSearch) matches(ctx context.Context, tx Tx, a Analysis, keys map[string]bool) (bool, error) {
+	if q.who == nil {
+		if q.like {
+			return strings.Contains(strings.ToLower(a.Name), strings.ToLower(q.name)), nil
+		}
+		return a.Name == q.name, nil
+	}
+	grants, err := tx.Permissions(ctx, a.Account, analysisKind.resource(a.ID))
+	if err != nil {
+		return false, err
+	}
+	return q.who.reaches(analysisKind, grants, keys), nil
+}
+
+func (s *Service) analysisSummaries(ctx context.Context, rows []Analysis) []api.AnalysisSummary {
+	out := make([]api.AnalysisSummary, len(rows))
 	for i, a := range rows {
-		out.AnalysisSummaryList[i] = api.AnalysisSummary{
-			Arn:             ptr(AnalysisARN(s.regionOf(ctx), account, a.ID)),
+		out[i] = api.AnalysisSummary{
+			Arn:             ptr(AnalysisARN(s.regionOf(ctx), a.Account, a.ID)),
 			AnalysisId:      ptr(a.ID),
 			Name:            ptr(a.Name),
 			Status:          ptr(a.status()),
@@ -384,7 +491,7 @@ func (s *Service) ListAnalyses(ctx context.Context, in *api.ListAnalysesRequest)
 			LastUpdatedTime: shape.NewTime(a.UpdatedAt),
 		}
 	}
-	return out, nil
+	return out
 }
 
 // DescribeAnalysisPermissions lists who may do what with an analysis.

@@ -21,11 +21,14 @@ type resourceKind struct {
 	name string // the ARN's resource type, e.g. "analysis"
 	// actions are the actions a principal may hold, in canonical case.
 	actions []string
+	// ownerAction makes its holder an owner, for searches: owners are
+	// those who may change the resource's permissions.
+	ownerAction string
 }
 
 // analysisKind: the actions AWS documents for analyses (owner set; a
 // viewer holds a subset).
-var analysisKind = resourceKind{name: "analysis", actions: []string{
+var analysisKind = resourceKind{name: "analysis", ownerAction: "quicksight:UpdateAnalysisPermissions", actions: []string{
 	"quicksight:DeleteAnalysis",
 	"quicksight:DescribeAnalysis",
 	"quicksight:DescribeAnalysisPermissions",
@@ -207,4 +210,69 @@ func forget(ctx context.Context, tx Tx, account, key string) error {
 		return err
 	}
 	return tx.DropPrincipal(ctx, account, key)
+}
+
+// holder is whom an ownership search asks about: a user or group, and
+// whether grants that reach it through its groups or namespace count.
+type holder struct {
+	key      string // "user/NS/NAME" or "group/NS/NAME"
+	implicit bool
+	owner    bool // owners only, else owners or viewers
+	sole     bool // the only owner
+}
+
+// principals returns the keys whose grants reach the holder: itself and,
+// when implicit, its groups (for a user) and its namespace. The user or
+// group must exist (ResourceNotFoundException).
+func (h holder) principals(ctx context.Context, tx Tx, account string) (map[string]bool, error) {
+	kind, rest, _ := strings.Cut(h.key, "/")
+	ns, name, _ := strings.Cut(rest, "/")
+	if kind == "user" {
+		if _, err := lookupUser(ctx, tx, account, ns, name); err != nil {
+			return nil, err
+		}
+	} else if _, err := lookupGroup(ctx, tx, account, ns, name); err != nil {
+		return nil, err
+	}
+	keys := map[string]bool{h.key: true}
+	if !h.implicit {
+		return keys, nil
+	}
+	keys[namespaceResource(ns)] = true
+	if kind != "user" {
+		return keys, nil
+	}
+	for after := ""; ; {
+		groups, err := tx.ListUserGroups(ctx, account, ns, name, after, defaultPageSize)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			keys[groupResource(ns, g.Name)] = true
+		}
+		if len(groups) < defaultPageSize {
+			return keys, nil
+		}
+		after = groups[len(groups)-1].Name
+	}
+}
+
+// reaches reports whether grants on a resource give one of keys the access
+// the holder asks about.
+func (h holder) reaches(k resourceKind, grants []Grant, keys map[string]bool) bool {
+	if h.sole {
+		var owners []string
+		for _, g := range grants {
+			if slices.Contains(g.Actions, k.ownerAction) {
+				owners = append(owners, g.Principal)
+			}
+		}
+		return len(owners) == 1 && owners[0] == h.key
+	}
+	for _, g := range grants {
+		if keys[g.Principal] && (!h.owner || slices.Contains(g.Actions, k.ownerAction)) {
+			return true
+		}
+	}
+	return false
 }

@@ -332,3 +332,89 @@ func TestAnalysisErrors(t *testing.T) {
 		t.Errorf("after the refused grant: %d principals", strings.Count(got, "="))
 	}
 }
+
+func TestSearchAnalyses(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct := aws.String(account)
+	mkUser(t, c, "default", "alice")
+	mkUser(t, c, "default", "bob")
+	mkGroup(t, c, "default", "team", "")
+	joinGroup(t, c, "default", "team", "alice")
+	alice, bob, team := principal("user", "default/alice"), principal("user", "default/bob"), principal("group", "default/team")
+	everyone := principal("namespace", "default")
+	viewer := []string{"quicksight:DescribeAnalysis", "quicksight:QueryAnalysis"}
+	mkAnalysis(t, c, "a1", perm(alice, ownerActions...))
+	mkAnalysis(t, c, "a2", perm(team, viewer...))
+	mkAnalysis(t, c, "a3", perm(alice, ownerActions...), perm(bob, ownerActions...))
+	mkAnalysis(t, c, "a4", perm(everyone, viewer...))
+	mkAnalysis(t, c, "a5", perm(bob, viewer...))
+	mkAnalysis(t, c, "a6", perm(alice, ownerActions...))
+	if _, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a6")}); err != nil {
+		t.Fatal(err)
+	}
+	search := func(name types.AnalysisFilterAttribute, op types.FilterOperator, value string, pageSize int32) ([]string, error) {
+		var ids []string
+		p := quicksight.NewSearchAnalysesPaginator(c, &quicksight.SearchAnalysesInput{AwsAccountId: acct, MaxResults: aws.Int32(pageSize),
+			Filters: []types.AnalysisSearchFilter{{Name: name, Operator: op, Value: aws.String(value)}}})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx(t))
+			if err != nil {
+				return nil, err
+			}
+			if len(page.AnalysisSummaryList) > int(pageSize) {
+				t.Errorf("page of %d with MaxResults %d", len(page.AnalysisSummaryList), pageSize)
+			}
+			for _, a := range page.AnalysisSummaryList {
+				ids = append(ids, aws.ToString(a.AnalysisId))
+			}
+		}
+		return ids, nil
+	}
+	eq, like := types.FilterOperatorStringEquals, types.FilterOperatorStringLike
+	for _, tc := range []struct {
+		name  types.AnalysisFilterAttribute
+		op    types.FilterOperator
+		value string
+		want  []string
+	}{
+		{types.AnalysisFilterAttributeDirectQuicksightOwner, eq, alice, []string{"a1", "a3"}},
+		{types.AnalysisFilterAttributeDirectQuicksightSoleOwner, eq, alice, []string{"a1"}},
+		{types.AnalysisFilterAttributeQuicksightOwner, eq, alice, []string{"a1", "a3"}},
+		{types.AnalysisFilterAttributeDirectQuicksightViewerOrOwner, eq, alice, []string{"a1", "a3"}},
+		{types.AnalysisFilterAttributeQuicksightViewerOrOwner, eq, alice, []string{"a1", "a2", "a3", "a4"}},
+		{types.AnalysisFilterAttributeQuicksightUser, eq, alice, []string{"a1", "a2", "a3", "a4"}},
+		{types.AnalysisFilterAttributeQuicksightViewerOrOwner, eq, bob, []string{"a3", "a4", "a5"}},
+		{types.AnalysisFilterAttributeDirectQuicksightViewerOrOwner, eq, team, []string{"a2"}},
+		{types.AnalysisFilterAttributeQuicksightViewerOrOwner, eq, team, []string{"a2", "a4"}},
+		{types.AnalysisFilterAttributeAnalysisName, eq, "Analysis a2", []string{"a2"}},
+		{types.AnalysisFilterAttributeAnalysisName, like, "ANALYSIS A", []string{"a1", "a2", "a3", "a4", "a5"}},
+		{types.AnalysisFilterAttributeAnalysisName, like, "nothing", nil},
+	} {
+		for _, size := range []int32{1, 100} {
+			got, err := search(tc.name, tc.op, tc.value, size)
+			if err != nil || !slices.Equal(got, tc.want) {
+				t.Errorf("%s %s %s by %d: %q, %v; want %q", tc.name, tc.op, tc.value, size, got, err, tc.want)
+			}
+		}
+	}
+	_, err := search(types.AnalysisFilterAttributeDirectQuicksightOwner, like, alice, 10)
+	checkErr(t, "StringLike on an ownership filter", err, expectInvalid("StringLike"))
+	_, err = search(types.AnalysisFilterAttributeQuicksightOwner, eq, "alice", 10)
+	checkErr(t, "a value that is not an ARN", err, expectInvalid("Filters[0].Value"))
+	_, err = search(types.AnalysisFilterAttributeQuicksightOwner, eq, everyone, 10)
+	checkErr(t, "a namespace", err, expectInvalid("Filters[0].Value"))
+	_, err = search(types.AnalysisFilterAttributeQuicksightOwner, eq, principal("user", "default/nobody"), 10)
+	checkErr(t, "an unknown user", err, expectNotFound(types.ExceptionResourceTypeUser, "nobody"))
+
+	// A token continues only the search that issued it.
+	first, err := c.SearchAnalyses(ctx(t), &quicksight.SearchAnalysesInput{AwsAccountId: acct, MaxResults: aws.Int32(1),
+		Filters: []types.AnalysisSearchFilter{{Name: types.AnalysisFilterAttributeQuicksightOwner, Operator: eq, Value: aws.String(alice)}}})
+	if err != nil || first.NextToken == nil {
+		t.Fatalf("first page: %v, %v", first, err)
+	}
+	_, err = c.SearchAnalyses(ctx(t), &quicksight.SearchAnalysesInput{AwsAccountId: acct, NextToken: first.NextToken,
+		Filters: []types.AnalysisSearchFilter{{Name: types.AnalysisFilterAttributeQuicksightOwner, Operator: eq, Value: aws.String(bob)}}})
+	checkErr(t, "a token from another search", err, expectBadToken)
+}
