@@ -2,9 +2,7 @@ package qslocal
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -28,6 +26,10 @@ func AnalysisARN(region, account, id string) string {
 
 func analysisNotFound(id, account string) *Error {
 	return errorf(CodeResourceNotFound, "", "Analysis %s not found in account %s.", id, account)
+}
+
+func analysisExists(id, account string) *Error {
+	return errorf(CodeResourceExists, "", "Analysis %s already exists in account %s.", id, account)
 }
 
 // deleted reports whether the analysis is waiting out its recovery window.
@@ -84,30 +86,6 @@ func analysisContent(a *Analysis, source *api.AnalysisSourceEntity, def *api.Ana
 	return err
 }
 
-// marshalOptional encodes an API object as JSON, nil as nil.
-func marshalOptional[T any](v *T) ([]byte, error) {
-	if v == nil {
-		return nil, nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encoding %T: %w", v, err)
-	}
-	return b, nil
-}
-
-// unmarshalOptional decodes what marshalOptional wrote.
-func unmarshalOptional[T any](b []byte) (*T, error) {
-	if b == nil {
-		return nil, nil
-	}
-	v := new(T)
-	if err := json.Unmarshal(b, v); err != nil {
-		return nil, fmt.Errorf("decoding %T: %w", v, err)
-	}
-	return v, nil
-}
-
 func (a Analysis) status() api.ResourceStatus {
 	if a.deleted() {
 		return api.ResourceStatusDeleted
@@ -143,7 +121,7 @@ func (s *Service) CreateAnalysis(ctx context.Context, in *api.CreateAnalysisRequ
 				return err
 			}
 		case err == nil:
-			return errorf(CodeResourceExists, "", "Analysis %s already exists in account %s.", id, account)
+			return analysisExists(id, account)
 		case !errors.Is(err, ErrNotFound):
 			return err
 		}
@@ -161,7 +139,7 @@ func (s *Service) CreateAnalysis(ctx context.Context, in *api.CreateAnalysisRequ
 		return replaceTags(ctx, tx, account, resource, tags)
 	})
 	if errors.Is(err, ErrExists) {
-		return nil, errorf(CodeResourceExists, "", "Analysis %s already exists in account %s.", id, account)
+		return nil, analysisExists(id, account)
 	}
 	if err != nil {
 		return nil, err

@@ -34,21 +34,21 @@ func quickSightARN(region, account, resource string) string {
 
 // UserARN is the ARN of a user: ...:user/{namespace}/{name}.
 func UserARN(region, account, namespace, name string) string {
-	return quickSightARN(region, account, "user/"+namespace+"/"+name)
+	return quickSightARN(region, account, userResource(namespace, name))
 }
 
 // GroupARN is the ARN of a group: ...:group/{namespace}/{name}.
 func GroupARN(region, account, namespace, name string) string {
-	return quickSightARN(region, account, "group/"+namespace+"/"+name)
+	return quickSightARN(region, account, groupResource(namespace, name))
 }
 
 // NamespaceARN is the ARN of a namespace: ...:namespace/{name}.
 func NamespaceARN(region, account, name string) string {
-	return quickSightARN(region, account, "namespace/"+name)
+	return quickSightARN(region, account, namespaceResource(name))
 }
 
 // CustomPermissionsARN is the ARN of a custom permissions profile:
 // ...:custompermission/{name}.
 func CustomPermissionsARN(region, account, name string) string {
-	return quickSightARN(region, account, "custompermission/"+name)
+	return quickSightARN(region, account, profileResource(name))
 }

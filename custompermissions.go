@@ -2,7 +2,6 @@ package qslocal
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -40,17 +39,11 @@ func lookupProfile(ctx context.Context, tx Tx, account, name string) (CustomPerm
 // profileJSON encodes Capabilities and Governance as the API sent them;
 // absent members stay nil.
 func profileJSON(c *api.Capabilities, g *api.Governance) (caps, gov []byte, err error) {
-	if c != nil {
-		if caps, err = json.Marshal(c); err != nil {
-			return nil, nil, fmt.Errorf("encoding Capabilities: %w", err)
-		}
+	if caps, err = marshalOptional(c); err != nil {
+		return nil, nil, err
 	}
-	if g != nil {
-		if gov, err = json.Marshal(g); err != nil {
-			return nil, nil, fmt.Errorf("encoding Governance: %w", err)
-		}
-	}
-	return caps, gov, nil
+	gov, err = marshalOptional(g)
+	return caps, gov, err
 }
 
 func (s *Service) profileOut(ctx context.Context, p CustomPermissions) (*api.CustomPermissions, error) {
@@ -58,17 +51,12 @@ func (s *Service) profileOut(ctx context.Context, p CustomPermissions) (*api.Cus
 		Arn:                   ptr(CustomPermissionsARN(s.regionOf(ctx), p.Account, p.Name)),
 		CustomPermissionsName: ptr(p.Name),
 	}
-	if p.Capabilities != nil {
-		out.Capabilities = new(api.Capabilities)
-		if err := json.Unmarshal(p.Capabilities, out.Capabilities); err != nil {
-			return nil, fmt.Errorf("decoding the Capabilities of profile %s: %w", p.Name, err)
-		}
+	var err error
+	if out.Capabilities, err = unmarshalOptional[api.Capabilities](p.Capabilities); err != nil {
+		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
 	}
-	if p.Governance != nil {
-		out.Governance = new(api.Governance)
-		if err := json.Unmarshal(p.Governance, out.Governance); err != nil {
-			return nil, fmt.Errorf("decoding the Governance of profile %s: %w", p.Name, err)
-		}
+	if out.Governance, err = unmarshalOptional[api.Governance](p.Governance); err != nil {
+		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
 	}
 	return out, nil
 }
@@ -90,7 +78,7 @@ func (s *Service) CreateCustomPermissions(ctx context.Context, in *api.CreateCus
 		if err := tx.CreateCustomPermissions(ctx, p); err != nil {
 			return err
 		}
-		return replaceTags(ctx, tx, account, profileTagResource(name), tags)
+		return replaceTags(ctx, tx, account, profileResource(name), tags)
 	})
 	if errors.Is(err, ErrExists) {
 		return nil, errorf(CodeResourceExists, "", "Custom permissions profile %s already exists in account %s.", name, account)
@@ -162,7 +150,7 @@ func (s *Service) DeleteCustomPermissions(ctx context.Context, in *api.DeleteCus
 		if err := tx.DeleteCustomPermissions(ctx, account, name); err != nil {
 			return err
 		}
-		return dropTags(ctx, tx, account, profileTagResource(name))
+		return dropTags(ctx, tx, account, profileResource(name))
 	})
 	if err != nil {
 		return nil, err

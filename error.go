@@ -28,6 +28,7 @@ const (
 	CodeConflict              = "ConflictException"
 	CodeResourceUnavailable   = "ResourceUnavailableException"
 	CodeInternalFailure       = "InternalFailureException"
+	CodeThrottling            = "ThrottlingException"
 )
 
 // Resource types carried by ResourceNotFound, ResourceExists, LimitExceeded

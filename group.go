@@ -12,8 +12,8 @@ import (
 // 10,000 groups in a namespace."
 const maxGroupsPerNamespace = 10000
 
-// groupResource names a group for Tx's tag methods: the resource part of
-// its ARN.
+// groupResource names a group for Tx's tag and permission methods: the
+// resource part of its ARN.
 func groupResource(namespace, name string) string { return "group/" + namespace + "/" + name }
 
 func groupNotFound(name, namespace string) error {

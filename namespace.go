@@ -15,8 +15,8 @@ const defaultNamespace = "default"
 // counting the default namespace.
 const maxNamespacesPerAccount = 100
 
-// namespaceResource names a namespace for Tx's tag methods: the resource
-// part of its ARN.
+// namespaceResource names a namespace for Tx's tag and permission methods:
+// the resource part of its ARN.
 func namespaceResource(name string) string { return "namespace/" + name }
 
 func namespaceNotFound(name, account string) error {

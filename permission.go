@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/qslocal/qslocal/api"
 )
@@ -60,43 +61,26 @@ func (k resourceKind) action(a string) (string, bool) {
 // "user/NS/NAME", "group/NS/NAME" or "namespace/NS". The partition and
 // region are ignored, as for tags; the account must be the resource's.
 func principalKey(account, field, s string) (string, error) {
-	a, err := ParseARN(s)
-	if err != nil || a.Service != "quicksight" {
+	t, err := parseResource(field, s)
+	if err != nil {
+		return "", err
+	}
+	if t.kind != "user" && t.kind != "group" && t.kind != "namespace" {
 		return "", invalidParameter("%s: %q is not the ARN of a QuickSight user, group or namespace.", field, s)
 	}
-	if a.Account != account {
-		return "", invalidParameter("%s: %q belongs to account %s; principals must be in account %s.", field, s, a.Account, account)
+	if t.account != account {
+		return "", invalidParameter("%s: %q belongs to account %s; principals must be in account %s.", field, s, t.account, account)
 	}
-	kind, rest, _ := strings.Cut(a.Resource, "/")
-	switch kind {
-	case "user", "group":
-		if ns, name, ok := strings.Cut(rest, "/"); ok && ns != "" && name != "" {
-			return a.Resource, nil
-		}
-	case "namespace":
-		if rest != "" && !strings.Contains(rest, "/") {
-			return a.Resource, nil
-		}
-	}
-	return "", invalidParameter("%s: %q is not the ARN of a QuickSight user, group or namespace.", field, s)
+	return t.resource, nil
 }
 
 // principalExists checks within tx that a principal key names a user,
 // group or namespace that exists.
 func principalExists(ctx context.Context, tx Tx, account, key string) (bool, error) {
-	kind, rest, _ := strings.Cut(key, "/")
-	var err error
-	switch kind {
-	case "user":
-		ns, name, _ := strings.Cut(rest, "/")
-		_, err = tx.User(ctx, account, ns, name)
-	case "group":
-		ns, name, _ := strings.Cut(rest, "/")
-		_, err = tx.Group(ctx, account, ns, name)
-	default:
-		_, err = tx.Namespace(ctx, account, rest)
-	}
-	if errors.Is(err, ErrNotFound) {
+	// The clock matters only for analyses, which are never principals.
+	err := resourceAt(account, key).exists(ctx, tx, time.Time{})
+	var e *Error
+	if errors.As(err, &e) && e.Code == CodeResourceNotFound {
 		return false, nil
 	}
 	return err == nil, err
@@ -225,25 +209,21 @@ type holder struct {
 // when implicit, its groups (for a user) and its namespace. The user or
 // group must exist (ResourceNotFoundException).
 func (h holder) principals(ctx context.Context, tx Tx, account string) (map[string]bool, error) {
-	kind, rest, _ := strings.Cut(h.key, "/")
-	ns, name, _ := strings.Cut(rest, "/")
-	if kind == "user" {
-		if _, err := lookupUser(ctx, tx, account, ns, name); err != nil {
-			return nil, err
-		}
-	} else if _, err := lookupGroup(ctx, tx, account, ns, name); err != nil {
+	t := resourceAt(account, h.key)
+	if err := t.exists(ctx, tx, time.Time{}); err != nil { // no clock: not an analysis
 		return nil, err
 	}
 	keys := map[string]bool{h.key: true}
 	if !h.implicit {
 		return keys, nil
 	}
+	ns := t.namespace
 	keys[namespaceResource(ns)] = true
-	if kind != "user" {
+	if t.kind != "user" {
 		return keys, nil
 	}
 	for after := ""; ; {
-		groups, err := tx.ListUserGroups(ctx, account, ns, name, after, defaultPageSize)
+		groups, err := tx.ListUserGroups(ctx, account, ns, t.name, after, defaultPageSize)
 		if err != nil {
 			return nil, err
 		}

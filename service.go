@@ -3,6 +3,7 @@ package qslocal
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -137,4 +138,28 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// marshalOptional encodes an API object as JSON, nil as nil.
+func marshalOptional[T any](v *T) ([]byte, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encoding %T: %w", v, err)
+	}
+	return b, nil
+}
+
+// unmarshalOptional decodes what marshalOptional wrote.
+func unmarshalOptional[T any](b []byte) (*T, error) {
+	if b == nil {
+		return nil, nil
+	}
+	v := new(T)
+	if err := json.Unmarshal(b, v); err != nil {
+		return nil, fmt.Errorf("decoding %T: %w", v, err)
+	}
+	return v, nil
 }

@@ -49,7 +49,7 @@ type Tx interface {
 	DeleteNamespace(ctx context.Context, account, name string) error
 
 	// CreateUser returns ErrExists when the namespace holds a user of that
-	// name or a user with the same (non-empty) PrincipalID, and ErrNotFound
+	// name or a user with the same PrincipalID (empty ones too), and ErrNotFound
 	// when the account or namespace does not exist.
 	CreateUser(ctx context.Context, u User) error
 	// User returns ErrNotFound when there is no such user.

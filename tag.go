@@ -106,17 +106,18 @@ func dropTags(ctx context.Context, tx Tx, account, resource string) error {
 	return tx.DeleteTags(ctx, account, resource, keys)
 }
 
-// userTagResource and profileTagResource name a user and a custom
-// permissions profile for Tx's tag methods: the resource part of their
-// ARNs.
-func userTagResource(namespace, name string) string { return "user/" + namespace + "/" + name }
+// userResource and profileResource name a user and a custom permissions
+// profile as Tx's tag and permission methods do: by the resource part of
+// their ARNs.
+func userResource(namespace, name string) string { return "user/" + namespace + "/" + name }
 
-func profileTagResource(name string) string { return "custompermission/" + name }
+func profileResource(name string) string { return "custompermission/" + name }
 
-// taggable is a resource addressed by a tag operation's ResourceArn.
+// taggable is a QuickSight resource named by ARN: a tag operation's
+// ResourceArn, or a principal of a permission.
 type taggable struct {
 	account  string
-	resource string // the ARN's resource part, the key tags are kept under
+	resource string // the ARN's resource part, the key tags and grants are kept under
 	kind     string // "user", "group", "namespace", "custompermission" or "analysis"
 	// namespace and name identify the resource within the account;
 	// namespace is empty for namespaces and profiles.
@@ -125,47 +126,70 @@ type taggable struct {
 
 var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
-// parseTaggable reads a tag operation's ResourceArn. The partition and
-// region are ignored (qslocal's ARNs carry the caller's region, so a
-// resource has one ARN per region); the account comes from the ARN. An ARN
-// that is not a QuickSight ARN of a well-formed resource is
-// InvalidParameterValueException; a resource type qslocal does not have is
-// ResourceNotFoundException, since no such resource can exist here.
+// parseTaggable reads a tag operation's ResourceArn. A resource type
+// qslocal does not have is ResourceNotFoundException, since no such
+// resource can exist here.
 func parseTaggable(s string) (taggable, error) {
-	a, err := ParseARN(s)
-	if err != nil {
-		return taggable{}, invalidParameter("ResourceArn %q is not an ARN.", s)
-	}
-	if a.Service != "quicksight" {
-		return taggable{}, invalidParameter("ResourceArn %q is not a QuickSight ARN.", s)
-	}
-	if !accountID.MatchString(a.Account) {
-		return taggable{}, invalidParameter("ResourceArn %q does not name a 12-digit AWS account.", s)
-	}
-	t := taggable{account: a.Account, resource: a.Resource}
-	kind, rest, ok := strings.Cut(a.Resource, "/")
-	if !ok || kind == "" || rest == "" {
-		return taggable{}, invalidParameter("ResourceArn %q does not name a resource (want TYPE/ID after the account).", s)
-	}
-	t.kind = kind
-	switch kind {
-	case "user", "group":
-		// Namespace names cannot hold "/", so the first "/" ends it; the
-		// rest is the name, which may hold "/" itself.
-		ns, name, ok := strings.Cut(rest, "/")
-		if !ok || ns == "" || name == "" {
-			return taggable{}, invalidParameter("ResourceArn %q: a %s ARN ends in %s/NAMESPACE/NAME.", s, kind, kind)
-		}
-		t.namespace, t.name = ns, name
-	case "namespace", "custompermission", "analysis":
-		if strings.Contains(rest, "/") {
-			return taggable{}, invalidParameter("ResourceArn %q: a %s ARN ends in %s/NAME, and the name has no \"/\".", s, kind, kind)
-		}
-		t.name = rest
-	default:
+	t, err := parseResource("ResourceArn", s)
+	if err == nil && t.kind == "" {
+		a, _ := ParseARN(s)
+		kind, _, _ := strings.Cut(a.Resource, "/")
 		return taggable{}, errorf(CodeResourceNotFound, "", "No resource %s in account %s: qslocal has no %q resources to tag.", a.Resource, a.Account, kind)
 	}
+	return t, err
+}
+
+// parseResource reads an ARN naming a QuickSight resource; field names the
+// member in errors. The partition and region are ignored (qslocal's ARNs
+// carry the caller's region, so a resource has one ARN per region); the
+// account comes from the ARN. An ARN that is not a QuickSight ARN of a
+// well-formed resource is InvalidParameterValueException; one of a type
+// qslocal does not have comes back with an empty kind.
+func parseResource(field, s string) (taggable, error) {
+	a, err := ParseARN(s)
+	if err != nil {
+		return taggable{}, invalidParameter("%s %q is not an ARN.", field, s)
+	}
+	if a.Service != "quicksight" {
+		return taggable{}, invalidParameter("%s %q is not a QuickSight ARN.", field, s)
+	}
+	if !accountID.MatchString(a.Account) {
+		return taggable{}, invalidParameter("%s %q does not name a 12-digit AWS account.", field, s)
+	}
+	kind, rest, ok := strings.Cut(a.Resource, "/")
+	if !ok || kind == "" || rest == "" {
+		return taggable{}, invalidParameter("%s %q does not name a resource (want TYPE/ID after the account).", field, s)
+	}
+	t := resourceAt(a.Account, a.Resource)
+	switch kind {
+	case "user", "group":
+		if t.namespace == "" || t.name == "" {
+			return taggable{}, invalidParameter("%s %q: a %s ARN ends in %s/NAMESPACE/NAME.", field, s, kind, kind)
+		}
+	case "namespace", "custompermission", "analysis":
+		if strings.Contains(rest, "/") {
+			return taggable{}, invalidParameter("%s %q: a %s ARN ends in %s/NAME, and the name has no \"/\".", field, s, kind, kind)
+		}
+	default:
+		t.kind = ""
+	}
 	return t, nil
+}
+
+// resourceAt names a resource by its ARN resource part, as kept in the
+// store, without checking its form.
+func resourceAt(account, resource string) taggable {
+	t := taggable{account: account, resource: resource}
+	var rest string
+	t.kind, rest, _ = strings.Cut(resource, "/")
+	if t.kind == "user" || t.kind == "group" {
+		// Namespace names cannot hold "/", so the first "/" ends it; the
+		// rest is the name, which may hold "/" itself.
+		t.namespace, t.name, _ = strings.Cut(rest, "/")
+	} else {
+		t.name = rest
+	}
+	return t
 }
 
 // resourceType is the ExceptionResourceType of the resource, "" for a

@@ -93,13 +93,18 @@ func upgradeDetail(r UpgradeRequest) *api.SelfUpgradeRequestDetail {
 	return d
 }
 
+// userGone is why a request whose user was deleted cannot be applied.
+func userGone(r *UpgradeRequest) string {
+	return fmt.Sprintf("User %s no longer exists in namespace %s.", r.UserName, r.Namespace)
+}
+
 // applyUpgrade gives the user the requested role within tx and records the
 // attempt: APPROVED, or failed with status failed when the user is gone.
 func applyUpgrade(ctx context.Context, tx Tx, r *UpgradeRequest, failed api.SelfUpgradeRequestStatus, now time.Time) error {
 	r.LastAttempt = now
 	u, err := tx.User(ctx, r.Account, r.Namespace, r.UserName)
 	if errors.Is(err, ErrNotFound) {
-		r.Status, r.FailureReason = string(failed), fmt.Sprintf("User %s no longer exists in namespace %s.", r.UserName, r.Namespace)
+		r.Status, r.FailureReason = string(failed), userGone(r)
 		return nil
 	}
 	if err != nil {
@@ -211,7 +216,7 @@ func decideUpgrade(ctx context.Context, tx Tx, r *UpgradeRequest, action api.Sel
 			u, err := tx.User(ctx, r.Account, r.Namespace, r.UserName)
 			switch {
 			case errors.Is(err, ErrNotFound):
-				r.Status, r.FailureReason = string(api.SelfUpgradeRequestStatusVerifyFailed), fmt.Sprintf("User %s no longer exists in namespace %s.", r.UserName, r.Namespace)
+				r.Status, r.FailureReason = string(api.SelfUpgradeRequestStatusVerifyFailed), userGone(r)
 			case err != nil:
 				return err
 			case u.Role != r.RequestedRole:

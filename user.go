@@ -184,7 +184,7 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
-		return replaceTags(ctx, tx, account, userTagResource(ns, u.Name), tags)
+		return replaceTags(ctx, tx, account, userResource(ns, u.Name), tags)
 	})
 	if errors.Is(err, ErrExists) {
 		return nil, errorf(CodeResourceExists, ResourceUser, "User %s already exists in namespace %s.", u.Name, ns)
@@ -269,7 +269,7 @@ func (s *Service) DeleteUser(ctx context.Context, in *api.DeleteUserRequest) (*a
 		if err := tx.DeleteUser(ctx, account, ns, name); err != nil {
 			return err
 		}
-		return forget(ctx, tx, account, userTagResource(ns, name))
+		return forget(ctx, tx, account, userResource(ns, name))
 	})
 	if err != nil {
 		return nil, err
@@ -294,7 +294,7 @@ func (s *Service) DeleteUserByPrincipalId(ctx context.Context, in *api.DeleteUse
 		if err := tx.DeleteUser(ctx, account, ns, u.Name); err != nil {
 			return err
 		}
-		return forget(ctx, tx, account, userTagResource(ns, u.Name))
+		return forget(ctx, tx, account, userResource(ns, u.Name))
 	})
 	if err != nil {
 		return nil, err

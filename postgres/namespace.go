@@ -7,9 +7,9 @@ import (
 	"github.com/qslocal/qslocal"
 )
 
-// EnsureAccount implements qslocal.Tx, in one statement. Like the SQLite
-// store, it also records the region of a default namespace whose region is
-// empty: the only change it makes to existing rows.
+// EnsureAccount implements qslocal.Tx, in one statement. It never changes
+// existing rows: unlike SQLite's, no PostgreSQL database predates the
+// namespaces' capacity_region, so none has one to fill in.
 func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time.Time) error {
 	const op = "ensure account"
 	if !allStorable(account, region) {
@@ -26,8 +26,7 @@ func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time
 		)
 		INSERT INTO namespaces (account, name, capacity_region, identity_store, created_at)
 		VALUES ($1, 'default', $2, 'QUICKSIGHT', $3)
-		ON CONFLICT (account, name) DO UPDATE SET capacity_region = excluded.capacity_region
-		WHERE namespaces.capacity_region = ''`,
+		ON CONFLICT DO NOTHING`,
 		account, region, now)
 	return err
 }

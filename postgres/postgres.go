@@ -329,12 +329,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 // what remains on a database without the lock function (undefined_function:
 // older CockroachDB has no pg_advisory_xact_lock, or a stub that locks
 // nothing).
-//
-// On such a database, a portable lock is a row: a table created once in a
-// transaction of its own (CREATE TABLE IF NOT EXISTS schema_lock (id int
-// PRIMARY KEY), retried on the same races), then, first in the migration
-// transaction, INSERT INTO schema_lock VALUES (1) ON CONFLICT DO NOTHING
-// and SELECT ... FROM schema_lock WHERE id = 1 FOR UPDATE.
 func (s *Store) migrate(ctx context.Context, lock string) error {
 	files, err := fs.Glob(migrations, "migrations/*.sql") // sorted by name
 	if err != nil {

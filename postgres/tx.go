@@ -15,7 +15,8 @@ import (
 // sent (a refused statement would abort the View's transaction).
 var errReadOnly = errors.New("write in a read-only transaction")
 
-// tx is a qslocal.Tx. Every method sends at most one round trip.
+// tx is a qslocal.Tx. Every method sends one round trip, two when a
+// unique conflict under a savepoint is rolled back to it.
 type tx struct {
 	tx       pgx.Tx
 	readOnly bool

@@ -2,8 +2,8 @@ package restjson
 
 import (
 	"context"
+	"fmt"
 	"net/http"
-	"net/url"
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
@@ -21,11 +21,59 @@ type Seeder interface {
 	RequestSelfUpgrade(ctx context.Context, account, namespace, user, role, note string) (*api.SelfUpgradeRequestDetail, error)
 }
 
-// selfUpgradeInput is the body of a self-upgrade request filing.
+// fileSelfUpgrade files a request as UserName, in the namespace of the
+// path. It is an operation like the model's, so it is served by the same
+// pipeline: decoding, text checks, validation, throttling and errors.
+var fileSelfUpgrade = api.Operation{
+	Name:          "FileSelfUpgradeRequest",
+	Method:        http.MethodPost,
+	URI:           ControlPrefix + "accounts/{AwsAccountId}/namespaces/{Namespace}/self-upgrade-requests",
+	SuccessStatus: http.StatusOK,
+	Errors: []string{qslocal.CodeInvalidParameterValue, qslocal.CodeResourceNotFound, qslocal.CodeConflict,
+		qslocal.CodeThrottling, qslocal.CodeInternalFailure, qslocal.CodeResourceUnavailable},
+	NewInput: func() api.Input { return new(selfUpgradeInput) },
+	Call: func(ctx context.Context, h api.Handler, in api.Input) (api.Output, error) {
+		seeder, ok := h.(Seeder)
+		if !ok {
+			return nil, fmt.Errorf("handler %T cannot file self-upgrade requests", h)
+		}
+		r := in.(*selfUpgradeInput)
+		var note string
+		if r.RequestNote != nil {
+			note = *r.RequestNote
+		}
+		d, err := seeder.RequestSelfUpgrade(ctx, *r.AwsAccountId, *r.Namespace, *r.UserName, string(*r.RequestedRole), note)
+		if err != nil {
+			return nil, err
+		}
+		return &selfUpgradeOutput{SelfUpgradeRequestDetail: d}, nil
+	},
+}
+
+// selfUpgradeInput is a filing: the path's account and namespace, and the
+// body's user, role and note.
 type selfUpgradeInput struct {
+	AwsAccountId  *string       `json:"-"`
+	Namespace     *string       `json:"-"`
 	UserName      *string       `json:"UserName,omitzero"`
 	RequestedRole *api.UserRole `json:"RequestedRole,omitzero"`
 	RequestNote   *string       `json:"RequestNote,omitzero"`
+}
+
+func (in *selfUpgradeInput) BindHTTP(r *http.Request, _ *shape.Validator) {
+	in.AwsAccountId = shape.Path(r, "AwsAccountId")
+	in.Namespace = shape.Path(r, "Namespace")
+}
+
+// Validate applies DescribeUser's rules to the account, namespace and user,
+// and requires a UserRole value.
+func (in *selfUpgradeInput) Validate(v *shape.Validator) {
+	who := api.DescribeUserRequest{AwsAccountId: in.AwsAccountId, Namespace: in.Namespace, UserName: in.UserName}
+	who.Validate(v)
+	v.Required("RequestedRole", in.RequestedRole != nil)
+	if in.RequestedRole != nil {
+		v.Enum("RequestedRole", string(*in.RequestedRole), api.UserRoleValues)
+	}
 }
 
 type selfUpgradeOutput struct {
@@ -33,49 +81,11 @@ type selfUpgradeOutput struct {
 	RequestId                string                        `json:"RequestId"`
 }
 
-// selfUpgradePath files a request as UserName, in the namespace of the
-// path, like the AWS operations on self-upgrade requests.
-const selfUpgradePath = ControlPrefix + "accounts/{AwsAccountId}/namespaces/{Namespace}/self-upgrade-requests"
+func (out *selfUpgradeOutput) SetResponseMeta(requestID string, _ int32) { out.RequestId = requestID }
 
+// routeControl serves qslocal's own operations the handler supports.
 func (s *Server) routeControl() {
-	seeder, ok := s.cfg.Handler.(Seeder)
-	if !ok {
-		return
+	if _, ok := s.cfg.Handler.(Seeder); ok {
+		s.mux.Handle(fileSelfUpgrade.Method+" "+fileSelfUpgrade.URI, s.operation(&fileSelfUpgrade))
 	}
-	s.mux.HandleFunc("POST "+selfUpgradePath, func(w http.ResponseWriter, r *http.Request) {
-		id := requestIDOf(r)
-		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
-		var in selfUpgradeInput
-		if err := s.decodeBody(w, r, &in); err != nil {
-			s.writeError(ctx, w, id, err)
-			return
-		}
-		var v shape.Validator
-		query, _ := url.ParseQuery(r.URL.RawQuery)
-		checkText(&v, r, query)
-		// The path labels are ListSelfUpgrades's and the user is
-		// DescribeUser's: the model's rules for each apply.
-		var where api.ListSelfUpgradesRequest
-		where.BindHTTP(r, &v)
-		who := api.DescribeUserRequest{AwsAccountId: where.AwsAccountId, Namespace: where.Namespace, UserName: in.UserName}
-		who.Validate(&v)
-		v.Required("RequestedRole", in.RequestedRole != nil)
-		if in.RequestedRole != nil {
-			v.Enum("RequestedRole", string(*in.RequestedRole), api.UserRoleValues)
-		}
-		if err := v.Err(); err != nil {
-			s.writeError(ctx, w, id, err)
-			return
-		}
-		var note string
-		if in.RequestNote != nil {
-			note = *in.RequestNote
-		}
-		d, err := seeder.RequestSelfUpgrade(ctx, *where.AwsAccountId, *where.Namespace, *in.UserName, string(*in.RequestedRole), note)
-		if err != nil {
-			s.writeError(ctx, w, id, err)
-			return
-		}
-		s.writeJSON(ctx, w, http.StatusOK, selfUpgradeOutput{SelfUpgradeRequestDetail: d, RequestId: id})
-	})
 }

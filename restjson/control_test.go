@@ -8,6 +8,7 @@ import (
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
+	"github.com/qslocal/qslocal/restjson"
 )
 
 // seedingHandler is a fakeHandler that can also file self-upgrade
@@ -90,5 +91,25 @@ func TestNoFilingWithoutSeeder(t *testing.T) {
 	r := send(t, newServer(&fakeHandler{}), "POST", filingPath, `{"UserName":"a","RequestedRole":"AUTHOR"}`)
 	if e := parseError(t, r); r.Status != 404 || e.Code != "UnknownOperationException" {
 		t.Errorf("got %s", r)
+	}
+}
+
+// Filing goes through the same pipeline as the model's operations: the
+// account's rate limit and the query checks apply to it too.
+func TestFilingSharesThePipeline(t *testing.T) {
+	t.Parallel()
+	h := &seedingHandler{}
+	srv := newServer(h, func(c *restjson.Config) { c.RateLimit = 1 })
+	body := `{"UserName":"a","RequestedRole":"AUTHOR"}`
+	if r := send(t, srv, "POST", filingPath+"?max-results=x", body); r.Status != 200 {
+		t.Errorf("a query member filing does not have is not ignored: %s", r)
+	}
+	r := send(t, srv, "POST", filingPath, body)
+	if e := parseError(t, r); r.Status != 429 || e.Code != "ThrottlingException" {
+		t.Errorf("second filing within the second: %s", r)
+	}
+	r = send(t, newServer(&seedingHandler{}), "POST", filingPath+"?a=%zz", body)
+	if e := parseError(t, r); r.Status != 400 || e.Code != "InvalidParameterValueException" {
+		t.Errorf("malformed query: %s", r)
 	}
 }

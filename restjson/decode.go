@@ -31,9 +31,16 @@ func decodeJSON(body []byte, in any) error {
 	if _, ok := doc.(map[string]any); !ok {
 		return invalid("The request body must be a JSON object, not " + jsonType(doc) + ".")
 	}
-	clean, err := conform(doc, reflect.TypeOf(in), "")
+	pruned := false
+	clean, err := conform(doc, reflect.TypeOf(in), "", &pruned)
 	if err != nil {
 		return err
+	}
+	if !pruned {
+		// Every member matched a field exactly and none was null, so
+		// encoding/json's case-insensitive matching cannot differ: read
+		// the body as it is.
+		return json.Unmarshal(body, in)
 	}
 	b, err := json.Marshal(clean)
 	if err != nil {
@@ -48,8 +55,8 @@ var (
 )
 
 // conform checks v against Go type t and returns it without the members t
-// does not have.
-func conform(v any, t reflect.Type, path string) (any, error) {
+// does not have, setting *pruned when it drops any.
+func conform(v any, t reflect.Type, path string, pruned *bool) (any, error) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -123,7 +130,7 @@ func conform(v any, t reflect.Type, path string) (any, error) {
 			if item == nil {
 				return nil, invalid(fmt.Sprintf("Member %s must not be null.", shape.Index(path, i)))
 			}
-			c, err := conform(item, t.Elem(), shape.Index(path, i))
+			c, err := conform(item, t.Elem(), shape.Index(path, i), pruned)
 			if err != nil {
 				return nil, err
 			}
@@ -141,7 +148,7 @@ func conform(v any, t reflect.Type, path string) (any, error) {
 			if strings.ContainsRune(k, 0) {
 				return nil, invalid(fmt.Sprintf("Member %s must not have a key with a NUL character.", path))
 			}
-			c, err := conform(item, t.Elem(), shape.Key(path, k))
+			c, err := conform(item, t.Elem(), shape.Key(path, k), pruned)
 			if err != nil {
 				return nil, err
 			}
@@ -157,9 +164,10 @@ func conform(v any, t reflect.Type, path string) (any, error) {
 			ft, known := fields[k]
 			if !known || item == nil {
 				delete(obj, k) // unknown members are ignored; null is absent
+				*pruned = true
 				continue
 			}
-			c, err := conform(item, ft, shape.Join(path, k))
+			c, err := conform(item, ft, shape.Join(path, k), pruned)
 			if err != nil {
 				return nil, err
 			}

@@ -21,8 +21,6 @@ const (
 	// CodeUnknownOperation answers a method and path that match no
 	// operation of the model.
 	CodeUnknownOperation = "UnknownOperationException"
-	// CodeThrottling is the model's throttling error.
-	CodeThrottling = "ThrottlingException"
 )
 
 // extraCodes are the statuses of codes outside the model.

@@ -167,7 +167,7 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		// Throttle on the validated account, so that neither bad input nor
 		// another spelling of the account makes buckets.
 		if !s.throttle.allow(accountOf(r)) {
-			s.writeError(ctx, w, id, &qslocal.Error{Code: CodeThrottling, Message: "Rate exceeded."})
+			s.writeError(ctx, w, id, &qslocal.Error{Code: qslocal.CodeThrottling, Message: "Rate exceeded."})
 			return
 		}
 		out, err := op.Call(ctx, s.cfg.Handler, in)
@@ -217,8 +217,8 @@ func declared(op *api.Operation, err error) error {
 
 // decodeBody reads the JSON body into in. An empty body is an empty object;
 // members the model does not know are ignored, as AWS does.
-func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, in any) error {
-	if r.Body == nil {
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, in api.Input) error {
+	if r.Body == nil || r.Body == http.NoBody {
 		return nil
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))

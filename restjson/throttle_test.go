@@ -57,10 +57,9 @@ func TestThrottlingOff(t *testing.T) {
 	}
 }
 
-// TestThrottlingKeyIsTheAccount: the limiter is keyed on the label as sent
-// (r.PathValue, still percent-encoded), so spelling the same account with
-// escaped digits ("%31" is "1") gets a fresh allowance each time; the
-// account the handler sees is the same 111122223333.
+// TestThrottlingKeyIsTheAccount: the limiter is keyed on the decoded
+// account, so spelling the same account with escaped digits ("%31" is "1")
+// gets no fresh allowance.
 func TestThrottlingKeyIsTheAccount(t *testing.T) {
 	t.Parallel()
 	fake := &fakeHandler{}

@@ -113,28 +113,9 @@ func (t *tx) DeleteUser(ctx context.Context, account, namespace, name string) er
 }
 
 func (t *tx) ListUsers(ctx context.Context, account, namespace, after string, limit int) ([]qslocal.User, error) {
-	if limit <= 0 {
-		return nil, nil // SQLite reads a negative LIMIT as "no limit"
-	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users
+	return list(ctx, t, "list users", limit, scanUser, `SELECT `+userColumns+` FROM users
 		WHERE account = ? AND namespace = ? AND name > ?
 		ORDER BY name LIMIT ?`, account, namespace, after, limit)
-	if err != nil {
-		return nil, wrap("list users", err)
-	}
-	defer rows.Close()
-	var users []qslocal.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, wrap("list users", err)
-		}
-		users = append(users, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap("list users", err)
-	}
-	return users, nil
 }
 
 // mustAffect reports ErrNotFound when a statement matched no row.
@@ -155,7 +136,7 @@ const userColumns = `account, namespace, name, principal_id, email, role, identi
 	external_login_provider_type, external_login_provider_url, external_login_id,
 	created_at, updated_at`
 
-func scanUser(row interface{ Scan(...any) error }) (qslocal.User, error) {
+func scanUser(row scanner) (qslocal.User, error) {
 	var u qslocal.User
 	var created, updated int64
 	err := row.Scan(&u.Account, &u.Namespace, &u.Name, &u.PrincipalID, &u.Email, &u.Role, &u.IdentityType,

@@ -65,6 +65,20 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("--db-max-conns and --db-min-conns must be between 0 and %d", math.MaxInt32)
 	}
 	o.pg.MaxConns, o.pg.MinConns = int32(maxConns), int32(minConns)
+	if !(o.rateLimit >= 0) || math.IsInf(o.rateLimit, 1) { // also refuses NaN
+		return o, fmt.Errorf("--rate-limit must be a number of requests per second, 0 for unlimited; got %v", o.rateLimit)
+	}
+	if !isPostgres(o.db) {
+		var pool []string
+		fs.Visit(func(f *flag.Flag) {
+			if strings.HasPrefix(f.Name, "db-") {
+				pool = append(pool, "--"+f.Name)
+			}
+		})
+		if len(pool) > 0 {
+			return o, fmt.Errorf("%s apply only to a postgres:// --db", strings.Join(pool, ", "))
+		}
+	}
 	return o, nil
 }
 
@@ -77,7 +91,8 @@ func isPostgres(db string) bool {
 // line without any password.
 func openStore(ctx context.Context, o options) (qslocal.Store, string, error) {
 	if isPostgres(o.db) {
-		shown := o.db
+		// A URL that does not parse may still hold a password.
+		shown := "(a URL that does not parse)"
 		if u, err := url.Parse(o.db); err == nil {
 			shown = u.Redacted()
 		}

@@ -20,7 +20,7 @@ func TestParseFlags(t *testing.T) {
 	if err != nil || o.addr != "127.0.0.1:0" || o.db != ":memory:" || o.region != "eu-west-1" || o.rateLimit != 2.5 {
 		t.Errorf("flags = %+v, %v", o, err)
 	}
-	for _, bad := range [][]string{{"extra"}, {"--nope"}, {"--rate-limit", "x"}} {
+	for _, bad := range [][]string{{"extra"}, {"--nope"}, {"--rate-limit", "x"}, {"--rate-limit", "-3"}, {"--rate-limit", "NaN"}, {"--rate-limit", "+Inf"}} {
 		if _, err := parseFlags(bad, io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}
@@ -90,12 +90,16 @@ func TestStoreSelection(t *testing.T) {
 			t.Errorf("isPostgres(%q) = %v", db, got)
 		}
 	}
-	o, err := parseFlags([]string{"--db-max-conns", "7", "--db-min-conns", "2", "--db-connect-timeout", "1500ms"}, io.Discard)
+	o, err := parseFlags([]string{"--db", "postgres://u@h/db", "--db-max-conns", "7", "--db-min-conns", "2", "--db-connect-timeout", "1500ms"}, io.Discard)
 	if err != nil || o.pg.MaxConns != 7 || o.pg.MinConns != 2 || o.pg.ConnectTimeout != 1500*time.Millisecond {
 		t.Errorf("pool flags = %+v, %v", o.pg, err)
 	}
-	if _, err := parseFlags([]string{"--db-max-conns", "-1"}, io.Discard); err == nil {
+	if _, err := parseFlags([]string{"--db", "postgres://u@h/db", "--db-max-conns", "-1"}, io.Discard); err == nil {
 		t.Error("negative pool size accepted")
+	}
+	// Pool flags on SQLite would do nothing; they are refused, not ignored.
+	if _, err := parseFlags([]string{"--db", ":memory:", "--db-max-conns", "7"}, io.Discard); err == nil || !strings.Contains(err.Error(), "--db-max-conns") {
+		t.Errorf("pool flag with SQLite: %v", err)
 	}
 }
 
@@ -108,5 +112,10 @@ func TestReadyLineHidesPassword(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "postgres postgres://u:xxxxx@127.0.0.1:1/db") {
 		t.Errorf("error %q", err)
+	}
+	// A URL that does not parse is not shown at all.
+	err = run(context.Background(), []string{"--addr", "127.0.0.1:0", "--db", "postgres://u:hunt%zz@127.0.0.1:1/db", "--db-connect-timeout", "1s"}, io.Discard, io.Discard)
+	if err == nil || strings.Contains(err.Error(), "hunt") {
+		t.Errorf("unparseable URL: error %v", err)
 	}
 }

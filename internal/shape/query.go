@@ -8,7 +8,7 @@ import (
 
 // Path returns a percent-decoded path label, or nil when it is empty. The
 // router matches on the escaped path (see restjson), so labels arrive
-// escaped and are decoded here, once.
+// escaped and are decoded here, by each caller that needs one.
 func Path(r *http.Request, label string) *string {
 	s := r.PathValue(label)
 	if s == "" {

@@ -16,19 +16,21 @@ ALTER TABLE namespaces ADD COLUMN self_upgrade_status TEXT NOT NULL DEFAULT '';
 -- definition, source_entity and parameters are the API's JSON as sent, or
 -- NULL. A deleted analysis waiting out its recovery window keeps its row,
 -- with deletion_time set. A rowid table, unlike the others: definitions
--- run to megabytes, and SQLite keeps large rows better with a rowid.
+-- run to megabytes, and SQLite keeps large rows better with a rowid. The
+-- documents come last, so listings, which read only the columns before
+-- them, never walk their overflow pages.
 CREATE TABLE analyses (
 	account       TEXT NOT NULL REFERENCES accounts (account) ON DELETE CASCADE,
 	id            TEXT NOT NULL,
 	name          TEXT NOT NULL,
 	theme_arn     TEXT NOT NULL,
-	definition    BLOB,
-	source_entity BLOB,
-	parameters    BLOB,
 	status        TEXT NOT NULL,
 	created_at    INTEGER NOT NULL,
 	updated_at    INTEGER NOT NULL,
 	deletion_time INTEGER,
+	definition    BLOB,
+	source_entity BLOB,
+	parameters    BLOB,
 	PRIMARY KEY (account, id)
 ) STRICT;
 
