@@ -32,13 +32,15 @@ func TestAnalysisRecoveryWindowEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 	alice := "arn:aws:quicksight:us-east-1:111122223333:user/default/alice"
-	create := func() error {
+	create := func(tags []api.Tag, actions ...string) error {
 		_, err := svc.CreateAnalysis(ctx, &api.CreateAnalysisRequest{AwsAccountId: acct, AnalysisId: id, Name: s("n"),
-			Definition: &api.AnalysisDefinition{}, Tags: []api.Tag{{Key: s("k"), Value: s("v")}},
-			Permissions: []api.ResourcePermission{{Principal: &alice, Actions: []string{"quicksight:DescribeAnalysis"}}}})
+			Definition: &api.AnalysisDefinition{}, Tags: tags,
+			Permissions: []api.ResourcePermission{{Principal: &alice, Actions: actions}}})
 		return err
 	}
-	if err := create(); err != nil {
+	// The first analysis grants alice more than the second will, and is
+	// tagged; the second must show neither.
+	if err := create([]api.Tag{{Key: s("k"), Value: s("v")}}, "quicksight:DescribeAnalysis", "quicksight:QueryAnalysis"); err != nil {
 		t.Fatal(err)
 	}
 	del, err := svc.DeleteAnalysis(ctx, &api.DeleteAnalysisRequest{AwsAccountId: acct, AnalysisId: id, RecoveryWindowInDays: new(int64(7))})
@@ -60,13 +62,16 @@ func TestAnalysisRecoveryWindowEnds(t *testing.T) {
 	if l, err := svc.ListAnalyses(ctx, &api.ListAnalysesRequest{AwsAccountId: acct}); err != nil || len(l.AnalysisSummaryList) != 0 {
 		t.Errorf("ListAnalyses once the window has ended: %v, %v", l, err)
 	}
-	// The new analysis gets only its own grant and tag.
-	alice2 := alice
-	if err := create(); err != nil {
+	// The new analysis gets only its own grant, and no tag.
+	if err := create(nil, "quicksight:DescribeAnalysis"); err != nil {
 		t.Fatalf("CreateAnalysis over an expired one: %v", err)
 	}
+	tags, err := svc.ListTagsForResource(ctx, &api.ListTagsForResourceRequest{ResourceArn: s("arn:aws:quicksight:us-east-1:111122223333:analysis/old")})
+	if err != nil || len(tags.Tags) != 0 {
+		t.Errorf("tags of the new analysis: %v, %v", tags, err)
+	}
 	if _, err := svc.UpdateAnalysisPermissions(ctx, &api.UpdateAnalysisPermissionsRequest{AwsAccountId: acct, AnalysisId: id,
-		RevokePermissions: []api.ResourcePermission{{Principal: &alice2, Actions: []string{"quicksight:DescribeAnalysis"}}}}); err != nil {
+		RevokePermissions: []api.ResourcePermission{{Principal: &alice, Actions: []string{"quicksight:DescribeAnalysis"}}}}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := svc.DescribeAnalysisPermissions(ctx, &api.DescribeAnalysisPermissionsRequest{AwsAccountId: acct, AnalysisId: id})

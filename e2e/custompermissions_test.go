@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,78 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/quicksight"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
 )
-
-// expect checks an error: it returns what was expected, or "" when err
-// fits.
-type expect func(error) string
-
-func checkErr(t *testing.T, what string, err error, e expect) {
-	t.Helper()
-	if msg := e(err); msg != "" {
-		t.Errorf("%s: got %v; %s", what, err, msg)
-	}
-}
-
-// expectNotFound wants ResourceNotFoundException with resource type rt
-// ("" for none) and a message containing inMessage.
-func expectNotFound(rt types.ExceptionResourceType, inMessage string) expect {
-	return func(err error) string {
-		var e *types.ResourceNotFoundException
-		if !errors.As(err, &e) || e.ResourceType != rt || !strings.Contains(aws.ToString(e.Message), inMessage) {
-			return fmt.Sprintf("want ResourceNotFoundException with ResourceType %q naming %q", rt, inMessage)
-		}
-		return ""
-	}
-}
-
-func expectExists(rt types.ExceptionResourceType) expect {
-	return func(err error) string {
-		var e *types.ResourceExistsException
-		if !errors.As(err, &e) || e.ResourceType != rt {
-			return fmt.Sprintf("want ResourceExistsException with ResourceType %q", rt)
-		}
-		return ""
-	}
-}
-
-func expectLimit(rt types.ExceptionResourceType) expect {
-	return func(err error) string {
-		var e *types.LimitExceededException
-		if !errors.As(err, &e) || e.ResourceType != rt {
-			return fmt.Sprintf("want LimitExceededException with ResourceType %q", rt)
-		}
-		return ""
-	}
-}
-
-// expectInvalid wants InvalidParameterValueException naming member.
-func expectInvalid(member string) expect {
-	return func(err error) string {
-		var e *types.InvalidParameterValueException
-		if !errors.As(err, &e) || !strings.Contains(aws.ToString(e.Message), member) {
-			return "want InvalidParameterValueException naming " + member
-		}
-		return ""
-	}
-}
-
-func expectConflict(inMessage string) expect {
-	return func(err error) string {
-		var e *types.ConflictException
-		if !errors.As(err, &e) || !strings.Contains(aws.ToString(e.Message), inMessage) {
-			return "want ConflictException naming " + inMessage
-		}
-		return ""
-	}
-}
-
-func expectBadToken(err error) string {
-	var e *types.InvalidNextTokenException
-	if !errors.As(err, &e) {
-		return "want InvalidNextTokenException"
-	}
-	return ""
-}
 
 func mkProfile(t *testing.T, c *quicksight.Client, name string, caps *types.Capabilities, tags ...types.Tag) *quicksight.CreateCustomPermissionsOutput {
 	t.Helper()
@@ -391,7 +318,7 @@ func TestProfileInUse(t *testing.T) {
 	}
 
 	// A role, in a namespace other than default.
-	mkNs(t, c, "sales")
+	mkNamespace(t, c, "sales")
 	if _, err := c.UpdateRoleCustomPermission(ctx(t), &quicksight.UpdateRoleCustomPermissionInput{AwsAccountId: acct, Namespace: name("sales"), Role: types.RoleReaderPro, CustomPermissionsName: name("restricted")}); err != nil {
 		t.Fatal(err)
 	}
@@ -413,13 +340,6 @@ func TestProfileInUse(t *testing.T) {
 	}
 	if _, err := c.DeleteCustomPermissions(ctx(t), &quicksight.DeleteCustomPermissionsInput{AwsAccountId: acct, CustomPermissionsName: name("other")}); err != nil {
 		t.Errorf("deleting a profile whose user is gone: %v", err)
-	}
-}
-
-func mkNs(t *testing.T, c *quicksight.Client, name string) {
-	t.Helper()
-	if _, err := c.CreateNamespace(ctx(t), &quicksight.CreateNamespaceInput{AwsAccountId: aws.String(account), Namespace: aws.String(name), IdentityStore: types.IdentityStoreQuicksight}); err != nil {
-		t.Fatalf("CreateNamespace %q: %v", name, err)
 	}
 }
 

@@ -181,7 +181,7 @@ func TestGroupLifecycle(t *testing.T) {
 			t.Fatalf("DeleteGroup %q: %v", name, err)
 		}
 		_, err := c.DescribeGroup(ctx(t), &quicksight.DescribeGroupInput{AwsAccountId: acct, Namespace: def, GroupName: aws.String(name)})
-		if msg := wantNotFound(types.ExceptionResourceTypeGroup)(err); msg != "" {
+		if msg := expectNotFound(types.ExceptionResourceTypeGroup, "")(err); msg != "" {
 			t.Errorf("DescribeGroup of deleted %q: %v; %s", name, err, msg)
 		}
 	}
@@ -294,32 +294,32 @@ func TestSearchGroups(t *testing.T) {
 		t.Fatalf("ListGroups: %v, %v", list, err)
 	}
 	runErrCases(t, []errCase{
-		{"token replayed with another filter", func() error { _, err := search("team-0", first.NextToken); return err }, wantBadToken},
-		{"ListGroups token in SearchGroups", func() error { _, err := search("team-", list.NextToken); return err }, wantBadToken},
+		{"token replayed with another filter", func() error { _, err := search("team-0", first.NextToken); return err }, expectBadToken},
+		{"ListGroups token in SearchGroups", func() error { _, err := search("team-", list.NextToken); return err }, expectBadToken},
 		{"SearchGroups token in ListGroups", func() error {
 			_, err := c.ListGroups(ctx(t), &quicksight.ListGroupsInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"), NextToken: first.NextToken})
 			return err
-		}, wantBadToken},
-		{"forged token", func() error { _, err := search("team-", aws.String("e30.AAAA")); return err }, wantBadToken},
+		}, expectBadToken},
+		{"forged token", func() error { _, err := search("team-", aws.String("e30.AAAA")); return err }, expectBadToken},
 		{"unknown namespace", func() error {
 			_, err := c.SearchGroups(ctx(t), &quicksight.SearchGroupsInput{
 				AwsAccountId: aws.String(account), Namespace: aws.String("nope"),
 				Filters: []types.GroupSearchFilter{{Operator: types.GroupFilterOperatorStartsWith, Name: types.GroupFilterAttributeGroupName, Value: aws.String("a")}},
 			})
 			return err
-		}, wantNotFound(types.ExceptionResourceTypeNamespace)},
+		}, expectNotFound(types.ExceptionResourceTypeNamespace, "")},
 		{"operator other than StartsWith", func() error {
 			_, err := c.SearchGroups(ctx(t), &quicksight.SearchGroupsInput{
 				AwsAccountId: aws.String(account), Namespace: aws.String("default"),
 				Filters: []types.GroupSearchFilter{{Operator: "StringEquals", Name: types.GroupFilterAttributeGroupName, Value: aws.String("a")}},
 			})
 			return err
-		}, wantInvalid("Operator")},
+		}, expectInvalid("Operator")},
 		{"two filters", func() error {
 			f := types.GroupSearchFilter{Operator: types.GroupFilterOperatorStartsWith, Name: types.GroupFilterAttributeGroupName, Value: aws.String("a")}
 			_, err := c.SearchGroups(ctx(t), &quicksight.SearchGroupsInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"), Filters: []types.GroupSearchFilter{f, f}})
 			return err
-		}, wantInvalid("Filters")},
+		}, expectInvalid("Filters")},
 	})
 }
 
@@ -379,18 +379,18 @@ func TestGroupErrors(t *testing.T) {
 		}
 	}
 	var (
-		nsNotFound    = wantNotFound(types.ExceptionResourceTypeNamespace)
-		groupNotFound = wantNotFound(types.ExceptionResourceTypeGroup)
-		userNotFound  = wantNotFound(types.ExceptionResourceTypeUser)
+		nsNotFound    = expectNotFound(types.ExceptionResourceTypeNamespace, "")
+		groupNotFound = expectNotFound(types.ExceptionResourceTypeGroup, "")
+		userNotFound  = expectNotFound(types.ExceptionResourceTypeUser, "")
 	)
 	runErrCases(t, []errCase{
-		{"CreateGroup taken name", createGroup(def, "eng"), wantExists(types.ExceptionResourceTypeGroup)},
+		{"CreateGroup taken name", createGroup(def, "eng"), expectExists(types.ExceptionResourceTypeGroup)},
 		{"CreateGroup unknown namespace", createGroup(nope, "x"), nsNotFound},
-		{"CreateGroup control character in name", createGroup(def, "a\tb"), wantInvalid("GroupName")},
+		{"CreateGroup control character in name", createGroup(def, "a\tb"), expectInvalid("GroupName")},
 		{"CreateGroup empty description", func() error {
 			_, err := c.CreateGroup(ctx(t), &quicksight.CreateGroupInput{AwsAccountId: acct, Namespace: def, GroupName: aws.String("x"), Description: aws.String("")})
 			return err
-		}, wantInvalid("Description")},
+		}, expectInvalid("Description")},
 		{"DescribeGroup unknown", func() error {
 			_, err := c.DescribeGroup(ctx(t), &quicksight.DescribeGroupInput{AwsAccountId: acct, Namespace: def, GroupName: aws.String("x")})
 			return err
@@ -422,11 +422,11 @@ func TestGroupErrors(t *testing.T) {
 		{"ListGroups MaxResults 101", func() error {
 			_, err := c.ListGroups(ctx(t), &quicksight.ListGroupsInput{AwsAccountId: acct, Namespace: def, MaxResults: aws.Int32(101)})
 			return err
-		}, wantInvalid("MaxResults")},
+		}, expectInvalid("MaxResults")},
 		{"ListGroups forged token", func() error {
 			_, err := c.ListGroups(ctx(t), &quicksight.ListGroupsInput{AwsAccountId: acct, Namespace: def, NextToken: aws.String("x.y")})
 			return err
-		}, wantBadToken},
+		}, expectBadToken},
 		{"CreateGroupMembership unknown user", member("create", def, "eng", "carol"), userNotFound},
 		{"CreateGroupMembership unknown group", member("create", def, "x", "alice"), groupNotFound},
 		{"CreateGroupMembership unknown namespace", member("create", nope, "eng", "alice"), nsNotFound},
@@ -441,14 +441,14 @@ func TestGroupErrors(t *testing.T) {
 		{"DeleteGroupMembership unknown namespace", member("delete", nope, "eng", "alice"), nsNotFound},
 		{"ListGroupMemberships unknown group", listMembers(def, "x", nil), groupNotFound},
 		{"ListGroupMemberships unknown namespace", listMembers(nope, "eng", nil), nsNotFound},
-		{"ListGroupMemberships forged token", listMembers(def, "eng", aws.String("garbage")), wantBadToken},
-		{"ListGroupMemberships token of another group", listMembers(def, "ops", members.NextToken), wantBadToken},
+		{"ListGroupMemberships forged token", listMembers(def, "eng", aws.String("garbage")), expectBadToken},
+		{"ListGroupMemberships token of another group", listMembers(def, "ops", members.NextToken), expectBadToken},
 		{"ListUserGroups unknown user", listUserGroups(def, "carol", nil), userNotFound},
 		{"ListUserGroups unknown namespace", listUserGroups(nope, "alice", nil), nsNotFound},
 		// ListUserGroups does not declare InvalidNextTokenException.
-		{"ListUserGroups token of another user", listUserGroups(def, "bob", alicesGroups.NextToken), wantInvalid("NextToken")},
-		{"ListUserGroups with a ListGroupMemberships token", listUserGroups(def, "alice", members.NextToken), wantInvalid("NextToken")},
-		{"ListUserGroups forged token", listUserGroups(def, "alice", aws.String("x.y")), wantInvalid("NextToken")},
+		{"ListUserGroups token of another user", listUserGroups(def, "bob", alicesGroups.NextToken), expectInvalid("NextToken")},
+		{"ListUserGroups with a ListGroupMemberships token", listUserGroups(def, "alice", members.NextToken), expectInvalid("NextToken")},
+		{"ListUserGroups forged token", listUserGroups(def, "alice", aws.String("x.y")), expectInvalid("NextToken")},
 	})
 	// DescribeGroupMembership says why.
 	_, err = c.DescribeGroupMembership(ctx(t), &quicksight.DescribeGroupMembershipInput{AwsAccountId: acct, Namespace: def, GroupName: aws.String("ops"), MemberName: aws.String("bob")})
@@ -516,11 +516,11 @@ func TestGroupMemberships(t *testing.T) {
 		{"DescribeGroupMembership after delete", func() error {
 			_, err := c.DescribeGroupMembership(ctx(t), &quicksight.DescribeGroupMembershipInput{AwsAccountId: acct, Namespace: def, GroupName: aws.String("g3"), MemberName: aws.String("bob")})
 			return err
-		}, wantNotFound(types.ExceptionResourceTypeUser)},
+		}, expectNotFound(types.ExceptionResourceTypeUser, "")},
 		{"DeleteGroupMembership twice", func() error {
 			_, err := c.DeleteGroupMembership(ctx(t), &quicksight.DeleteGroupMembershipInput{AwsAccountId: acct, Namespace: def, GroupName: aws.String("g3"), MemberName: aws.String("bob")})
 			return err
-		}, wantNotFound(types.ExceptionResourceTypeUser)},
+		}, expectNotFound(types.ExceptionResourceTypeUser, "")},
 	})
 	if got := groupMembers(t, c, "default", "g3", 100); fmt.Sprint(got) != "[alice]" {
 		t.Errorf("members of g3 after removing bob: %q", got)
@@ -604,7 +604,7 @@ func TestOddMemberName(t *testing.T) {
 		t.Errorf("members after deleting the user: %q", got)
 	}
 	_, err = c.DescribeUser(ctx(t), &quicksight.DescribeUserInput{AwsAccountId: acct, Namespace: def, UserName: aws.String(name)})
-	if msg := wantNotFound(types.ExceptionResourceTypeUser)(err); msg != "" {
+	if msg := expectNotFound(types.ExceptionResourceTypeUser, "")(err); msg != "" {
 		t.Errorf("DescribeUser after delete: %v; %s", err, msg)
 	}
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,76 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/quicksight"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
 )
-
-// errWant checks an error and says what was expected, or "" when it fits.
-type errWant func(error) string
-
-func wantNotFound(resource types.ExceptionResourceType) errWant {
-	return func(err error) string {
-		var e *types.ResourceNotFoundException
-		if !errors.As(err, &e) || e.ResourceType != resource {
-			return "want ResourceNotFoundException " + string(resource)
-		}
-		return ""
-	}
-}
-
-func wantExists(resource types.ExceptionResourceType) errWant {
-	return func(err error) string {
-		var e *types.ResourceExistsException
-		if !errors.As(err, &e) || e.ResourceType != resource {
-			return "want ResourceExistsException " + string(resource)
-		}
-		return ""
-	}
-}
-
-func wantLimit(resource types.ExceptionResourceType) errWant {
-	return func(err error) string {
-		var e *types.LimitExceededException
-		if !errors.As(err, &e) || e.ResourceType != resource {
-			return "want LimitExceededException " + string(resource)
-		}
-		return ""
-	}
-}
-
-// wantInvalid expects InvalidParameterValueException with a message naming
-// member.
-func wantInvalid(member string) errWant {
-	return func(err error) string {
-		var e *types.InvalidParameterValueException
-		if !errors.As(err, &e) || !strings.Contains(aws.ToString(e.Message), member) {
-			return "want InvalidParameterValueException naming " + member
-		}
-		return ""
-	}
-}
-
-func wantBadToken(err error) string {
-	var e *types.InvalidNextTokenException
-	if !errors.As(err, &e) {
-		return "want InvalidNextTokenException"
-	}
-	return ""
-}
-
-// errCase is one failing call and the error it must give.
-type errCase struct {
-	name string
-	call func() error
-	want errWant
-}
-
-func runErrCases(t *testing.T, cases []errCase) {
-	t.Helper()
-	for _, tc := range cases {
-		err := tc.call()
-		if msg := tc.want(err); msg != "" {
-			t.Errorf("%s: got %v; %s", tc.name, err, msg)
-		}
-	}
-}
 
 func mkNamespace(t *testing.T, c *quicksight.Client, name string, tags ...types.Tag) *quicksight.CreateNamespaceOutput {
 	t.Helper()
@@ -177,7 +106,7 @@ func TestNamespaceLifecycle(t *testing.T) {
 		}
 	}
 	_, err = c.DescribeNamespace(ctx(t), &quicksight.DescribeNamespaceInput{AwsAccountId: aws.String(account), Namespace: aws.String("sales")})
-	if msg := wantNotFound(types.ExceptionResourceTypeNamespace)(err); msg != "" {
+	if msg := expectNotFound(types.ExceptionResourceTypeNamespace, "")(err); msg != "" {
 		t.Errorf("DescribeNamespace of a deleted namespace: %v; %s", err, msg)
 	}
 	if names, _ := listNamespaces(t, c, 100); fmt.Sprint(names) != "[default]" {
@@ -226,33 +155,33 @@ func TestNamespaceErrors(t *testing.T) {
 		t.Fatalf("ListUsers: %v, %v", users, err)
 	}
 	runErrCases(t, []errCase{
-		{"CreateNamespace taken name", create("sales", types.IdentityStoreQuicksight), wantExists(types.ExceptionResourceTypeNamespace)},
-		{"CreateNamespace default", create("default", types.IdentityStoreQuicksight), wantExists(types.ExceptionResourceTypeNamespace)},
-		{"CreateNamespace empty name", create("", types.IdentityStoreQuicksight), wantInvalid("Namespace")},
-		{"CreateNamespace name with a space", create("a b", types.IdentityStoreQuicksight), wantInvalid("Namespace")},
-		{"CreateNamespace name of 65 characters", create(strings.Repeat("n", 65), types.IdentityStoreQuicksight), wantInvalid("Namespace")},
-		{"CreateNamespace IdentityStore IAM", create("x", "IAM"), wantInvalid("IdentityStore")},
-		{"CreateNamespace duplicate tag key", create("x", types.IdentityStoreQuicksight, tag("a"), tag("a")), wantInvalid("Tags")},
-		{"CreateNamespace reserved tag key", create("x", types.IdentityStoreQuicksight, tag("aws:owner")), wantInvalid("Tags")},
-		{"CreateNamespace 51 tags", create("x", types.IdentityStoreQuicksight, tooMany...), wantLimit(types.ExceptionResourceTypeNamespace)},
+		{"CreateNamespace taken name", create("sales", types.IdentityStoreQuicksight), expectExists(types.ExceptionResourceTypeNamespace)},
+		{"CreateNamespace default", create("default", types.IdentityStoreQuicksight), expectExists(types.ExceptionResourceTypeNamespace)},
+		{"CreateNamespace empty name", create("", types.IdentityStoreQuicksight), expectInvalid("Namespace")},
+		{"CreateNamespace name with a space", create("a b", types.IdentityStoreQuicksight), expectInvalid("Namespace")},
+		{"CreateNamespace name of 65 characters", create(strings.Repeat("n", 65), types.IdentityStoreQuicksight), expectInvalid("Namespace")},
+		{"CreateNamespace IdentityStore IAM", create("x", "IAM"), expectInvalid("IdentityStore")},
+		{"CreateNamespace duplicate tag key", create("x", types.IdentityStoreQuicksight, tag("a"), tag("a")), expectInvalid("Tags")},
+		{"CreateNamespace reserved tag key", create("x", types.IdentityStoreQuicksight, tag("aws:owner")), expectInvalid("Tags")},
+		{"CreateNamespace 51 tags", create("x", types.IdentityStoreQuicksight, tooMany...), expectLimit(types.ExceptionResourceTypeNamespace)},
 		{"DescribeNamespace unknown", func() error {
 			_, err := c.DescribeNamespace(ctx(t), &quicksight.DescribeNamespaceInput{AwsAccountId: acct, Namespace: aws.String("x")})
 			return err
-		}, wantNotFound(types.ExceptionResourceTypeNamespace)},
+		}, expectNotFound(types.ExceptionResourceTypeNamespace, "")},
 		{"DeleteNamespace default", func() error {
 			_, err := c.DeleteNamespace(ctx(t), &quicksight.DeleteNamespaceInput{AwsAccountId: acct, Namespace: aws.String("default")})
 			return err
-		}, wantInvalid("default")},
+		}, expectInvalid("default")},
 		{"DeleteNamespace unknown", func() error {
 			_, err := c.DeleteNamespace(ctx(t), &quicksight.DeleteNamespaceInput{AwsAccountId: acct, Namespace: aws.String("x")})
 			return err
-		}, wantNotFound(types.ExceptionResourceTypeNamespace)},
+		}, expectNotFound(types.ExceptionResourceTypeNamespace, "")},
 		{"ListNamespaces MaxResults 0", func() error {
 			_, err := c.ListNamespaces(ctx(t), &quicksight.ListNamespacesInput{AwsAccountId: acct, MaxResults: aws.Int32(0)})
 			return err
-		}, wantInvalid("MaxResults")},
-		{"ListNamespaces forged token", listToken("x.y"), wantBadToken},
-		{"ListNamespaces with a ListUsers token", listToken(*users.NextToken), wantBadToken},
+		}, expectInvalid("MaxResults")},
+		{"ListNamespaces forged token", listToken("x.y"), expectBadToken},
+		{"ListNamespaces with a ListUsers token", listToken(*users.NextToken), expectBadToken},
 	})
 	// Nothing above changed anything.
 	if names, _ := listNamespaces(t, c, 100); fmt.Sprint(names) != "[default sales]" {
@@ -284,7 +213,7 @@ func TestNamespacePagesAndLimit(t *testing.T) {
 	}
 
 	_, err = c.CreateNamespace(ctx(t), &quicksight.CreateNamespaceInput{AwsAccountId: aws.String(account), Namespace: aws.String("one-too-many"), IdentityStore: types.IdentityStoreQuicksight})
-	if msg := wantLimit(types.ExceptionResourceTypeNamespace)(err); msg != "" {
+	if msg := expectLimit(types.ExceptionResourceTypeNamespace)(err); msg != "" {
 		t.Errorf("the 101st namespace: %v; %s", err, msg)
 	}
 	if _, err := c.DeleteNamespace(ctx(t), &quicksight.DeleteNamespaceInput{AwsAccountId: aws.String(account), Namespace: aws.String("ns00")}); err != nil {
@@ -323,7 +252,7 @@ func TestDeleteNamespaceCascade(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: aws.String("sales")})
-	if msg := wantNotFound(types.ExceptionResourceTypeNamespace)(err); msg != "" {
+	if msg := expectNotFound(types.ExceptionResourceTypeNamespace, "")(err); msg != "" {
 		t.Errorf("ListUsers in the deleted namespace: %v; %s", err, msg)
 	}
 

@@ -10,13 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
 )
 
-func groupForRoles(t *testing.T, c *quicksight.Client, ns, name string) {
-	t.Helper()
-	if _, err := c.CreateGroup(ctx(t), &quicksight.CreateGroupInput{AwsAccountId: aws.String(account), Namespace: aws.String(ns), GroupName: aws.String(name)}); err != nil {
-		t.Fatalf("CreateGroup %q in %s: %v", name, ns, err)
-	}
-}
-
 // roleMembers lists every group mapped to a role, pageSize at a time.
 func roleMembers(t *testing.T, c *quicksight.Client, ns string, role types.Role, pageSize int32) (names []string, pages int) {
 	t.Helper()
@@ -79,7 +72,7 @@ func TestRoleCustomPermission(t *testing.T) {
 		}
 	}
 	// Roles are per namespace.
-	mkNs(t, c, "sales")
+	mkNamespace(t, c, "sales")
 	if d := describe("sales", types.RoleReader); d.CustomPermissionsName != nil {
 		t.Errorf("READER in sales has profile %q", *d.CustomPermissionsName)
 	}
@@ -138,7 +131,7 @@ func TestRoleMemberships(t *testing.T) {
 	acct, name := aws.String(account), aws.String
 	groups := []string{"analysts", "a/b@c d+e=f", "bi", "Zoë", "viewers"}
 	for _, g := range groups {
-		groupForRoles(t, c, "default", g)
+		mkGroup(t, c, "default", g, "")
 	}
 	add := func(ns string, role types.Role, group string) error {
 		out, err := c.CreateRoleMembership(ctx(t), &quicksight.CreateRoleMembershipInput{AwsAccountId: acct, Namespace: name(ns), Role: role, MemberName: name(group)})
@@ -179,7 +172,7 @@ func TestRoleMemberships(t *testing.T) {
 	if first.NextToken == nil || len(first.MembersList) != 1 {
 		t.Fatalf("first page: %+v", first)
 	}
-	mkNs(t, c, "sales")
+	mkNamespace(t, c, "sales")
 	for _, tc := range []struct {
 		what string
 		in   *quicksight.ListRoleMembershipsInput
@@ -229,7 +222,7 @@ func TestRoleMemberships(t *testing.T) {
 		t.Errorf("AUTHOR members = %q", got)
 	}
 	// A new group of the same name is not mapped.
-	groupForRoles(t, c, "default", "viewers")
+	mkGroup(t, c, "default", "viewers", "")
 	if got, _ := roleMembers(t, c, "default", types.RoleReader, 100); len(got) != 0 {
 		t.Errorf("a re-created group inherited its role: %q", got)
 	}

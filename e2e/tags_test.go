@@ -193,9 +193,9 @@ func TestTaggableResources(t *testing.T) {
 	s := start(t, "")
 	c := s.client("us-east-1")
 	prefix := "arn:aws:quicksight:us-east-1:" + account + ":"
-	mkNs(t, c, "sales")
-	groupForRoles(t, c, "sales", "analysts")
-	groupForRoles(t, c, "sales", "analysts2")
+	mkNamespace(t, c, "sales")
+	mkGroup(t, c, "sales", "analysts", "")
+	mkGroup(t, c, "sales", "analysts2", "")
 	mkProfile(t, c, "restricted", nil)
 
 	for _, res := range []string{"group/sales/analysts", "namespace/sales", "namespace/default", "custompermission/restricted"} {
@@ -234,7 +234,7 @@ func TestTaggableResources(t *testing.T) {
 	if _, err := c.DeleteGroup(ctx(t), &quicksight.DeleteGroupInput{AwsAccountId: aws.String(account), Namespace: aws.String("sales"), GroupName: aws.String("analysts")}); err != nil {
 		t.Fatal(err)
 	}
-	groupForRoles(t, c, "sales", "analysts")
+	mkGroup(t, c, "sales", "analysts", "")
 	if got := tagsOf(t, c, prefix+"group/sales/analysts"); got != "" {
 		t.Errorf("a re-created group has tags %s", got)
 	}

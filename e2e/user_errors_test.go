@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,14 +16,13 @@ func TestUserOperationErrors(t *testing.T) {
 	register(t, c, "alice", types.UserRoleReader)
 	acct, def, nope := aws.String(account), aws.String("default"), aws.String("nope")
 
-	is := func(target any) func(error) bool { return func(err error) bool { return errors.As(err, target) } }
-	var (
-		notFound   *types.ResourceNotFoundException
-		exists     *types.ResourceExistsException
-		invalid    *types.InvalidParameterValueException
-		badToken   *types.InvalidNextTokenException
-		unfulfiled *types.PreconditionNotMetException
-	)
+	unfulfilled := func(err error) string {
+		if !preconditionNotMet(err) {
+			return "want PreconditionNotMetException"
+		}
+		return ""
+	}
+	user, namespace := types.ExceptionResourceTypeUser, types.ExceptionResourceTypeNamespace
 	registerIn := func(edit func(*quicksight.RegisterUserInput)) *quicksight.RegisterUserInput {
 		in := &quicksight.RegisterUserInput{AwsAccountId: acct, Namespace: def, IdentityType: types.IdentityTypeQuicksight,
 			Email: aws.String("a@example.com"), UserRole: types.UserRoleReader, UserName: aws.String("alice")}
@@ -34,58 +32,60 @@ func TestUserOperationErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		call func() error
-		want func(error) bool
+		want expect
 	}{
 		{"RegisterUser duplicate", func() error {
 			_, err := c.RegisterUser(ctx(t), registerIn(func(*quicksight.RegisterUserInput) {}))
 			return err
-		}, is(&exists)},
+		}, expectExists(user)},
 		{"RegisterUser unknown namespace", func() error {
 			_, err := c.RegisterUser(ctx(t), registerIn(func(in *quicksight.RegisterUserInput) { in.Namespace = nope }))
 			return err
-		}, is(&notFound)},
+		}, expectNotFound(namespace, "nope")},
 		{"RegisterUser QUICKSIGHT without name", func() error {
 			_, err := c.RegisterUser(ctx(t), registerIn(func(in *quicksight.RegisterUserInput) { in.UserName = nil }))
 			return err
-		}, is(&invalid)},
+		}, expectInvalid("UserName")},
 		{"RegisterUser IAM with a bad ARN", func() error {
 			_, err := c.RegisterUser(ctx(t), registerIn(func(in *quicksight.RegisterUserInput) {
 				in.IdentityType, in.UserName, in.IamArn = types.IdentityTypeIam, nil, aws.String("arn:aws:s3:::bucket")
 			}))
 			return err
-		}, is(&invalid)},
+		}, expectInvalid("IamArn")},
 		{"RegisterUser Identity Center", func() error {
 			_, err := c.RegisterUser(ctx(t), registerIn(func(in *quicksight.RegisterUserInput) { in.IdentityType = types.IdentityTypeIamIdentityCenter }))
 			return err
-		}, is(&unfulfiled)},
+		}, unfulfilled},
 		{"DescribeUser unknown", func() error {
 			_, err := c.DescribeUser(ctx(t), &quicksight.DescribeUserInput{AwsAccountId: acct, Namespace: def, UserName: aws.String("bob")})
 			return err
-		}, is(&notFound)},
+		}, expectNotFound(user, "bob")},
 		{"ListUsers unknown namespace", func() error {
 			_, err := c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: nope})
 			return err
-		}, is(&notFound)},
+		}, expectNotFound(namespace, "nope")},
 		{"ListUsers MaxResults out of range", func() error {
 			_, err := c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: def, MaxResults: aws.Int32(101)})
 			return err
-		}, is(&invalid)},
+		}, expectInvalid("MaxResults")},
 		{"ListUsers forged token", func() error {
 			_, err := c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: def, NextToken: aws.String("x.y")})
 			return err
-		}, is(&badToken)},
+		}, expectBadToken},
 		{"DeleteUser unknown", func() error {
 			_, err := c.DeleteUser(ctx(t), &quicksight.DeleteUserInput{AwsAccountId: acct, Namespace: def, UserName: aws.String("bob")})
 			return err
-		}, is(&notFound)},
+		}, expectNotFound(user, "bob")},
 		{"DeleteUserByPrincipalId unknown", func() error {
 			_, err := c.DeleteUserByPrincipalId(ctx(t), &quicksight.DeleteUserByPrincipalIdInput{AwsAccountId: acct, Namespace: def, PrincipalId: aws.String("p")})
 			return err
-		}, is(&notFound)},
+		}, expectNotFound(user, "p")},
+		{"DeleteUserByPrincipalId unknown namespace", func() error {
+			_, err := c.DeleteUserByPrincipalId(ctx(t), &quicksight.DeleteUserByPrincipalIdInput{AwsAccountId: acct, Namespace: nope, PrincipalId: aws.String("p")})
+			return err
+		}, expectNotFound(namespace, "nope")},
 	}
 	for _, tt := range tests {
-		if err := tt.call(); !tt.want(err) {
-			t.Errorf("%s: got %v", tt.name, err)
-		}
+		checkErr(t, tt.name, tt.call(), tt.want)
 	}
 }
