@@ -418,3 +418,554 @@ func TestSearchAnalyses(t *testing.T) {
 		Filters: []types.AnalysisSearchFilter{{Name: types.AnalysisFilterAttributeQuicksightOwner, Operator: eq, Value: aws.String(bob)}}})
 	checkErr(t, "a token from another search", err, expectBadToken)
 }
+
+// TestAnalysisGrantsGoWithTheirPrincipals deletes a group, then a
+// namespace, holding grants on an analysis: their grants go, those of the
+// default namespace's principals stay.
+func TestAnalysisGrantsGoWithTheirPrincipals(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct := aws.String(account)
+	mkUser(t, c, "default", "alice")
+	mkGroup(t, c, "default", "team", "")
+	mkGroup(t, c, "default", "doomed", "")
+	alice, team, doomed := principal("user", "default/alice"), principal("group", "default/team"), principal("group", "default/doomed")
+	everyone := principal("namespace", "default")
+	viewer := []string{"quicksight:DescribeAnalysis", "quicksight:QueryAnalysis"}
+	mkAnalysis(t, c, "a1", perm(alice, viewer...), perm(team, viewer...), perm(doomed, viewer...), perm(everyone, viewer...))
+
+	if _, err := c.DeleteGroup(ctx(t), &quicksight.DeleteGroupInput{AwsAccountId: acct, Namespace: aws.String("default"), GroupName: aws.String("doomed")}); err != nil {
+		t.Fatal(err)
+	}
+	defaults := permString([]types.ResourcePermission{perm(alice, viewer...), perm(team, viewer...), perm(everyone, viewer...)})
+	if got := analysisPerms(t, c, "a1"); got != defaults {
+		t.Errorf("after deleting group doomed:\n got %s\nwant %s", got, defaults)
+	}
+	// A group of the same name starts with no grants.
+	mkGroup(t, c, "default", "doomed", "")
+	if got := analysisPerms(t, c, "a1"); got != defaults {
+		t.Errorf("a re-created group doomed has grants:\n got %s\nwant %s", got, defaults)
+	}
+
+	// A namespace's user, group and the namespace itself, next to a
+	// namespace whose name extends it.
+	mkNamespace(t, c, "sales")
+	mkNamespace(t, c, "sales2")
+	mkUser(t, c, "sales", "bob")
+	mkGroup(t, c, "sales", "east", "")
+	mkUser(t, c, "sales2", "bob")
+	bob, east, sales := principal("user", "sales/bob"), principal("group", "sales/east"), principal("namespace", "sales")
+	bob2 := principal("user", "sales2/bob")
+	if _, err := updatePerms(c, t, "a1", []types.ResourcePermission{perm(bob, viewer...), perm(east, ownerActions...),
+		perm(sales, "quicksight:DescribeAnalysis"), perm(bob2, viewer...)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := analysisPerms(t, c, "a1"); strings.Count(got, "=") != 7 {
+		t.Fatalf("before deleting sales: %s", got)
+	}
+	if _, err := c.DeleteNamespace(ctx(t), &quicksight.DeleteNamespaceInput{AwsAccountId: acct, Namespace: aws.String("sales")}); err != nil {
+		t.Fatal(err)
+	}
+	want := permString([]types.ResourcePermission{perm(alice, viewer...), perm(team, viewer...), perm(everyone, viewer...), perm(bob2, viewer...)})
+	if got := analysisPerms(t, c, "a1"); got != want {
+		t.Errorf("after deleting namespace sales:\n got %s\nwant %s", got, want)
+	}
+	// Re-created, the namespace and its principals start with no grants.
+	mkNamespace(t, c, "sales")
+	mkUser(t, c, "sales", "bob")
+	mkGroup(t, c, "sales", "east", "")
+	if got := analysisPerms(t, c, "a1"); got != want {
+		t.Errorf("after re-creating sales:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestAnalysisPermissionEdges covers UpdateAnalysisPermissions requests at
+// the edges: the same action granted and revoked, revokes from principals
+// that do not exist, an empty request, grants to missing principals.
+// answered shows the permission set of an UpdateAnalysisPermissions answer,
+// which is nil when the call failed.
+func answered(up *quicksight.UpdateAnalysisPermissionsOutput) string {
+	if up == nil {
+		return "(no answer)"
+	}
+	return permString(up.Permissions)
+}
+
+func TestAnalysisPermissionEdges(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	mkUser(t, c, "default", "alice")
+	mkUser(t, c, "default", "bob")
+	alice, bob := principal("user", "default/alice"), principal("user", "default/bob")
+	mkAnalysis(t, c, "a1", perm(alice, ownerActions...))
+	initial := permString([]types.ResourcePermission{perm(alice, ownerActions...)})
+
+	// Grants apply before revokes: granted and revoked in one request is revoked.
+	up, err := updatePerms(c, t, "a1",
+		[]types.ResourcePermission{perm(bob, "quicksight:DescribeAnalysis", "quicksight:QueryAnalysis")},
+		[]types.ResourcePermission{perm(bob, "quicksight:queryanalysis")})
+	want := permString([]types.ResourcePermission{perm(alice, ownerActions...), perm(bob, "quicksight:DescribeAnalysis")})
+	if err != nil || answered(up) != want {
+		t.Fatalf("grant and revoke QueryAnalysis to bob in one request: %v\n got %s\nwant %s", err, answered(up), want)
+	}
+	if got := analysisPerms(t, c, "a1"); got != want {
+		t.Errorf("described after grant and revoke:\n got %s\nwant %s", got, want)
+	}
+	// Revoking every action granted in the same request leaves no principal;
+	// a revoke of an action held before the request goes too.
+	up, err = updatePerms(c, t, "a1",
+		[]types.ResourcePermission{perm(bob, "quicksight:UpdateAnalysis")},
+		[]types.ResourcePermission{perm(bob, "quicksight:UpdateAnalysis", "quicksight:DescribeAnalysis")})
+	if err != nil || answered(up) != initial {
+		t.Errorf("grant and revoke all of bob's actions: %v\n got %s\nwant %s", err, answered(up), initial)
+	}
+
+	// Revoking from principals that do not exist is allowed and changes nothing.
+	up, err = updatePerms(c, t, "a1", nil, []types.ResourcePermission{
+		perm(principal("user", "default/nobody"), "quicksight:DescribeAnalysis"),
+		perm(principal("group", "default/nogroup"), "quicksight:DescribeAnalysis"),
+		perm(principal("namespace", "nowhere"), "quicksight:DescribeAnalysis"),
+		perm(principal("user", "nowhere/nobody"), "quicksight:DescribeAnalysis"),
+	})
+	if err != nil || answered(up) != initial {
+		t.Errorf("revoking from missing principals: %v\n got %s\nwant %s", err, answered(up), initial)
+	}
+
+	// Neither grants nor revokes: the current set, unchanged.
+	up, err = updatePerms(c, t, "a1", nil, nil)
+	if err != nil {
+		t.Errorf("an empty UpdateAnalysisPermissions: %v", err)
+	} else if answered(up) != initial || aws.ToString(up.AnalysisId) != "a1" ||
+		aws.ToString(up.AnalysisArn) != "arn:aws:quicksight:us-east-1:"+account+":analysis/a1" {
+		t.Errorf("an empty UpdateAnalysisPermissions: id %q, arn %q\n got %s\nwant %s",
+			aws.ToString(up.AnalysisId), aws.ToString(up.AnalysisArn), answered(up), initial)
+	}
+	if got := analysisPerms(t, c, "a1"); got != initial {
+		t.Errorf("after an empty update:\n got %s\nwant %s", got, initial)
+	}
+
+	// Granting to a group or namespace that does not exist names it, and
+	// the request changes nothing (bob's grant in it included).
+	for _, tc := range []struct{ what, principal, named string }{
+		{"a missing group", principal("group", "default/nogroup"), "group/default/nogroup"},
+		{"a missing namespace", principal("namespace", "nowhere"), "namespace/nowhere"},
+		{"a group of a missing namespace", principal("group", "nowhere/team"), "group/nowhere/team"},
+	} {
+		_, err := updatePerms(c, t, "a1", []types.ResourcePermission{perm(bob, "quicksight:DescribeAnalysis"), perm(tc.principal, "quicksight:DescribeAnalysis")}, nil)
+		checkErr(t, "granting to "+tc.what, err, expectInvalid(tc.named))
+	}
+	if got := analysisPerms(t, c, "a1"); got != initial {
+		t.Errorf("after refused grants:\n got %s\nwant %s", got, initial)
+	}
+}
+
+// deletionTime shows a DeleteAnalysis answer's DeletionTime.
+func deletionTime(out *quicksight.DeleteAnalysisOutput) string {
+	if out == nil || out.DeletionTime == nil {
+		return "no DeletionTime"
+	}
+	return "DeletionTime " + out.DeletionTime.String()
+}
+
+// TestDeletedAndMissingAnalyses: deleting twice keeps the first
+// DeletionTime; a deleted analysis's permissions can be read; every
+// operation on a missing id is ResourceNotFoundException naming it.
+func TestDeletedAndMissingAnalyses(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct := aws.String(account)
+	mkUser(t, c, "default", "alice")
+	alice := principal("user", "default/alice")
+	mkAnalysis(t, c, "a1", perm(alice, ownerActions...))
+
+	first, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1"), RecoveryWindowInDays: aws.Int64(7)})
+	if err != nil || first.DeletionTime == nil {
+		t.Fatalf("DeleteAnalysis: %s, %v", deletionTime(first), err)
+	}
+	if d := time.Until(*first.DeletionTime); d < 7*24*time.Hour-time.Minute || d > 7*24*time.Hour {
+		t.Errorf("DeletionTime %v is not 7 days away", *first.DeletionTime)
+	}
+	time.Sleep(10 * time.Millisecond) // so a recomputed DeletionTime would differ
+	for _, window := range []*int64{aws.Int64(30), aws.Int64(10), nil} {
+		again, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1"), RecoveryWindowInDays: window})
+		if err != nil || again.DeletionTime == nil || !again.DeletionTime.Equal(*first.DeletionTime) || aws.ToString(again.AnalysisId) != "a1" {
+			t.Errorf("deleting again with RecoveryWindowInDays %v: %s, %v; want DeletionTime %v", aws.ToInt64(window), deletionTime(again), err, *first.DeletionTime)
+		}
+	}
+	if a := describeAnalysis(t, c, "a1"); a.Status != types.ResourceStatusDeleted {
+		t.Errorf("status after deleting twice = %s", a.Status)
+	}
+	// Its permissions can still be read.
+	if got, want := analysisPerms(t, c, "a1"), permString([]types.ResourcePermission{perm(alice, ownerActions...)}); got != want {
+		t.Errorf("permissions of a deleted analysis:\n got %s\nwant %s", got, want)
+	}
+	// Restored and deleted again, it gets a new window.
+	if _, err := c.RestoreAnalysis(ctx(t), &quicksight.RestoreAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1")}); err != nil {
+		t.Fatal(err)
+	}
+	later, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1"), RecoveryWindowInDays: aws.Int64(30)})
+	if err != nil || later.DeletionTime == nil || time.Until(*later.DeletionTime) < 30*24*time.Hour-time.Minute {
+		t.Errorf("deleting after a restore: %s, %v; want a new 30-day window", deletionTime(later), err)
+	}
+
+	missing := aws.String("missing")
+	for _, tc := range []struct {
+		name string
+		call func() error
+	}{
+		{"UpdateAnalysis", func() error {
+			_, err := c.UpdateAnalysis(ctx(t), &quicksight.UpdateAnalysisInput{AwsAccountId: acct, AnalysisId: missing, Name: aws.String("n"), Definition: definition("s")})
+			return err
+		}},
+		{"DeleteAnalysis", func() error {
+			_, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: missing})
+			return err
+		}},
+		{"DeleteAnalysis forced", func() error {
+			_, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: missing, ForceDeleteWithoutRecovery: true})
+			return err
+		}},
+		{"DescribeAnalysisDefinition", func() error {
+			_, err := c.DescribeAnalysisDefinition(ctx(t), &quicksight.DescribeAnalysisDefinitionInput{AwsAccountId: acct, AnalysisId: missing})
+			return err
+		}},
+		{"DescribeAnalysisPermissions", func() error {
+			_, err := c.DescribeAnalysisPermissions(ctx(t), &quicksight.DescribeAnalysisPermissionsInput{AwsAccountId: acct, AnalysisId: missing})
+			return err
+		}},
+	} {
+		checkErr(t, tc.name+" of a missing analysis", tc.call(), expectNotFound("", "missing"))
+	}
+	// None of them created it.
+	_, err = c.DescribeAnalysis(ctx(t), &quicksight.DescribeAnalysisInput{AwsAccountId: acct, AnalysisId: missing})
+	checkErr(t, "DescribeAnalysis after the failed calls", err, expectNotFound("", "missing"))
+}
+
+// TestAnalysisTags tags analyses through their ARNs, deleted ones too.
+func TestAnalysisTags(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct := aws.String(account)
+	prefix := "arn:aws:quicksight:us-east-1:" + account + ":analysis/"
+	mkAnalysis(t, c, "a1")
+	mkAnalysis(t, c, "a10")
+	arn := prefix + "a1"
+
+	if got := tagsOf(t, c, arn); got != "" {
+		t.Errorf("a new analysis has tags %s", got)
+	}
+	if body := rawGet(t, s, resourcePath(arn)); !strings.Contains(body, `"Tags":[]`) {
+		t.Errorf("ListTagsForResource of an untagged analysis: %s", body)
+	}
+	if err := tagResource(c, t, arn, tag("team", "finance"), tag("Env", "dev")); err != nil {
+		t.Fatal(err)
+	}
+	if err := tagResource(c, t, prefix+"a10", tag("who", "a10")); err != nil {
+		t.Fatal(err)
+	}
+	if got := tagsOf(t, c, arn); got != "Env=dev team=finance" {
+		t.Errorf("tags after TagResource = %s", got)
+	}
+	if err := tagResource(c, t, arn, tag("team", "sales"), tag("cost", "42")); err != nil {
+		t.Fatal(err)
+	}
+	if err := untagResource(c, t, arn, "Env", "absent"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tagsOf(t, c, arn); got != "cost=42 team=sales" {
+		t.Errorf("tags after overwrite and untag = %s", got)
+	}
+	// Another region's ARN names the same analysis.
+	other := "arn:aws:quicksight:eu-west-1:" + account + ":analysis/a1"
+	if err := tagResource(c, t, other, tag("via", "eu-west-1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := untagResource(c, t, other, "cost"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tagsOf(t, c, other); got != "team=sales via=eu-west-1" {
+		t.Errorf("tags through eu-west-1's ARN = %s", got)
+	}
+	if got := tagsOf(t, c, arn); got != "team=sales via=eu-west-1" {
+		t.Errorf("tags after tagging through eu-west-1's ARN = %s", got)
+	}
+	if got := tagsOf(t, c, prefix+"a10"); got != "who=a10" {
+		t.Errorf("a10's tags = %s", got)
+	}
+
+	// At most 50; the request that would pass it changes nothing.
+	before := tagsOf(t, c, arn)
+	checkErr(t, "50 more tags", tagResource(c, t, arn, nTags(49, "k")...), expectLimit(""))
+	if got := tagsOf(t, c, arn); got != before {
+		t.Errorf("tags after a refused request = %s, want %s", got, before)
+	}
+	if err := tagResource(c, t, arn, nTags(48, "k")...); err != nil {
+		t.Errorf("the 50th tag: %v", err)
+	}
+	checkErr(t, "a 51st tag", tagResource(c, t, arn, tag("one-more", "v")), expectLimit(""))
+	checkErr(t, "51 tags on another analysis", tagResource(c, t, prefix+"a10", nTags(51, "k")...), expectLimit(""))
+	_, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a2"), Name: aws.String("n"),
+		Definition: definition("s"), Tags: nTags(51, "k")})
+	checkErr(t, "CreateAnalysis with 51 tags", err, expectLimit(""))
+
+	// A deleted analysis waiting out its window keeps its tags, which can
+	// still be read and changed.
+	if _, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a10"), RecoveryWindowInDays: aws.Int64(7)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tagsOf(t, c, prefix+"a10"); got != "who=a10" {
+		t.Errorf("tags of a deleted analysis = %s", got)
+	}
+	if err := tagResource(c, t, prefix+"a10", tag("state", "deleted")); err != nil {
+		t.Errorf("TagResource on a deleted analysis: %v", err)
+	}
+	if err := untagResource(c, t, prefix+"a10", "who"); err != nil {
+		t.Errorf("UntagResource on a deleted analysis: %v", err)
+	}
+	if got := tagsOf(t, c, prefix+"a10"); got != "state=deleted" {
+		t.Errorf("tags of a deleted analysis after changes = %s", got)
+	}
+	if _, err := c.RestoreAnalysis(ctx(t), &quicksight.RestoreAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a10")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tagsOf(t, c, prefix+"a10"); got != "state=deleted" {
+		t.Errorf("tags after restore = %s", got)
+	}
+
+	// Missing and malformed.
+	for _, tc := range []struct {
+		arn  string
+		want expect
+	}{
+		{prefix + "missing", expectNotFound("", "missing")},
+		{prefix + "a", expectNotFound("", "a")}, // a prefix of a1 and a10
+		{prefix + "a/b", expectInvalid("ResourceArn")},
+		{prefix, expectInvalid("ResourceArn")},
+	} {
+		_, err := c.ListTagsForResource(ctx(t), &quicksight.ListTagsForResourceInput{ResourceArn: aws.String(tc.arn)})
+		checkErr(t, "ListTagsForResource "+tc.arn, err, tc.want)
+		checkErr(t, "TagResource "+tc.arn, tagResource(c, t, tc.arn, tag("k", "v")), tc.want)
+		checkErr(t, "UntagResource "+tc.arn, untagResource(c, t, tc.arn, "k"), tc.want)
+	}
+	// A forced delete takes the tags: the id reused starts without them.
+	if _, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a10"), ForceDeleteWithoutRecovery: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListTagsForResource(ctx(t), &quicksight.ListTagsForResourceInput{ResourceArn: aws.String(prefix + "a10")})
+	checkErr(t, "tags of a force-deleted analysis", err, expectNotFound("", "a10"))
+	mkAnalysis(t, c, "a10")
+	if got := tagsOf(t, c, prefix+"a10"); got != "" {
+		t.Errorf("a recreated a10 has tags %s", got)
+	}
+	if got := tagsOf(t, c, arn); !strings.Contains(got, "team=sales") || strings.Count(got, "=") != 50 {
+		t.Errorf("a1's tags after a10 went: %s", got)
+	}
+}
+
+// TestAnalysisFromTemplate creates an analysis from a template reference.
+func TestAnalysisFromTemplate(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct := aws.String(account)
+	ds := func(name string) string { return "arn:aws:quicksight:us-east-1:" + account + ":dataset/" + name }
+	source := func(datasets ...string) *types.AnalysisSourceEntity {
+		var refs []types.DataSetReference
+		for i, d := range datasets {
+			refs = append(refs, types.DataSetReference{DataSetPlaceholder: aws.String(fmt.Sprintf("ph%d", i)), DataSetArn: aws.String(ds(d))})
+		}
+		return &types.AnalysisSourceEntity{SourceTemplate: &types.AnalysisSourceTemplate{
+			Arn: aws.String("arn:aws:quicksight:us-east-1:" + account + ":template/t1"), DataSetReferences: refs}}
+	}
+	out, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("from-template"),
+		Name: aws.String("From a template"), SourceEntity: source("orders", "customers")})
+	if err != nil || out.CreationStatus != types.ResourceStatusCreationSuccessful {
+		t.Fatalf("CreateAnalysis from a template: %+v, %v", out, err)
+	}
+	a := describeAnalysis(t, c, "from-template")
+	if !slices.Equal(a.DataSetArns, []string{ds("orders"), ds("customers")}) || len(a.Sheets) != 0 || aws.ToString(a.Name) != "From a template" {
+		t.Errorf("DescribeAnalysis of an analysis from a template: DataSetArns %q, Sheets %+v, Name %q", a.DataSetArns, a.Sheets, aws.ToString(a.Name))
+	}
+	def, err := c.DescribeAnalysisDefinition(ctx(t), &quicksight.DescribeAnalysisDefinitionInput{AwsAccountId: acct, AnalysisId: aws.String("from-template")})
+	if err != nil || def.Definition != nil || aws.ToString(def.AnalysisId) != "from-template" || def.ResourceStatus != types.ResourceStatusCreationSuccessful {
+		t.Errorf("DescribeAnalysisDefinition of an analysis from a template: %+v, %v", def, err)
+	}
+	if body := rawGet(t, s, "/accounts/"+account+"/analyses/from-template/definition"); strings.Contains(body, `"Definition":{`) {
+		t.Errorf("the wire answer has a Definition: %s", body)
+	}
+
+	// Updated to a definition, the template's datasets are gone; updated
+	// back to a template, the definition is.
+	if _, err := c.UpdateAnalysis(ctx(t), &quicksight.UpdateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("from-template"),
+		Name: aws.String("n"), Definition: definition("s1")}); err != nil {
+		t.Fatal(err)
+	}
+	if a := describeAnalysis(t, c, "from-template"); !slices.Equal(a.DataSetArns, []string{ds("sales")}) || len(a.Sheets) != 1 {
+		t.Errorf("after updating to a definition: DataSetArns %q, Sheets %+v", a.DataSetArns, a.Sheets)
+	}
+	if _, err := c.UpdateAnalysis(ctx(t), &quicksight.UpdateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("from-template"),
+		Name: aws.String("n"), SourceEntity: source("returns")}); err != nil {
+		t.Fatal(err)
+	}
+	if a := describeAnalysis(t, c, "from-template"); !slices.Equal(a.DataSetArns, []string{ds("returns")}) || len(a.Sheets) != 0 {
+		t.Errorf("after updating to a template: DataSetArns %q, Sheets %+v", a.DataSetArns, a.Sheets)
+	}
+	def, err = c.DescribeAnalysisDefinition(ctx(t), &quicksight.DescribeAnalysisDefinitionInput{AwsAccountId: acct, AnalysisId: aws.String("from-template")})
+	if err != nil || def.Definition != nil {
+		t.Errorf("DescribeAnalysisDefinition after updating to a template: %+v, %v", def, err)
+	}
+}
+
+// TestUpdateAnalysisReplaces: what UpdateAnalysis leaves out is cleared.
+func TestUpdateAnalysisReplaces(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct := aws.String(account)
+	mkUser(t, c, "default", "alice")
+	alice := principal("user", "default/alice")
+	theme := "arn:aws:quicksight:us-east-1:" + account + ":theme/dark"
+	_, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1"), Name: aws.String("Themed"),
+		Definition: definition("s1"), ThemeArn: aws.String(theme),
+		Parameters:  &types.Parameters{StringParameters: []types.StringParameter{{Name: aws.String("region"), Values: []string{"EMEA", "APAC"}}}},
+		Permissions: []types.ResourcePermission{perm(alice, ownerActions...)}, Tags: []types.Tag{tag("team", "bi")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := describeAnalysis(t, c, "a1"); aws.ToString(a.ThemeArn) != theme {
+		t.Errorf("DescribeAnalysis ThemeArn = %q, want %q", aws.ToString(a.ThemeArn), theme)
+	}
+	def, err := c.DescribeAnalysisDefinition(ctx(t), &quicksight.DescribeAnalysisDefinitionInput{AwsAccountId: acct, AnalysisId: aws.String("a1")})
+	if err != nil || aws.ToString(def.ThemeArn) != theme {
+		t.Errorf("DescribeAnalysisDefinition before the update: %+v, %v", def, err)
+	}
+
+	if _, err := c.UpdateAnalysis(ctx(t), &quicksight.UpdateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1"),
+		Name: aws.String("Plain"), Definition: definition("s2")}); err != nil {
+		t.Fatal(err)
+	}
+	a := describeAnalysis(t, c, "a1")
+	if a.ThemeArn != nil || aws.ToString(a.Name) != "Plain" || len(a.Sheets) != 1 || aws.ToString(a.Sheets[0].SheetId) != "s2" {
+		t.Errorf("DescribeAnalysis after an update without a theme: ThemeArn %q, Name %q, Sheets %+v", aws.ToString(a.ThemeArn), aws.ToString(a.Name), a.Sheets)
+	}
+	def, err = c.DescribeAnalysisDefinition(ctx(t), &quicksight.DescribeAnalysisDefinitionInput{AwsAccountId: acct, AnalysisId: aws.String("a1")})
+	if err != nil || def.ThemeArn != nil || aws.ToString(def.Name) != "Plain" || def.Definition == nil || aws.ToString(def.Definition.Sheets[0].SheetId) != "s2" {
+		t.Errorf("DescribeAnalysisDefinition after an update without a theme: %+v, %v", def, err)
+	}
+	for _, path := range []string{"/accounts/" + account + "/analyses/a1", "/accounts/" + account + "/analyses/a1/definition"} {
+		if body := rawGet(t, s, path); strings.Contains(body, "theme/dark") || strings.Contains(body, "EMEA") {
+			t.Errorf("GET %s still carries the theme or the parameters: %s", path, body)
+		}
+	}
+	// Permissions and tags are untouched.
+	if got, want := analysisPerms(t, c, "a1"), permString([]types.ResourcePermission{perm(alice, ownerActions...)}); got != want {
+		t.Errorf("permissions after the update:\n got %s\nwant %s", got, want)
+	}
+	if got := tagsOf(t, c, "arn:aws:quicksight:us-east-1:"+account+":analysis/a1"); got != "team=bi" {
+		t.Errorf("tags after the update = %s", got)
+	}
+}
+
+// TestCreateAnalysisInFolder: no folder can exist yet, so FolderArns is
+// ResourceNotFoundException and nothing is created.
+func TestCreateAnalysisInFolder(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct := aws.String(account)
+	mkUser(t, c, "default", "alice")
+	folder := "arn:aws:quicksight:us-east-1:" + account + ":folder/f1"
+	_, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1"), Name: aws.String("n"),
+		Definition: definition("s"), FolderArns: []string{folder},
+		Permissions: []types.ResourcePermission{perm(principal("user", "default/alice"), ownerActions...)}, Tags: []types.Tag{tag("k", "v")}})
+	checkErr(t, "CreateAnalysis with FolderArns", err, expectNotFound("", folder))
+	_, err = c.DescribeAnalysis(ctx(t), &quicksight.DescribeAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1")})
+	checkErr(t, "DescribeAnalysis after CreateAnalysis with FolderArns", err, expectNotFound("", "a1"))
+	_, err = c.ListTagsForResource(ctx(t), &quicksight.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:quicksight:us-east-1:" + account + ":analysis/a1")})
+	checkErr(t, "tags after CreateAnalysis with FolderArns", err, expectNotFound("", "a1"))
+	list, err := c.ListAnalyses(ctx(t), &quicksight.ListAnalysesInput{AwsAccountId: acct})
+	if err != nil || len(list.AnalysisSummaryList) != 0 {
+		t.Errorf("ListAnalyses after CreateAnalysis with FolderArns: %+v, %v", list, err)
+	}
+	// The id is free: the same create without folders succeeds, with only
+	// what it was given.
+	mkAnalysis(t, c, "a1")
+	if got := analysisPerms(t, c, "a1"); got != "" {
+		t.Errorf("permissions left by the failed create: %s", got)
+	}
+	if got := tagsOf(t, c, "arn:aws:quicksight:us-east-1:"+account+":analysis/a1"); got != "" {
+		t.Errorf("tags left by the failed create: %s", got)
+	}
+}
+
+// TestSearchAnalysesFilters: incomplete filters, unknown groups, and a
+// group as the sole owner.
+func TestSearchAnalysesFilters(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct := aws.String(account)
+	mkUser(t, c, "default", "alice")
+	mkGroup(t, c, "default", "team", "")
+	mkGroup(t, c, "default", "other", "")
+	alice, team, other := principal("user", "default/alice"), principal("group", "default/team"), principal("group", "default/other")
+	viewer := []string{"quicksight:DescribeAnalysis", "quicksight:QueryAnalysis"}
+	mkAnalysis(t, c, "a1", perm(team, ownerActions...))                               // team alone owns
+	mkAnalysis(t, c, "a2", perm(team, ownerActions...), perm(alice, viewer...))       // team owns, alice views
+	mkAnalysis(t, c, "a3", perm(team, ownerActions...), perm(other, ownerActions...)) // two owners
+	mkAnalysis(t, c, "a4", perm(team, viewer...), perm(alice, ownerActions...))       // alice owns
+	mkAnalysis(t, c, "a5", perm(team, ownerActions...))                               // deleted
+	if _, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a5")}); err != nil {
+		t.Fatal(err)
+	}
+	search := func(f types.AnalysisSearchFilter) ([]string, error) {
+		out, err := c.SearchAnalyses(ctx(t), &quicksight.SearchAnalysesInput{AwsAccountId: acct, Filters: []types.AnalysisSearchFilter{f}})
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		for _, a := range out.AnalysisSummaryList {
+			ids = append(ids, aws.ToString(a.AnalysisId))
+		}
+		return ids, nil
+	}
+	sole, eq := types.AnalysisFilterAttributeDirectQuicksightSoleOwner, types.FilterOperatorStringEquals
+	for _, tc := range []struct {
+		who  string
+		want []string
+	}{
+		{team, []string{"a1", "a2"}},
+		{other, nil},
+		{alice, []string{"a4"}},
+	} {
+		got, err := search(types.AnalysisSearchFilter{Name: sole, Operator: eq, Value: aws.String(tc.who)})
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("DIRECT_QUICKSIGHT_SOLE_OWNER %s: %q, %v; want %q", tc.who, got, err, tc.want)
+		}
+	}
+
+	// A filter missing a member; the SDK leaves empty enums and nil values off the wire.
+	for _, tc := range []struct {
+		what string
+		f    types.AnalysisSearchFilter
+	}{
+		{"no Name", types.AnalysisSearchFilter{Operator: eq, Value: aws.String(team)}},
+		{"no Operator", types.AnalysisSearchFilter{Name: sole, Value: aws.String(team)}},
+		{"no Value", types.AnalysisSearchFilter{Name: sole, Operator: eq}},
+		{"no Value for a name", types.AnalysisSearchFilter{Name: types.AnalysisFilterAttributeAnalysisName, Operator: eq}},
+		{"nothing", types.AnalysisSearchFilter{}},
+	} {
+		_, err := search(tc.f)
+		checkErr(t, "a filter with "+tc.what, err, expectInvalid("Filters[0]"))
+	}
+
+	// An unknown group, in its own namespace or a missing one.
+	for _, f := range []types.AnalysisFilterAttribute{sole, types.AnalysisFilterAttributeQuicksightOwner, types.AnalysisFilterAttributeDirectQuicksightViewerOrOwner} {
+		_, err := search(types.AnalysisSearchFilter{Name: f, Operator: eq, Value: aws.String(principal("group", "default/nogroup"))})
+		checkErr(t, string(f)+" with an unknown group", err, expectNotFound(types.ExceptionResourceTypeGroup, "nogroup"))
+	}
+}
