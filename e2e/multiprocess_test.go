@@ -223,6 +223,14 @@ func TestThreeProcessesOneDatabase(t *testing.T) {
 			t.Errorf("second page does not continue the first: %v after %v", second.UserList, first.UserList)
 		}
 	})
+
+	t.Run("concurrent filings: one pending request per user", func(t *testing.T) {
+		racingFilings(t, c)
+	})
+
+	t.Run("duplicate CreateAnalysis: one winner", func(t *testing.T) {
+		duplicateAnalyses(t, c)
+	})
 }
 
 // overlappingPermissions races grants and revokes on one analysis. Request
@@ -378,6 +386,112 @@ func competingUpgrades(t *testing.T, c *cluster) {
 		}
 		if status != wantStatus || role != wantRole {
 			t.Errorf("request %d: status %s and %s's role %s; the acknowledged decision gives %s and %s", r, status, user, role, wantStatus, wantRole)
+		}
+	}
+}
+
+// racingFilings files five requests for each of ten users at once, each
+// user's spread over the processes, each try for another role. A user has
+// at most one PENDING request, so exactly one filing per user is accepted
+// and the others are ConflictException; the listing then holds exactly the
+// accepted request for each user, still PENDING.
+func racingFilings(t *testing.T, c *cluster) {
+	const users, tries = 10, 5
+	roles := [tries]string{"AUTHOR", "READER_PRO", "AUTHOR_PRO", "ADMIN", "ADMIN_PRO"} // all up from READER
+	name := func(u int) string { return fmt.Sprintf("filer%02d", u) }
+	for u := range users {
+		register(t, c.clients[u%3], name(u), types.UserRoleReader)
+	}
+	type answer struct {
+		f       filed
+		errType string
+		status  int
+		err     error
+	}
+	answers := make([]answer, users*tries)
+	var wg sync.WaitGroup
+	gate := make(chan struct{})
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			a := &answers[i]
+			a.f, a.errType, a.status, a.err = postFiling(c.servers[i%len(c.servers)], "default", name(i%users), roles[i/users])
+		}()
+	}
+	close(gate)
+	wg.Wait()
+	accepted := map[string][]int{}
+	for i, a := range answers {
+		switch {
+		case a.err != nil:
+			t.Errorf("filing %d: %v", i, a.err)
+		case a.status == 200:
+			accepted[name(i%users)] = append(accepted[name(i%users)], i)
+		case a.status != 409 || a.errType != "ConflictException":
+			t.Errorf("filing %d (%s for %s): %d %s, want 200 or 409 ConflictException", i, roles[i/users], name(i%users), a.status, a.errType)
+		}
+	}
+	// Every request of these users, read on another process.
+	listed := map[string][]types.SelfUpgradeRequestDetail{}
+	var next *string
+	for {
+		page, err := c.clients[1].ListSelfUpgrades(ctx(t), &quicksight.ListSelfUpgradesInput{AwsAccountId: aws.String(account),
+			Namespace: aws.String("default"), MaxResults: aws.Int32(7), NextToken: next})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range page.SelfUpgradeRequestDetails {
+			if u := aws.ToString(d.UserName); strings.HasPrefix(u, "filer") {
+				listed[u] = append(listed[u], d)
+			}
+		}
+		if next = page.NextToken; next == nil {
+			break
+		}
+	}
+	for u := range users {
+		won := accepted[name(u)]
+		if len(won) != 1 {
+			t.Errorf("%s: %d filings accepted (%v), want exactly 1", name(u), len(won), won)
+			continue
+		}
+		w := answers[won[0]].f.SelfUpgradeRequestDetail
+		got := listed[name(u)]
+		if len(got) != 1 || aws.ToString(got[0].UpgradeRequestId) != w.UpgradeRequestId ||
+			got[0].RequestStatus != types.SelfUpgradeRequestStatusPending || string(got[0].RequestedRole) != w.RequestedRole {
+			t.Errorf("%s: listed %+v; want exactly the accepted request %s for %s, PENDING", name(u), got, w.UpgradeRequestId, w.RequestedRole)
+		}
+	}
+}
+
+// duplicateAnalyses races six CreateAnalysis calls for each of ten ids,
+// each with a name of its own, spread over the processes: exactly one per
+// id is acknowledged, the others are ResourceExistsException, and the
+// analysis has the winner's name.
+func duplicateAnalyses(t *testing.T, c *cluster) {
+	const ids, tries = 10, 6
+	id := func(n int) string { return fmt.Sprintf("dupanalysis%02d", n) }
+	ok := c.race(t, ids*tries, func(q *quicksight.Client, i int) error {
+		_, err := q.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: aws.String(account), AnalysisId: aws.String(id(i % ids)),
+			Name: aws.String(fmt.Sprintf("try %d", i)), Definition: definition("s")})
+		return err
+	}, func(err error) bool { return expectExists("")(err) == "" })
+	winners := map[int][]int{}
+	for i, won := range ok {
+		if won {
+			winners[i%ids] = append(winners[i%ids], i)
+		}
+	}
+	for n := range ids {
+		if len(winners[n]) != 1 {
+			t.Errorf("%s: %d creations acknowledged (%v), want exactly 1", id(n), len(winners[n]), winners[n])
+			continue
+		}
+		out, err := c.clients[(n+1)%3].DescribeAnalysis(ctx(t), &quicksight.DescribeAnalysisInput{AwsAccountId: aws.String(account), AnalysisId: aws.String(id(n))})
+		if want := fmt.Sprintf("try %d", winners[n][0]); err != nil || aws.ToString(out.Analysis.Name) != want {
+			t.Errorf("%s after the race: %+v, %v; want the winner's name %q", id(n), out, err, want)
 		}
 	}
 }
