@@ -99,7 +99,9 @@ func userGone(r *UpgradeRequest) string {
 }
 
 // applyUpgrade gives the user the requested role within tx and records the
-// attempt: APPROVED, or failed with status failed when the user is gone.
+// attempt: APPROVED, or failed with status failed when the user is gone or
+// the role is no longer an upgrade (an administrator changed it since the
+// request was filed): approving never lowers a role.
 func applyUpgrade(ctx context.Context, tx Tx, r *UpgradeRequest, failed api.SelfUpgradeRequestStatus, now time.Time) error {
 	r.LastAttempt = now
 	u, err := tx.User(ctx, r.Account, r.Namespace, r.UserName)
@@ -110,9 +112,16 @@ func applyUpgrade(ctx context.Context, tx Tx, r *UpgradeRequest, failed api.Self
 	if err != nil {
 		return err
 	}
-	u.Role, u.UpdatedAt = r.RequestedRole, now
-	if err := tx.UpdateUser(ctx, u); err != nil {
-		return err
+	switch {
+	case u.Role == r.RequestedRole: // nothing left to change
+	case isUpgrade(u.Role, r.RequestedRole):
+		u.Role, u.UpdatedAt = r.RequestedRole, now
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+	default:
+		r.Status, r.FailureReason = string(failed), fmt.Sprintf("User %s now has role %s, and %s is not an upgrade from it.", r.UserName, u.Role, r.RequestedRole)
+		return nil
 	}
 	r.Status, r.FailureReason = string(api.SelfUpgradeRequestStatusApproved), ""
 	return nil

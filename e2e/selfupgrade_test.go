@@ -628,3 +628,34 @@ func postFiling(s *server, ns, user, role string) (f filed, errType string, stat
 	}
 	return f, "", 200, nil
 }
+
+// Approving never lowers a role: a user given a higher role since filing
+// keeps it, and the request fails; one who already holds the requested
+// role is simply approved.
+func TestApprovalNeverLowersARole(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	mkUser(t, c, "default", "risen")
+	mkUser(t, c, "default", "there")
+	risen, there := mustFile(t, s, "risen", "AUTHOR"), mustFile(t, s, "there", "AUTHOR")
+	for user, role := range map[string]types.UserRole{"risen": types.UserRoleAdmin, "there": types.UserRoleAuthor} {
+		if _, err := c.UpdateUser(ctx(t), &quicksight.UpdateUserInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"),
+			UserName: aws.String(user), Email: aws.String("u@example.com"), Role: role}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := decide(c, t, risen, types.SelfUpgradeAdminActionApprove)
+	if err != nil || got.RequestStatus != types.SelfUpgradeRequestStatusUpdateFailed || !strings.Contains(aws.ToString(got.LastUpdateFailureReason), "ADMIN") {
+		t.Errorf("approving AUTHOR for an ADMIN: %+v, %v", got, err)
+	}
+	if r := roleOf(t, c, "risen"); r != types.UserRoleAdmin {
+		t.Errorf("role after the refused approval = %s, want ADMIN", r)
+	}
+	if got, err := decide(c, t, risen, types.SelfUpgradeAdminActionVerify); err != nil || got.RequestStatus != types.SelfUpgradeRequestStatusVerifyFailed || roleOf(t, c, "risen") != types.UserRoleAdmin {
+		t.Errorf("VERIFY retrying it: %+v, %v", got, err)
+	}
+	if got, err := decide(c, t, there, types.SelfUpgradeAdminActionApprove); err != nil || got.RequestStatus != types.SelfUpgradeRequestStatusApproved || roleOf(t, c, "there") != types.UserRoleAuthor {
+		t.Errorf("approving the role the user holds: %+v, %v", got, err)
+	}
+}
