@@ -16,7 +16,7 @@ import (
 // that inherits none of the old one's grants.
 func TestAnalysisRecoveryWindowEnds(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, ":memory:")
+	store, err := sqlite.Open(ctx, ":memory:", sqlite.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

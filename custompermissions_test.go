@@ -14,7 +14,7 @@ const profileAccount = "111122223333"
 
 func profileService(t *testing.T) (*qslocal.Service, qslocal.Store) {
 	t.Helper()
-	store, err := sqlite.Open(context.Background(), ":memory:")
+	store, err := sqlite.Open(context.Background(), ":memory:", sqlite.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,14 +29,16 @@ const (
 	CodeResourceUnavailable   = "ResourceUnavailableException"
 	CodeInternalFailure       = "InternalFailureException"
 	CodeThrottling            = "ThrottlingException"
+	CodeConcurrentUpdating    = "ConcurrentUpdatingException"
 )
 
 // Resource types carried by ResourceNotFound, ResourceExists, LimitExceeded
 // and ResourceUnavailable errors.
 const (
-	ResourceUser      = "USER"
-	ResourceGroup     = "GROUP"
-	ResourceNamespace = "NAMESPACE"
+	ResourceUser       = "USER"
+	ResourceGroup      = "GROUP"
+	ResourceNamespace  = "NAMESPACE"
+	ResourceAssignment = "IAMPOLICY_ASSIGNMENT"
 )
 
 func errorf(code, resourceType, format string, args ...any) *Error {
@@ -58,4 +60,9 @@ var (
 	// unreachable); the request changed nothing and may be retried. The
 	// HTTP layer answers ResourceUnavailableException.
 	ErrUnavailable = errors.New("store unavailable")
+	// ErrBusy: concurrent writers held what the transaction needed for
+	// longer than the store waits (a lock held past its timeout, or
+	// conflicts past the retry budget). It is also ErrUnavailable: the
+	// request changed nothing and may be retried.
+	ErrBusy = fmt.Errorf("store busy: %w", ErrUnavailable)
 )

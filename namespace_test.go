@@ -82,7 +82,7 @@ func (t hookedTx) GroupMember(ctx context.Context, account, namespace, group, us
 // rows directly.
 func newHookedService(t *testing.T, h *hooks) (*qslocal.Service, qslocal.Store) {
 	t.Helper()
-	store, err := sqlite.Open(context.Background(), ":memory:")
+	store, err := sqlite.Open(context.Background(), ":memory:", sqlite.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

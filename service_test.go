@@ -14,7 +14,7 @@ import (
 
 func newService(t *testing.T) *qslocal.Service {
 	t.Helper()
-	store, err := sqlite.Open(context.Background(), ":memory:")
+	store, err := sqlite.Open(context.Background(), ":memory:", sqlite.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,16 +21,35 @@ type Store interface {
 	Close() error
 }
 
-// Tx is one transaction. Keys are exact byte strings: names compare
+// Tx is one transaction: every store interface below, each over one part
+// of the control plane. Keys are exact byte strings: names compare
 // case-sensitively. Times are kept in UTC to at least the microsecond. A
 // cancelled context makes methods return an error wrapping ctx.Err(). fn
-// must not call the Store itself. Any method may return ErrUnavailable.
+// must not call the Store itself. Any method may return ErrUnavailable,
+// or ErrBusy (which is also ErrUnavailable).
 type Tx interface {
+	Accounts
+	Namespaces
+	Users
+	Groups
+	Profiles
+	Tags
+	Grants
+	Assets
+	UpgradeRequests
+	Assignments
+}
+
+// Accounts makes accounts exist.
+type Accounts interface {
 	// EnsureAccount creates the account and its "default" namespace (with
 	// the given capacity region) when they do not exist yet; it is a no-op
 	// otherwise.
 	EnsureAccount(ctx context.Context, account, region string, now time.Time) error
+}
 
+// Namespaces keeps an account's namespaces.
+type Namespaces interface {
 	// CreateNamespace returns ErrExists for a taken name and ErrNotFound
 	// when the account does not exist.
 	CreateNamespace(ctx context.Context, ns Namespace) error
@@ -43,11 +62,14 @@ type Tx interface {
 	CountNamespaces(ctx context.Context, account string) (int, error)
 	// DeleteNamespace removes a namespace with everything in it: users,
 	// groups, group and role memberships, role custom permissions, upgrade
-	// requests and the self-upgrade configuration (not tags or permissions:
-	// see ClearTags and DropPrincipalPrefix). ErrNotFound when it does not
-	// exist.
+	// requests, the self-upgrade configuration and IAM policy assignments
+	// (not tags or grants: see ClearTags and DropPrincipalPrefix).
+	// ErrNotFound when it does not exist.
 	DeleteNamespace(ctx context.Context, account, name string) error
+}
 
+// Users keeps the users of namespaces.
+type Users interface {
 	// CreateUser returns ErrExists when the namespace holds a user of that
 	// name or a user with the same PrincipalID (empty ones too), and ErrNotFound
 	// when the account or namespace does not exist.
@@ -60,17 +82,19 @@ type Tx interface {
 	// Name) of that user; ErrNotFound when it does not exist, ErrExists when
 	// the new PrincipalID belongs to another user.
 	UpdateUser(ctx context.Context, u User) error
-	// DeleteUser removes the user and its group memberships; ErrNotFound
-	// when there is no such user.
+	// DeleteUser removes the user, its group memberships and its place in
+	// IAM policy assignments; ErrNotFound when there is no such user.
 	DeleteUser(ctx context.Context, account, namespace, name string) error
 	// ListUsers returns up to limit users of the namespace whose names sort
 	// strictly after `after` (byte order), in that order; an unknown
 	// namespace or a limit <= 0 gives an empty list.
 	ListUsers(ctx context.Context, account, namespace, after string, limit int) ([]User, error)
-	// ListUserGroups returns up to limit groups that the user belongs to,
-	// named after `after`, in name order.
-	ListUserGroups(ctx context.Context, account, namespace, user, after string, limit int) ([]Group, error)
+	// CountUsers counts the users of a namespace; 0 for an unknown one.
+	CountUsers(ctx context.Context, account, namespace string) (int, error)
+}
 
+// Groups keeps groups, their members, and the groups mapped to roles.
+type Groups interface {
 	// CreateGroup returns ErrExists when the namespace holds a group of that
 	// name or with that PrincipalID, ErrNotFound when the namespace does not
 	// exist.
@@ -79,8 +103,9 @@ type Tx interface {
 	Group(ctx context.Context, account, namespace, name string) (Group, error)
 	// UpdateGroup replaces every field but the key; ErrNotFound when absent.
 	UpdateGroup(ctx context.Context, g Group) error
-	// DeleteGroup removes the group, its memberships and the role
-	// memberships naming it; ErrNotFound when there is no such group.
+	// DeleteGroup removes the group, its memberships, the role memberships
+	// naming it and its place in IAM policy assignments; ErrNotFound when
+	// there is no such group.
 	DeleteGroup(ctx context.Context, account, namespace, name string) error
 	// ListGroups returns up to limit groups whose names start with prefix
 	// ("" for all) and sort after `after`, in name order.
@@ -98,7 +123,23 @@ type Tx interface {
 	// ListGroupMembers returns up to limit member user names after `after`,
 	// in name order.
 	ListGroupMembers(ctx context.Context, account, namespace, group, after string, limit int) ([]string, error)
+	// ListUserGroups returns up to limit groups that the user belongs to,
+	// named after `after`, in name order.
+	ListUserGroups(ctx context.Context, account, namespace, user, after string, limit int) ([]Group, error)
 
+	// AddRoleMember maps a group to a role: ErrExists when it already is,
+	// ErrNotFound when the group does not exist.
+	AddRoleMember(ctx context.Context, account, namespace, role, group string) error
+	// RemoveRoleMember returns ErrNotFound when the group is not mapped.
+	RemoveRoleMember(ctx context.Context, account, namespace, role, group string) error
+	// ListRoleMembers returns up to limit group names mapped to the role,
+	// after `after`, in name order.
+	ListRoleMembers(ctx context.Context, account, namespace, role, after string, limit int) ([]string, error)
+}
+
+// Profiles keeps custom permissions profiles and what they are applied
+// to (a user carries its own in User.CustomPermissionsName).
+type Profiles interface {
 	// CreateCustomPermissions returns ErrExists for a taken name and
 	// ErrNotFound when the account does not exist.
 	CreateCustomPermissions(ctx context.Context, p CustomPermissions) error
@@ -125,19 +166,13 @@ type Tx interface {
 	// ProfileUses counts what has the named profile applied: users and
 	// roles in any namespace of the account, and the account itself.
 	ProfileUses(ctx context.Context, account, profile string) (int, error)
+}
 
-	// AddRoleMember maps a group to a role: ErrExists when it already is,
-	// ErrNotFound when the group does not exist.
-	AddRoleMember(ctx context.Context, account, namespace, role, group string) error
-	// RemoveRoleMember returns ErrNotFound when the group is not mapped.
-	RemoveRoleMember(ctx context.Context, account, namespace, role, group string) error
-	// ListRoleMembers returns up to limit group names mapped to the role,
-	// after `after`, in name order.
-	ListRoleMembers(ctx context.Context, account, namespace, role, after string, limit int) ([]string, error)
-
+// Tags keeps the tags of any resource. A resource is named by its ARN's
+// resource part, e.g. "user/default/alice"; the store does not check that
+// it exists.
+type Tags interface {
 	// Tags returns a resource's tags sorted by key; none is an empty list.
-	// A resource is named by its ARN's resource part, e.g.
-	// "user/default/alice"; the store does not check that it exists.
 	Tags(ctx context.Context, account, resource string) ([]Tag, error)
 	// SetTags adds tags to a resource, replacing the values of keys it has.
 	SetTags(ctx context.Context, account, resource string, tags []Tag) error
@@ -146,46 +181,81 @@ type Tx interface {
 	// ClearTags removes all tags of every resource whose name starts with
 	// prefix (a whole resource name clears that resource).
 	ClearTags(ctx context.Context, account, prefix string) error
+}
 
-	// CreateAnalysis returns ErrExists for a taken id (live or deleted) and
-	// ErrNotFound when the account does not exist.
-	CreateAnalysis(ctx context.Context, a Analysis) error
-	// Analysis returns ErrNotFound when there is no such analysis; one
-	// waiting out its recovery window is returned with its DeletionTime.
-	Analysis(ctx context.Context, account, id string) (Analysis, error)
-	// UpdateAnalysis replaces every field but the key (Account, ID);
-	// ErrNotFound when absent.
-	UpdateAnalysis(ctx context.Context, a Analysis) error
-	// DeleteAnalysis removes the analysis for good (not its permissions or
-	// tags: see ClearPermissions and ClearTags); ErrNotFound when absent.
-	DeleteAnalysis(ctx context.Context, account, id string) error
-	// ListAnalyses returns up to limit analyses whose ids sort after
-	// `after`, in id order, deleted ones included. Their Definition,
-	// SourceEntity and Parameters are nil: a listing needs none of them,
-	// and definitions can be large.
-	ListAnalyses(ctx context.Context, account, after string, limit int) ([]Analysis, error)
-
-	// Permissions returns the grants on a resource, one per principal,
-	// sorted by principal, each with its actions sorted; none is an empty
-	// list. Resources and principals are named by ARN resource part
-	// ("analysis/abc", "user/default/alice", "group/default/g",
-	// "namespace/default"); the store checks neither exists.
-	Permissions(ctx context.Context, account, resource string) ([]Grant, error)
+// Grants keeps what principals may do with resources (what the API calls
+// permissions). Resources and principals are named by ARN resource part
+// ("analysis/abc", "user/default/alice", "group/default/g",
+// "namespace/default"); the store checks neither exists.
+type Grants interface {
+	// Grants returns the grants on a resource, one per principal, sorted
+	// by principal, each with its actions sorted; none is an empty list.
+	Grants(ctx context.Context, account, resource string) ([]Grant, error)
 	// Grant adds each grant's actions for its principal; actions already
 	// granted are left as they are.
 	Grant(ctx context.Context, account, resource string, grants []Grant) error
 	// Revoke removes each grant's actions from its principal; actions not
 	// granted are ignored. A principal left with no action has no grant.
 	Revoke(ctx context.Context, account, resource string, grants []Grant) error
-	// ClearPermissions removes every grant on a resource.
-	ClearPermissions(ctx context.Context, account, resource string) error
+	// ClearGrants removes every grant on a resource.
+	ClearGrants(ctx context.Context, account, resource string) error
 	// DropPrincipal removes every grant to exactly that principal, on every
 	// resource of the account.
 	DropPrincipal(ctx context.Context, account, principal string) error
 	// DropPrincipalPrefix removes every grant to a principal whose name
 	// starts with prefix, on every resource of the account.
 	DropPrincipalPrefix(ctx context.Context, account, prefix string) error
+}
 
+// Assets keeps every kind of asset (analyses, flows, and each kind added
+// later) as one generic record, keyed by (Account, Kind, ID), with its
+// numbered versions and its named links. The store does not look inside
+// Meta or Doc and knows nothing of kinds: a new kind needs no new method.
+type Assets interface {
+	// CreateAsset returns ErrExists for a taken key (the asset deleted or
+	// not) and ErrNotFound when the account does not exist.
+	CreateAsset(ctx context.Context, a Asset) error
+	// Asset returns ErrNotFound when there is no such asset; one waiting
+	// out its recovery window is returned with its DeletionTime.
+	Asset(ctx context.Context, account, kind, id string) (Asset, error)
+	// UpdateAsset replaces every field but the key; ErrNotFound when
+	// absent.
+	UpdateAsset(ctx context.Context, a Asset) error
+	// DeleteAsset removes the asset for good with its versions and links
+	// (not its grants or tags: see ClearGrants and ClearTags); ErrNotFound
+	// when absent.
+	DeleteAsset(ctx context.Context, account, kind, id string) error
+	// ListAssets returns up to limit assets of one kind whose ids sort
+	// after `after`, in id order, deleted ones included. Their Doc is nil:
+	// a listing needs none, and documents can be megabytes.
+	ListAssets(ctx context.Context, account, kind, after string, limit int) ([]Asset, error)
+
+	// CreateAssetVersion returns ErrExists for a taken number and
+	// ErrNotFound when the asset does not exist.
+	CreateAssetVersion(ctx context.Context, v AssetVersion) error
+	// AssetVersion returns ErrNotFound when there is no such version.
+	AssetVersion(ctx context.Context, account, kind, id string, number int64) (AssetVersion, error)
+	// ListAssetVersions returns up to limit versions of an asset numbered
+	// after `after`, in number order, with Doc nil.
+	ListAssetVersions(ctx context.Context, account, kind, id string, after int64, limit int) ([]AssetVersion, error)
+	// DeleteAssetVersion returns ErrNotFound when there is no such version.
+	DeleteAssetVersion(ctx context.Context, account, kind, id string, number int64) error
+
+	// SetAssetLink creates the link (Account, Kind, ID, Rel, Name), or
+	// replaces its Target; ErrNotFound when the asset does not exist.
+	SetAssetLink(ctx context.Context, l AssetLink) error
+	// AssetLink returns ErrNotFound when there is no such link.
+	AssetLink(ctx context.Context, account, kind, id, rel, name string) (AssetLink, error)
+	// DeleteAssetLink returns ErrNotFound when there is no such link.
+	DeleteAssetLink(ctx context.Context, account, kind, id, rel, name string) error
+	// ListAssetLinks returns up to limit links of an asset with one Rel,
+	// named after `after`, in name order.
+	ListAssetLinks(ctx context.Context, account, kind, id, rel, after string, limit int) ([]AssetLink, error)
+}
+
+// UpgradeRequests keeps self-upgrade requests and each namespace's
+// self-upgrade configuration.
+type UpgradeRequests interface {
 	// CreateUpgradeRequest returns ErrExists for a taken id and ErrNotFound
 	// when the namespace does not exist. The user is not checked: requests
 	// outlive their users.
@@ -209,22 +279,92 @@ type Tx interface {
 	SetSelfUpgradeStatus(ctx context.Context, account, namespace, status string) error
 }
 
-// Analysis is a QuickSight analysis. Definition, SourceEntity and
-// Parameters are the API's JSON objects, kept as they were sent.
-type Analysis struct {
-	Account      string
-	ID           string
-	Name         string
-	ThemeARN     string
-	Definition   []byte // JSON, or nil
-	SourceEntity []byte // JSON, or nil
-	Parameters   []byte // JSON, or nil
-	Status       string // a ResourceStatus value
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	// DeletionTime is when a deleted analysis goes for good; zero while
-	// the analysis is live.
+// Assignments keeps IAM policy assignments. They are identity, not assets:
+// the users and groups they name are rows that go with the user or group
+// (DeleteUser, DeleteGroup), and assignments go with their namespace.
+type Assignments interface {
+	// CreateAssignment returns ErrExists when the namespace holds an
+	// assignment of that name, and ErrNotFound when the namespace, or one
+	// of the Users or Groups, does not exist.
+	CreateAssignment(ctx context.Context, a Assignment) error
+	// Assignment returns ErrNotFound when there is no such assignment.
+	Assignment(ctx context.Context, account, namespace, name string) (Assignment, error)
+	// UpdateAssignment replaces every field but the key (Account,
+	// Namespace, Name), Users and Groups included; ErrNotFound when the
+	// assignment, or one of the Users or Groups, does not exist.
+	UpdateAssignment(ctx context.Context, a Assignment) error
+	// DeleteAssignment returns ErrNotFound when there is no such
+	// assignment.
+	DeleteAssignment(ctx context.Context, account, namespace, name string) error
+	// ListAssignments returns up to limit assignments of the namespace
+	// named after `after`, in name order; a non-empty status keeps only
+	// those in that status. Their Users and Groups are nil.
+	ListAssignments(ctx context.Context, account, namespace, status, after string, limit int) ([]Assignment, error)
+	// ListUserAssignments is ListAssignments kept to the assignments that
+	// name the user, or a group the user belongs to.
+	ListUserAssignments(ctx context.Context, account, namespace, user, status, after string, limit int) ([]Assignment, error)
+}
+
+// Asset is one asset of some kind: the fields every kind shares, and the
+// kind's own data as JSON the store keeps as sent.
+type Asset struct {
+	Account string
+	Kind    string // the kind's ARN resource type, e.g. "analysis"
+	ID      string
+	Name    string
+	Status  string
+	// Version is the number of the latest version, 0 for kinds without
+	// versions.
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// DeletionTime is when a deleted asset goes for good; zero while the
+	// asset is live.
 	DeletionTime time.Time
+	// Meta holds the kind's small attributes, which listings return; Doc
+	// its document (a definition, say), which they do not. Each is a JSON
+	// value, or nil.
+	Meta []byte
+	Doc  []byte
+}
+
+// AssetVersion is one numbered version of an asset: what its name,
+// status and content were when it was made.
+type AssetVersion struct {
+	Account   string
+	Kind      string
+	ID        string
+	Number    int64
+	Name      string
+	Status    string
+	CreatedAt time.Time
+	Meta      []byte // JSON, or nil
+	Doc       []byte // JSON, or nil; nil in listings
+}
+
+// AssetLink ties an asset to something by name: an alias to a version
+// number, say, or a folder to a member. Rel says which kind of link.
+type AssetLink struct {
+	Account string
+	Kind    string
+	ID      string
+	Rel     string
+	Name    string
+	Target  string
+}
+
+// Assignment is an IAM policy assignment: a policy for users and groups
+// of a namespace.
+type Assignment struct {
+	Account   string
+	Namespace string
+	Name      string
+	ID        string
+	Status    string // an AssignmentStatus value
+	PolicyARN string // "" when none is set
+	// Users and Groups name its identities, each once, sorted.
+	Users  []string
+	Groups []string
 }
 
 // Grant is the set of actions one principal holds on a resource.

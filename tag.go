@@ -2,10 +2,8 @@ package qslocal
 
 import (
 	"context"
-	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/qslocal/qslocal/api"
 )
@@ -107,150 +105,57 @@ func dropTags(ctx context.Context, tx Tx, account, resource string) error {
 }
 
 // userResource and profileResource name a user and a custom permissions
-// profile as Tx's tag and permission methods do: by the resource part of
-// their ARNs.
-func userResource(namespace, name string) string { return "user/" + namespace + "/" + name }
-
-func profileResource(name string) string { return "custompermission/" + name }
-
-// taggable is a QuickSight resource named by ARN: a tag operation's
-// ResourceArn, or a principal of a permission.
-type taggable struct {
-	account  string
-	resource string // the ARN's resource part, the key tags and grants are kept under
-	kind     string // "user", "group", "namespace", "custompermission" or "analysis"
-	// namespace and name identify the resource within the account;
-	// namespace is empty for namespaces and profiles.
-	namespace, name string
+// profile as the store's tags and grants do: by the resource part of their
+// ARNs.
+func userResource(namespace, name string) string {
+	return Ref{Kind: userKind, Namespace: namespace, Name: name}.Resource()
 }
 
-var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+func profileResource(name string) string { return profileKind.ref("", name).Resource() }
 
 // parseTaggable reads a tag operation's ResourceArn. A resource type
 // qslocal does not have is ResourceNotFoundException, since no such
-// resource can exist here.
-func parseTaggable(s string) (taggable, error) {
-	t, err := parseResource("ResourceArn", s)
-	if err == nil && t.kind == "" {
+// resource can exist here; one that takes no tags is
+// InvalidParameterValueException.
+func parseTaggable(s string) (Ref, error) {
+	r, err := parseRef("ResourceArn", s)
+	switch {
+	case err != nil:
+		return r, err
+	case r.Kind == nil:
 		a, _ := ParseARN(s)
-		kind, _, _ := strings.Cut(a.Resource, "/")
-		return taggable{}, errorf(CodeResourceNotFound, "", "No resource %s in account %s: qslocal has no %q resources to tag.", a.Resource, a.Account, kind)
+		typ, _, _ := strings.Cut(a.Resource, "/")
+		return Ref{}, errorf(CodeResourceNotFound, "", "No resource %s in account %s: qslocal has no %q resources to tag.", a.Resource, a.Account, typ)
+	case !r.Kind.Taggable:
+		return Ref{}, invalidParameter("ResourceArn %q: %s resources cannot be tagged.", s, r.Kind.Type)
 	}
-	return t, err
-}
-
-// parseResource reads an ARN naming a QuickSight resource; field names the
-// member in errors. The partition and region are ignored (qslocal's ARNs
-// carry the caller's region, so a resource has one ARN per region); the
-// account comes from the ARN. An ARN that is not a QuickSight ARN of a
-// well-formed resource is InvalidParameterValueException; one of a type
-// qslocal does not have comes back with an empty kind.
-func parseResource(field, s string) (taggable, error) {
-	a, err := ParseARN(s)
-	if err != nil {
-		return taggable{}, invalidParameter("%s %q is not an ARN.", field, s)
-	}
-	if a.Service != "quicksight" {
-		return taggable{}, invalidParameter("%s %q is not a QuickSight ARN.", field, s)
-	}
-	if !accountID.MatchString(a.Account) {
-		return taggable{}, invalidParameter("%s %q does not name a 12-digit AWS account.", field, s)
-	}
-	kind, rest, ok := strings.Cut(a.Resource, "/")
-	if !ok || kind == "" || rest == "" {
-		return taggable{}, invalidParameter("%s %q does not name a resource (want TYPE/ID after the account).", field, s)
-	}
-	t := resourceAt(a.Account, a.Resource)
-	switch kind {
-	case "user", "group":
-		if t.namespace == "" || t.name == "" {
-			return taggable{}, invalidParameter("%s %q: a %s ARN ends in %s/NAMESPACE/NAME.", field, s, kind, kind)
-		}
-	case "namespace", "custompermission", "analysis":
-		if strings.Contains(rest, "/") {
-			return taggable{}, invalidParameter("%s %q: a %s ARN ends in %s/NAME, and the name has no \"/\".", field, s, kind, kind)
-		}
-	default:
-		t.kind = ""
-	}
-	return t, nil
-}
-
-// resourceAt names a resource by its ARN resource part, as kept in the
-// store, without checking its form.
-func resourceAt(account, resource string) taggable {
-	t := taggable{account: account, resource: resource}
-	var rest string
-	t.kind, rest, _ = strings.Cut(resource, "/")
-	if t.kind == "user" || t.kind == "group" {
-		// Namespace names cannot hold "/", so the first "/" ends it; the
-		// rest is the name, which may hold "/" itself.
-		t.namespace, t.name, _ = strings.Cut(rest, "/")
-	} else {
-		t.name = rest
-	}
-	return t
-}
-
-// resourceType is the ExceptionResourceType of the resource, "" for a
-// custom permissions profile (the enum has no value for profiles).
-func (t taggable) resourceType() string {
-	switch t.kind {
-	case "user":
-		return ResourceUser
-	case "group":
-		return ResourceGroup
-	case "namespace":
-		return ResourceNamespace
-	}
-	return ""
-}
-
-// exists checks within tx that the resource is there, with an error naming
-// what is missing.
-func (t taggable) exists(ctx context.Context, tx Tx, now time.Time) error {
-	switch t.kind {
-	case "user":
-		_, err := lookupUser(ctx, tx, t.account, t.namespace, t.name)
-		return err
-	case "group":
-		_, err := lookupGroup(ctx, tx, t.account, t.namespace, t.name)
-		return err
-	case "namespace":
-		return namespace(ctx, tx, t.account, t.name)
-	case "custompermission":
-		return profile(ctx, tx, t.account, t.name)
-	case "analysis":
-		_, err := lookupAnalysis(ctx, tx, t.account, t.name, now)
-		return err
-	}
-	return errorf(CodeResourceNotFound, "", "No resource %s in account %s.", t.resource, t.account)
+	return r, nil
 }
 
 // TagResource adds tags to a resource or replaces the values of keys it
 // has.
 func (s *Service) TagResource(ctx context.Context, in *api.TagResourceRequest) (*api.TagResourceResponse, error) {
-	t, err := parseTaggable(*in.ResourceArn)
+	r, err := parseTaggable(*in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
 	// Fail fast, before touching the store, on what the request alone shows.
-	if _, err := checkTags(nil, in.Tags, t.resourceType()); err != nil {
+	if _, err := checkTags(nil, in.Tags, r.Kind.ResourceType); err != nil {
 		return nil, err
 	}
-	err = s.update(ctx, t.account, func(tx Tx) error {
-		if err := t.exists(ctx, tx, s.now()); err != nil {
+	err = s.update(ctx, r.Account, func(tx Tx) error {
+		if err := r.exists(ctx, tx, s.now()); err != nil {
 			return err
 		}
-		existing, err := tx.Tags(ctx, t.account, t.resource)
+		existing, err := tx.Tags(ctx, r.Account, r.Resource())
 		if err != nil {
 			return err
 		}
-		tags, err := checkTags(existing, in.Tags, t.resourceType())
+		tags, err := checkTags(existing, in.Tags, r.Kind.ResourceType)
 		if err != nil {
 			return err
 		}
-		return tx.SetTags(ctx, t.account, t.resource, tags)
+		return tx.SetTags(ctx, r.Account, r.Resource(), tags)
 	})
 	if err != nil {
 		return nil, err
@@ -261,18 +166,18 @@ func (s *Service) TagResource(ctx context.Context, in *api.TagResourceRequest) (
 // UntagResource removes tags by key; keys the resource does not have are
 // ignored.
 func (s *Service) UntagResource(ctx context.Context, in *api.UntagResourceRequest) (*api.UntagResourceResponse, error) {
-	t, err := parseTaggable(*in.ResourceArn)
+	r, err := parseTaggable(*in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkTagKeys(in.TagKeys); err != nil {
 		return nil, err
 	}
-	err = s.update(ctx, t.account, func(tx Tx) error {
-		if err := t.exists(ctx, tx, s.now()); err != nil {
+	err = s.update(ctx, r.Account, func(tx Tx) error {
+		if err := r.exists(ctx, tx, s.now()); err != nil {
 			return err
 		}
-		return tx.DeleteTags(ctx, t.account, t.resource, in.TagKeys)
+		return tx.DeleteTags(ctx, r.Account, r.Resource(), in.TagKeys)
 	})
 	if err != nil {
 		return nil, err
@@ -283,16 +188,16 @@ func (s *Service) UntagResource(ctx context.Context, in *api.UntagResourceReques
 // ListTagsForResource returns a resource's tags sorted by key; a resource
 // without tags answers an empty list.
 func (s *Service) ListTagsForResource(ctx context.Context, in *api.ListTagsForResourceRequest) (*api.ListTagsForResourceResponse, error) {
-	t, err := parseTaggable(*in.ResourceArn)
+	r, err := parseTaggable(*in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
 	var tags []Tag
-	err = s.view(ctx, t.account, func(tx Tx) (err error) {
-		if err := t.exists(ctx, tx, s.now()); err != nil {
+	err = s.view(ctx, r.Account, func(tx Tx) (err error) {
+		if err := r.exists(ctx, tx, s.now()); err != nil {
 			return err
 		}
-		tags, err = tx.Tags(ctx, t.account, t.resource)
+		tags, err = tx.Tags(ctx, r.Account, r.Resource())
 		return err
 	})
 	if err != nil {

@@ -124,20 +124,20 @@ func TestParseTaggable(t *testing.T) {
 	const acct = "111122223333"
 	ok := []struct {
 		arn  string
-		want taggable
+		want Ref
 	}{
 		{"arn:aws:quicksight:us-east-1:" + acct + ":user/default/alice",
-			taggable{account: acct, resource: "user/default/alice", kind: "user", namespace: "default", name: "alice"}},
+			Ref{Account: acct, Kind: userKind, Namespace: "default", Name: "alice"}},
 		{"arn:aws:quicksight:eu-west-1:" + acct + ":user/default/a/b@c d+e=f",
-			taggable{account: acct, resource: "user/default/a/b@c d+e=f", kind: "user", namespace: "default", name: "a/b@c d+e=f"}},
+			Ref{Account: acct, Kind: userKind, Namespace: "default", Name: "a/b@c d+e=f"}},
 		{"arn:aws:quicksight:eu-west-1:" + acct + ":user/sales//x",
-			taggable{account: acct, resource: "user/sales//x", kind: "user", namespace: "sales", name: "/x"}},
+			Ref{Account: acct, Kind: userKind, Namespace: "sales", Name: "/x"}},
 		{"arn:aws-cn:quicksight:cn-north-1:" + acct + ":group/default/analysts",
-			taggable{account: acct, resource: "group/default/analysts", kind: "group", namespace: "default", name: "analysts"}},
+			Ref{Account: acct, Kind: groupKind, Namespace: "default", Name: "analysts"}},
 		{"arn:aws:quicksight::" + acct + ":namespace/sales",
-			taggable{account: acct, resource: "namespace/sales", kind: "namespace", name: "sales"}},
+			Ref{Account: acct, Kind: namespaceKind, Name: "sales"}},
 		{"arn:aws:quicksight:us-east-1:" + acct + ":custompermission/no-exports",
-			taggable{account: acct, resource: "custompermission/no-exports", kind: "custompermission", name: "no-exports"}},
+			Ref{Account: acct, Kind: profileKind, Name: "no-exports"}},
 	}
 	for _, tt := range ok {
 		got, err := parseTaggable(tt.arn)

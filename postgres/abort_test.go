@@ -163,28 +163,86 @@ func sentinelCases() []sentinelCase {
 		{"RemoveRoleMember", "not mapped", notFound, func(ctx context.Context, tx qslocal.Tx) error {
 			return tx.RemoveRoleMember(ctx, a, ns, "READER", "team")
 		}},
-		{"CreateAnalysis", "taken", exists, func(ctx context.Context, tx qslocal.Tx) error {
-			return tx.CreateAnalysis(ctx, analysis(a, "an"))
+		{"CreateAsset", "taken", exists, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAsset(ctx, asset(a, "an"))
 		}},
-		{"CreateAnalysis", "no account", notFound, func(ctx context.Context, tx qslocal.Tx) error {
-			return tx.CreateAnalysis(ctx, analysis("2", "an"))
+		{"CreateAsset", "taken, deleted", exists, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAsset(ctx, asset(a, "gone"))
 		}},
-		{"CreateAnalysis", "account PostgreSQL cannot name", notFound, func(ctx context.Context, tx qslocal.Tx) error {
-			return tx.CreateAnalysis(ctx, analysis("\xff", "an"))
+		{"CreateAsset", "no account", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAsset(ctx, asset("2", "an"))
 		}},
-		{"Analysis", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
-			_, err := tx.Analysis(ctx, a, "nope")
+		{"CreateAsset", "account PostgreSQL cannot name", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAsset(ctx, asset("\xff", "an"))
+		}},
+		{"Asset", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.Asset(ctx, a, "analysis", "nope")
 			return err
 		}},
-		{"Analysis", "NUL", notFound, func(ctx context.Context, tx qslocal.Tx) error {
-			_, err := tx.Analysis(ctx, a, "an\x00")
+		{"Asset", "other kind", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.Asset(ctx, a, "dashboard", "an")
 			return err
 		}},
-		{"UpdateAnalysis", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
-			return tx.UpdateAnalysis(ctx, analysis(a, "nope"))
+		{"Asset", "NUL", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.Asset(ctx, a, "analysis", "an\x00")
+			return err
 		}},
-		{"DeleteAnalysis", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
-			return tx.DeleteAnalysis(ctx, a, "nope")
+		{"UpdateAsset", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.UpdateAsset(ctx, asset(a, "nope"))
+		}},
+		{"DeleteAsset", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.DeleteAsset(ctx, a, "analysis", "nope")
+		}},
+		{"CreateAssetVersion", "taken", exists, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAssetVersion(ctx, assetVersion(a, "an", 1))
+		}},
+		{"CreateAssetVersion", "no asset", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAssetVersion(ctx, assetVersion(a, "nope", 1))
+		}},
+		{"AssetVersion", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.AssetVersion(ctx, a, "analysis", "an", 2)
+			return err
+		}},
+		{"DeleteAssetVersion", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.DeleteAssetVersion(ctx, a, "analysis", "an", 2)
+		}},
+		{"SetAssetLink", "no asset", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.SetAssetLink(ctx, assetLink(a, "nope", "alias", "latest", "1"))
+		}},
+		{"AssetLink", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.AssetLink(ctx, a, "analysis", "an", "alias", "nope")
+			return err
+		}},
+		{"DeleteAssetLink", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.DeleteAssetLink(ctx, a, "analysis", "an", "member", "latest")
+		}},
+		{"CreateAssignment", "taken", exists, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAssignment(ctx, assignment(a, ns, "as", nil, nil))
+		}},
+		{"CreateAssignment", "no namespace", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAssignment(ctx, assignment(a, "nope", "fresh", nil, nil))
+		}},
+		{"CreateAssignment", "no user", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAssignment(ctx, assignment(a, ns, "fresh", []string{"alice", "nobody"}, []string{"team"}))
+		}},
+		{"CreateAssignment", "no group", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.CreateAssignment(ctx, assignment(a, ns, "fresh", []string{"alice"}, []string{"nope", "team"}))
+		}},
+		{"Assignment", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.Assignment(ctx, a, ns, "nope")
+			return err
+		}},
+		{"UpdateAssignment", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.UpdateAssignment(ctx, assignment(a, ns, "nope", []string{"alice"}, nil))
+		}},
+		{"UpdateAssignment", "no user", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.UpdateAssignment(ctx, assignment(a, ns, "as", []string{"bob", "nobody"}, nil))
+		}},
+		{"UpdateAssignment", "no group", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.UpdateAssignment(ctx, assignment(a, ns, "as", nil, []string{"nope"}))
+		}},
+		{"DeleteAssignment", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.DeleteAssignment(ctx, a, ns, "nope")
 		}},
 		{"CreateUpgradeRequest", "taken", exists, func(ctx context.Context, tx qslocal.Tx) error {
 			return tx.CreateUpgradeRequest(ctx, upgradeRequest(a, ns, "r1", "bob"))
@@ -217,8 +275,9 @@ var noSentinel = []string{
 	"EnsureAccount", "ListNamespaces", "CountNamespaces", "ListUsers", "ListUserGroups", "ListGroups",
 	"CountGroups", "ListGroupMembers", "ListCustomPermissions", "AccountCustomPermission",
 	"RoleCustomPermission", "ProfileUses", "ListRoleMembers", "Tags", "SetTags", "DeleteTags", "ClearTags",
-	"ListAnalyses", "Permissions", "Grant", "Revoke", "ClearPermissions", "DropPrincipal", "DropPrincipalPrefix",
-	"ListUpgradeRequests", "SelfUpgradeStatus",
+	"Grants", "Grant", "Revoke", "ClearGrants", "DropPrincipal", "DropPrincipalPrefix",
+	"ListUpgradeRequests", "SelfUpgradeStatus", "CountUsers",
+	"ListAssets", "ListAssetVersions", "ListAssetLinks", "ListAssignments", "ListUserAssignments",
 }
 
 func sentinelWorld(t *testing.T, s qslocal.Store) {
@@ -234,7 +293,11 @@ func sentinelWorld(t *testing.T, s qslocal.Store) {
 			tx.AddGroupMember(ctx, a, ns, "team", "alice"),
 			tx.AddRoleMember(ctx, a, ns, "AUTHOR", "team"),
 			tx.CreateCustomPermissions(ctx, qslocal.CustomPermissions{Account: a, Name: "p", CreatedAt: now, UpdatedAt: now}),
-			tx.CreateAnalysis(ctx, analysis(a, "an")),
+			tx.CreateAsset(ctx, asset(a, "an")),
+			tx.CreateAsset(ctx, func() qslocal.Asset { g := asset(a, "gone"); g.DeletionTime = now; return g }()),
+			tx.CreateAssetVersion(ctx, assetVersion(a, "an", 1)),
+			tx.SetAssetLink(ctx, assetLink(a, "an", "alias", "latest", "1")),
+			tx.CreateAssignment(ctx, assignment(a, ns, "as", []string{"alice"}, []string{"team"})),
 			tx.CreateUpgradeRequest(ctx, upgradeRequest(a, ns, "r1", "alice")),
 			tx.Grant(ctx, a, "analysis/an", []qslocal.Grant{{Principal: "user/default/alice", Actions: []string{"quicksight:DescribeAnalysis"}}}),
 		)

@@ -93,7 +93,7 @@ func TestByteOrderUnderNaturalCollation(t *testing.T) {
 			if err := tx.SetTags(ctx, "1", "user/default/"+n, []qslocal.Tag{{Key: n, Value: n}}); err != nil {
 				return err
 			}
-			if err := tx.CreateAnalysis(ctx, analysis("1", n)); err != nil {
+			if err := tx.CreateAsset(ctx, asset("1", n)); err != nil {
 				return err
 			}
 			if err := tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "default", n, "alice")); err != nil {
@@ -103,6 +103,11 @@ func TestByteOrderUnderNaturalCollation(t *testing.T) {
 			actions := slices.Clone(names)
 			slices.Reverse(actions)
 			if err := tx.Grant(ctx, "1", "analysis/a", []qslocal.Grant{{Principal: "user/default/" + n, Actions: actions}}); err != nil {
+				return err
+			}
+		}
+		for _, n := range names {
+			if err := tx.SetAssetLink(ctx, assetLink("1", "a", "member", n, n)); err != nil {
 				return err
 			}
 		}
@@ -153,19 +158,30 @@ func TestByteOrderUnderNaturalCollation(t *testing.T) {
 		if _, err := tx.User(ctx, "1", "default", "b"); err == nil {
 			t.Error(`User("b") found "B"`)
 		}
-		if _, err := tx.Analysis(ctx, "1", "b"); err == nil {
-			t.Error(`Analysis("b") found "B"`)
+		if _, err := tx.Asset(ctx, "1", "analysis", "b"); err == nil {
+			t.Error(`Asset("b") found "B"`)
 		}
-		analyses, err := tx.ListAnalyses(ctx, "1", "", 100)
+		assets, err := tx.ListAssets(ctx, "1", "analysis", "", 100)
 		if err != nil {
 			return err
 		}
 		var ids []string
-		for _, a := range analyses {
+		for _, a := range assets {
 			ids = append(ids, a.ID)
 		}
 		if !slices.Equal(ids, want) {
-			t.Errorf("analyses = %q, want %q", ids, want)
+			t.Errorf("assets = %q, want %q", ids, want)
+		}
+		links, err := tx.ListAssetLinks(ctx, "1", "analysis", "a", "member", "Z", 100)
+		if err != nil {
+			return err
+		}
+		ids = nil
+		for _, l := range links {
+			ids = append(ids, l.Name)
+		}
+		if i := slices.Index(want, "Z"); !slices.Equal(ids, want[i+1:]) {
+			t.Errorf("links after Z = %q, want %q", ids, want[i+1:])
 		}
 		requests, err := tx.ListUpgradeRequests(ctx, "1", "default", "", "", "Z", 100)
 		if err != nil {
@@ -178,7 +194,7 @@ func TestByteOrderUnderNaturalCollation(t *testing.T) {
 		if i := slices.Index(want, "Z"); !slices.Equal(ids, want[i+1:]) {
 			t.Errorf("upgrade requests after Z = %q, want %q", ids, want[i+1:])
 		}
-		grants, err := tx.Permissions(ctx, "1", "analysis/a")
+		grants, err := tx.Grants(ctx, "1", "analysis/a")
 		if err != nil {
 			return err
 		}
@@ -212,7 +228,7 @@ func TestByteOrderUnderNaturalCollation(t *testing.T) {
 				t.Errorf("tags of %q after ClearTags(user/default/e) = %v", n, tags)
 			}
 		}
-		grants, err := tx.Permissions(ctx, "1", "analysis/a")
+		grants, err := tx.Grants(ctx, "1", "analysis/a")
 		if err != nil {
 			return err
 		}

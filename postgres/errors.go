@@ -100,6 +100,7 @@ func broken(err error) bool {
 //   - no row: qslocal.ErrNotFound;
 //   - unique_violation: qslocal.ErrExists;
 //   - foreign_key_violation (a parent row is missing): qslocal.ErrNotFound;
+//   - lock_not_available (lock_timeout): qslocal.ErrBusy;
 //   - a connection or server failure: qslocal.ErrUnavailable.
 func wrap(ctx context.Context, op string, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
@@ -116,6 +117,8 @@ func wrap(ctx context.Context, op string, err error) error {
 		return fmt.Errorf("postgres: %s: %w (%w)", op, qslocal.ErrExists, err)
 	case codeForeignKeyViolation:
 		return fmt.Errorf("postgres: %s: %w (%w)", op, qslocal.ErrNotFound, err)
+	case codeLockNotAvailable:
+		return fmt.Errorf("postgres: %s: %w (%w)", op, qslocal.ErrBusy, err)
 	}
 	if unavailable(err) {
 		return fmt.Errorf("postgres: %s: %w (%w)", op, qslocal.ErrUnavailable, err)

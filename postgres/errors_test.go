@@ -35,7 +35,7 @@ func TestWrap(t *testing.T) {
 		{"too_many_connections", context.Background(), pg(codeTooManyConnections), qslocal.ErrUnavailable, false},
 		{"read_only_sql_transaction", context.Background(), pg(codeReadOnlyTransaction), qslocal.ErrUnavailable, false},
 		{"statement timeout", context.Background(), pg(codeQueryCanceled), qslocal.ErrUnavailable, false},
-		{"lock timeout", context.Background(), pg(codeLockNotAvailable), qslocal.ErrUnavailable, false},
+		{"lock timeout", context.Background(), pg(codeLockNotAvailable), qslocal.ErrBusy, false},
 		{"EOF", context.Background(), fmt.Errorf("read: %w", io.EOF), qslocal.ErrUnavailable, true},
 		{"unexpected EOF", context.Background(), io.ErrUnexpectedEOF, qslocal.ErrUnavailable, true},
 		{"reset", context.Background(), &net.OpError{Op: "read", Err: syscall.ECONNRESET}, qslocal.ErrUnavailable, true},
@@ -48,9 +48,11 @@ func TestWrap(t *testing.T) {
 		{"cancelled while dialing", cancelled, io.EOF, context.Canceled, true},
 	} {
 		got := wrap(tt.ctx, "op", tt.err)
-		for _, sentinel := range []error{qslocal.ErrNotFound, qslocal.ErrExists, qslocal.ErrUnavailable, context.Canceled} {
-			if errors.Is(got, sentinel) != (sentinel == tt.want) {
-				t.Errorf("%s: wrap = %v; errors.Is(%v) = %v", tt.name, got, sentinel, !(sentinel == tt.want))
+		for _, sentinel := range []error{qslocal.ErrNotFound, qslocal.ErrExists, qslocal.ErrUnavailable, qslocal.ErrBusy, context.Canceled} {
+			// ErrBusy is also ErrUnavailable.
+			want := sentinel == tt.want || (sentinel == qslocal.ErrUnavailable && tt.want == qslocal.ErrBusy)
+			if errors.Is(got, sentinel) != want {
+				t.Errorf("%s: wrap = %v; errors.Is(%v) = %v", tt.name, got, sentinel, !want)
 			}
 		}
 		if !errors.Is(got, tt.err) {

@@ -9,16 +9,16 @@ import (
 	"github.com/qslocal/qslocal"
 )
 
-// Permissions implements qslocal.Tx: one range of the primary key, whose
-// order is the contract's (principal, then action, byte-wise). It returns
-// a non-nil slice, empty for none.
-func (t *tx) Permissions(ctx context.Context, account, resource string) ([]qslocal.Grant, error) {
-	const op = "get permissions"
+// Grants implements qslocal.Tx: one range of the primary key, whose order
+// is the contract's (principal, then action, byte-wise). It returns a
+// non-nil slice, empty for none.
+func (t *tx) Grants(ctx context.Context, account, resource string) ([]qslocal.Grant, error) {
+	const op = "get grants"
 	grants := []qslocal.Grant{}
 	if !allStorable(account, resource) {
 		return grants, ctxErr(ctx, op)
 	}
-	rows, err := t.tx.Query(ctx, `SELECT principal, action FROM permissions
+	rows, err := t.tx.Query(ctx, `SELECT principal, action FROM grants
 		WHERE account = $1 AND resource = $2 ORDER BY principal, action`, account, resource)
 	if err != nil {
 		return nil, t.fail(ctx, op, err)
@@ -41,15 +41,15 @@ func (t *tx) Permissions(ctx context.Context, account, resource string) ([]qsloc
 	return grants, nil
 }
 
-// permission is one row of permissions, for one resource.
-type permission struct{ principal, action string }
+// grantRow is one row of grants, for one resource.
+type grantRow struct{ principal, action string }
 
 // pairs flattens grants into sorted, distinct (principal, action) columns.
 // Sorted, so that concurrent Grants and Revokes of one resource lock its
 // rows in the same order and cannot deadlock. skip drops the pairs
 // PostgreSQL cannot hold; else ok is false when there is one.
 func pairs(grants []qslocal.Grant, skip bool) (principals, actions []string, ok bool) {
-	var ps []permission
+	var ps []grantRow
 	for _, g := range grants {
 		for _, a := range g.Actions {
 			if !allStorable(g.Principal, a) {
@@ -58,10 +58,10 @@ func pairs(grants []qslocal.Grant, skip bool) (principals, actions []string, ok 
 				}
 				return nil, nil, false
 			}
-			ps = append(ps, permission{g.Principal, a})
+			ps = append(ps, grantRow{g.Principal, a})
 		}
 	}
-	slices.SortFunc(ps, func(a, b permission) int {
+	slices.SortFunc(ps, func(a, b grantRow) int {
 		return cmp.Or(strings.Compare(a.principal, b.principal), strings.Compare(a.action, b.action))
 	})
 	ps = slices.Compact(ps)
@@ -86,7 +86,7 @@ func (t *tx) Grant(ctx context.Context, account, resource string, grants []qsloc
 	if len(principals) == 0 {
 		return nil
 	}
-	_, err := t.exec(ctx, op, `INSERT INTO permissions (account, resource, principal, action)
+	_, err := t.exec(ctx, op, `INSERT INTO grants (account, resource, principal, action)
 		SELECT $1, $2, p, a FROM unnest($3::text[], $4::text[]) AS g (p, a)
 		ON CONFLICT DO NOTHING`,
 		account, resource, principals, actions)
@@ -104,27 +104,27 @@ func (t *tx) Revoke(ctx context.Context, account, resource string, grants []qslo
 	if len(principals) == 0 || !allStorable(account, resource) {
 		return nil
 	}
-	_, err := t.exec(ctx, op, `DELETE FROM permissions
+	_, err := t.exec(ctx, op, `DELETE FROM grants
 		WHERE account = $1 AND resource = $2
 		AND (principal, action) IN (SELECT p, a FROM unnest($3::text[], $4::text[]) AS g (p, a))`,
 		account, resource, principals, actions)
 	return err
 }
 
-// ClearPermissions implements qslocal.Tx: one range of the primary key.
-func (t *tx) ClearPermissions(ctx context.Context, account, resource string) error {
-	const op = "clear permissions"
+// ClearGrants implements qslocal.Tx: one range of the primary key.
+func (t *tx) ClearGrants(ctx context.Context, account, resource string) error {
+	const op = "clear grants"
 	if err := t.writable(ctx, op); err != nil {
 		return err
 	}
 	if !allStorable(account, resource) {
 		return nil
 	}
-	_, err := t.exec(ctx, op, `DELETE FROM permissions WHERE account = $1 AND resource = $2`, account, resource)
+	_, err := t.exec(ctx, op, `DELETE FROM grants WHERE account = $1 AND resource = $2`, account, resource)
 	return err
 }
 
-// DropPrincipal implements qslocal.Tx: one range of permissions_by_principal.
+// DropPrincipal implements qslocal.Tx: one range of grants_by_principal.
 func (t *tx) DropPrincipal(ctx context.Context, account, principal string) error {
 	const op = "drop principal"
 	if err := t.writable(ctx, op); err != nil {
@@ -133,17 +133,17 @@ func (t *tx) DropPrincipal(ctx context.Context, account, principal string) error
 	if !allStorable(account, principal) {
 		return nil
 	}
-	_, err := t.exec(ctx, op, `DELETE FROM permissions WHERE account = $1 AND principal = $2`, account, principal)
+	_, err := t.exec(ctx, op, `DELETE FROM grants WHERE account = $1 AND principal = $2`, account, principal)
 	return err
 }
 
 // DropPrincipalPrefix implements qslocal.Tx: one range of
-// permissions_by_principal. As in ClearTags, the prefix is plain bytes,
+// grants_by_principal. As in ClearTags, the prefix is plain bytes,
 // not a LIKE pattern, and "" drops every grant of the account.
 func (t *tx) DropPrincipalPrefix(ctx context.Context, account, prefix string) error {
 	const op = "drop principal prefix"
 	if err := t.writable(ctx, op); err != nil {
 		return err
 	}
-	return t.deletePrefix(ctx, op, "permissions", "principal", account, prefix)
+	return t.deletePrefix(ctx, op, "grants", "principal", account, prefix)
 }

@@ -61,8 +61,8 @@ func (t *tx) UpdateGroup(ctx context.Context, g qslocal.Group) error {
 		g.Account, g.Namespace, g.Name, g.Description, g.PrincipalID, g.CreatedAt, g.UpdatedAt)
 }
 
-// DeleteGroup implements qslocal.Tx: group_members and role_members rows
-// naming the group go with it (ON DELETE CASCADE).
+// DeleteGroup implements qslocal.Tx: the group_members, role_members and
+// assignment_groups rows naming the group go with it (ON DELETE CASCADE).
 func (t *tx) DeleteGroup(ctx context.Context, account, namespace, name string) error {
 	const op = "delete group"
 	if !allStorable(account, namespace, name) {

@@ -89,8 +89,8 @@ func (t *tx) CountNamespaces(ctx context.Context, account string) (int, error) {
 
 // DeleteNamespace implements qslocal.Tx: the foreign keys cascade from the
 // namespace to its users, groups, memberships, role mappings, role
-// profiles, upgrade requests and self-upgrade configuration (see the
-// migrations).
+// profiles, upgrade requests, self-upgrade configuration and IAM policy
+// assignments with their identities (see the migrations).
 func (t *tx) DeleteNamespace(ctx context.Context, account, name string) error {
 	const op = "delete namespace"
 	if !allStorable(account, name) {

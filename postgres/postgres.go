@@ -10,13 +10,14 @@
 //
 // Transactions. Update runs fn in a SERIALIZABLE READ WRITE transaction and
 // runs it again, from the start, when PostgreSQL reports a serialization
-// failure (40001) or a deadlock (40P01): up to maxAttempts times, with a
-// short jittered backoff. View runs fn in a REPEATABLE READ READ ONLY
-// transaction: one snapshot for all of fn. The store relies on PostgreSQL's
-// SERIALIZABLE being serializable snapshot isolation, under which the
-// look-then-write rules of the service (check a name is free, count, then
-// insert) behave as if requests ran one at a time. CockroachDB and
-// YugabyteDB also offer SERIALIZABLE and report conflicts as 40001.
+// failure (40001) or a deadlock (40P01), with a short jittered backoff, for
+// up to retryBudget; then it gives up with qslocal.ErrBusy. View runs fn in
+// a REPEATABLE READ READ ONLY transaction: one snapshot for all of fn. The
+// store relies on PostgreSQL's SERIALIZABLE being serializable snapshot
+// isolation, under which the look-then-write rules of the service (check a
+// name is free, count, then insert) behave as if requests ran one at a
+// time. CockroachDB and YugabyteDB also offer SERIALIZABLE and report
+// conflicts as 40001.
 //
 // A statement that fails inside a PostgreSQL transaction aborts it, but the
 // service may go on after a method returns ErrExists or ErrNotFound (for
@@ -27,12 +28,22 @@
 // key run under a savepoint. Keys PostgreSQL cannot hold (invalid UTF-8, or
 // a NUL byte) are answered in Go: see keys.go.
 //
+// Locks. Every connection starts with the run-time parameter lock_timeout
+// (Config.LockTimeout; sent at connection startup, so it costs no round
+// trip): a statement waiting longer than that for a lock (a row another
+// transaction writes, say) fails with lock_not_available, which is
+// qslocal.ErrBusy and is not retried, since the lock was held all along.
+// Only the migrations wait as long as it takes: behind the advisory lock,
+// another process may be migrating.
+//
 // Errors. unique_violation is qslocal.ErrExists; foreign_key_violation is
-// qslocal.ErrNotFound; a failure to reach the database (refused or broken
-// connections, the server shutting down or refusing connections, waiting
-// too long for a pooled connection) is qslocal.ErrUnavailable, and the
-// store recovers by itself when the database comes back: the pool drops
-// broken connections, pings a connection idle for more than a second
+// qslocal.ErrNotFound; lock_not_available, and serialization failures past
+// the retry budget, are qslocal.ErrBusy (which is also
+// qslocal.ErrUnavailable); a failure to reach the database (refused or
+// broken connections, the server shutting down or refusing connections,
+// waiting too long for a pooled connection) is qslocal.ErrUnavailable, and
+// the store recovers by itself when the database comes back: the pool
+// drops broken connections, pings a connection idle for more than a second
 // before handing it out, and checks idle ones every healthCheckPeriod.
 package postgres
 
@@ -41,9 +52,11 @@ import (
 	"context"
 	crand "crypto/rand"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -67,11 +80,14 @@ const (
 	// a transaction whose pooled connection turned out broken.
 	maxAttempts = 10
 	// retryBudget bounds how long Update keeps retrying serialization
-	// failures before giving up with qslocal.ErrUnavailable: under
+	// failures before giving up with qslocal.ErrBusy: under
 	// contention on one hot spot (say, many creates racing for an
 	// account's last namespaces) every round commits at least one racer,
 	// so waiting it out beats failing the request.
 	retryBudget = 10 * time.Second
+	// defaultLockTimeout is lock_timeout when neither Config nor the DSN
+	// sets it.
+	defaultLockTimeout = 10 * time.Second
 	// rollbackTimeout bounds ending a transaction whose context is done.
 	rollbackTimeout = 5 * time.Second
 	// migrationLock is the key of the advisory lock that serializes Open's
@@ -89,6 +105,11 @@ type Config struct {
 	// pooled one when all are busy; either failing is qslocal.ErrUnavailable.
 	// 0: the DSN's connect_timeout, else 5s.
 	ConnectTimeout time.Duration
+	// LockTimeout bounds how long a statement waits for a lock that
+	// concurrent writers hold (PostgreSQL's lock_timeout, set at connection
+	// startup); past it the transaction fails with qslocal.ErrBusy.
+	// 0: the DSN's lock_timeout, else 10s.
+	LockTimeout time.Duration
 }
 
 // Store is a qslocal.Store. It is safe for concurrent use.
@@ -140,6 +161,11 @@ func open(ctx context.Context, dsn string, cfg Config, lock string) (*Store, err
 	} else if pc.ConnConfig.ConnectTimeout <= 0 {
 		pc.ConnConfig.ConnectTimeout = defaultConnectTimeout
 	}
+	if cfg.LockTimeout > 0 {
+		pc.ConnConfig.RuntimeParams["lock_timeout"] = lockTimeout(cfg.LockTimeout)
+	} else if _, ok := pc.ConnConfig.RuntimeParams["lock_timeout"]; !ok {
+		pc.ConnConfig.RuntimeParams["lock_timeout"] = lockTimeout(defaultLockTimeout)
+	}
 	pc.HealthCheckPeriod = min(pc.HealthCheckPeriod, healthCheckPeriod)
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
@@ -151,6 +177,13 @@ func open(ctx context.Context, dsn string, cfg Config, lock string) (*Store, err
 		return nil, err
 	}
 	return s, nil
+}
+
+// lockTimeout writes d as a value of lock_timeout: whole milliseconds,
+// rounded up, so that a positive d never becomes 0, which would mean no
+// timeout.
+func lockTimeout(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Millisecond-1)/time.Millisecond), 10)
 }
 
 // Close implements qslocal.Store: it closes every connection, waiting for
@@ -184,7 +217,7 @@ func (s *Store) acquire(ctx context.Context, op string) (*pgxpool.Conn, error) {
 
 // Update implements qslocal.Store. fn runs in a SERIALIZABLE transaction,
 // again from the start after a serialization failure or a deadlock, for up
-// to retryBudget; then the error wraps qslocal.ErrUnavailable. It also
+// to retryBudget; then the error wraps qslocal.ErrBusy. It also
 // starts again when the connection breaks before the commit (the
 // transaction is rolled back then): on another pooled connection, or a new
 // one, whose dialing fails at once with ErrUnavailable if the database is
@@ -196,7 +229,12 @@ func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error 
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			if time.Since(start) > s.retryBudget {
-				return fmt.Errorf("postgres: update: %d attempts failed: %w (%w)", attempt, qslocal.ErrUnavailable, err)
+				// Conflicts with concurrent writers are ErrBusy; broken
+				// connections, ErrUnavailable (which err wraps already).
+				if retryable(err) {
+					return fmt.Errorf("postgres: update: %d attempts failed: %w (%w)", attempt, qslocal.ErrBusy, err)
+				}
+				return fmt.Errorf("postgres: update: %d attempts failed: %w", attempt, err)
 			}
 			if ctxErr := sleep(ctx, backoff(attempt)); ctxErr != nil {
 				return fmt.Errorf("postgres: update: %w (after %w)", ctxErr, err)
@@ -263,9 +301,10 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(tx qslocal.
 
 	err = fn(t)
 	if !readOnly && t.failed != nil && ctx.Err() == nil && (retryable(t.failed) || broken(t.failed)) {
-		// Even if fn swallowed the error: the transaction is aborted,
-		// and fn's outcome void.
-		if err == nil {
+		// Even if fn swallowed the error, or returned another: the
+		// transaction is aborted, and fn's outcome void. The failure is
+		// what Update reports should it give up.
+		if err == nil || !errors.Is(err, t.failed) {
 			err = wrap(ctx, op, t.failed)
 		}
 		return true, err
@@ -275,8 +314,15 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(tx qslocal.
 	}
 	if t.failed != nil {
 		// fn went on after an error that aborted the transaction:
-		// committing would roll back.
-		return false, fmt.Errorf("postgres: %s: fn ignored an error that aborted the transaction: %w", op, t.failed)
+		// committing would roll back. A lock timeout or a server failure
+		// is still ErrBusy or ErrUnavailable (nothing changed, and trying
+		// again may succeed); any other error is no answer of the
+		// contract's (not ErrExists, say, for an operation that went on).
+		failed := t.failed
+		if unavailable(failed) {
+			failed = wrap(ctx, op, failed)
+		}
+		return false, fmt.Errorf("postgres: %s: fn ignored an error that aborted the transaction: %w", op, failed)
 	}
 	if err := ptx.Commit(ctx); err != nil {
 		if !readOnly && retryable(err) {
@@ -374,6 +420,12 @@ func (s *Store) migrateOnce(ctx context.Context, files []string, lock string) er
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) // no-op after Commit
 
+	// No lock_timeout here: the lock below, and the tables the
+	// migrations alter, may be held by another process for as long as its
+	// migrations take.
+	if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = 0`); err != nil {
+		return wrap(ctx, "migrate", err)
+	}
 	if lock != "" {
 		if _, err := tx.Exec(ctx, lock, migrationLock); err != nil {
 			return wrap(ctx, "migrate: lock", err)

@@ -231,8 +231,8 @@ func testConcurrentOpen(t *testing.T, lock string) {
 	if got := queryInt(t, s, `SELECT count(*) FROM meta`); got != 1 {
 		t.Errorf("meta has %d rows, want 1", got)
 	}
-	if got := queryInt(t, s, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`); got != 15 {
-		t.Errorf("%d tables, want 15 (schema_migrations and 14 of the schema)", got)
+	if got := queryInt(t, s, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`); got != 20 {
+		t.Errorf("%d tables, want 20 (schema_migrations and 19 of the schema)", got)
 	}
 	// Every store works on the one schema.
 	mustUpdate(t, stores[1], func(tx qslocal.Tx) error {
@@ -342,7 +342,7 @@ func TestSchema(t *testing.T) {
 		t.Errorf("foreign keys without an index: %q", unindexed)
 	}
 	if n := queryInt(t, s, `SELECT count(*) FROM pg_constraint WHERE contype = 'f'
-		AND connamespace = current_schema()::regnamespace`); n != 11 {
-		t.Errorf("%d foreign keys, want 11", n)
+		AND connamespace = current_schema()::regnamespace`); n != 18 {
+		t.Errorf("%d foreign keys, want 18", n)
 	}
 }

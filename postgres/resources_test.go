@@ -13,9 +13,10 @@ import (
 	"github.com/qslocal/qslocal"
 )
 
-func analysis(account, id string) qslocal.Analysis {
-	return qslocal.Analysis{Account: account, ID: id, Name: "the " + id, Status: "CREATION_SUCCESSFUL",
-		Definition: []byte(`{"Sheets":[]}`), CreatedAt: now, UpdatedAt: now}
+// asset returns an analysis, the asset kind qslocal had first.
+func asset(account, id string) qslocal.Asset {
+	return qslocal.Asset{Account: account, Kind: "analysis", ID: id, Name: "the " + id, Status: "CREATION_SUCCESSFUL",
+		Doc: []byte(`{"Definition":{"Sheets":[]}}`), CreatedAt: now, UpdatedAt: now}
 }
 
 func upgradeRequest(account, namespace, id, userName string) qslocal.UpgradeRequest {
@@ -61,7 +62,7 @@ func TestMigrateFromFirstVersion(t *testing.T) {
 	}
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		return errors.Join(
-			tx.CreateAnalysis(ctx, analysis("1", "an")),
+			tx.CreateAsset(ctx, asset("1", "an")),
 			tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "default", "r1", "alice")),
 			tx.SetSelfUpgradeStatus(ctx, "1", "default", "AUTO_APPROVAL"),
 			tx.Grant(ctx, "1", "analysis/an", []qslocal.Grant{{Principal: "user/default/alice", Actions: []string{"a"}}}),
@@ -74,7 +75,7 @@ func TestMigrateFromFirstVersion(t *testing.T) {
 		if st, err := tx.SelfUpgradeStatus(ctx, "1", "default"); err != nil || st != "AUTO_APPROVAL" {
 			t.Errorf("SelfUpgradeStatus = %q, %v", st, err)
 		}
-		_, err := tx.Analysis(ctx, "1", "an")
+		_, err := tx.Asset(ctx, "1", "analysis", "an")
 		return err
 	})
 }
@@ -85,37 +86,38 @@ func TestResourceTimes(t *testing.T) {
 	t.Parallel()
 	s := openTest(t, database(t))
 	ctx := t.Context()
-	live := analysis("1", "live")
-	deleted := analysis("1", "deleted")
+	live := asset("1", "live")
+	live.Meta = []byte(`{"ThemeArn":"arn:aws:quicksight::aws:theme/MIDNIGHT"}`)
+	deleted := asset("1", "deleted")
 	deleted.DeletionTime = time.Date(2024, 2, 3, 4, 5, 6, 123456000, time.FixedZone("x", 3600))
-	zero := analysis("1", "zero")
+	zero := asset("1", "zero")
 	zero.CreatedAt, zero.UpdatedAt = time.Time{}, time.Time{}
-	zero.Definition = nil
+	zero.Doc = nil
 	pending := upgradeRequest("1", "default", "pending", "alice")
 	tried := upgradeRequest("1", "default", "tried", "alice")
 	tried.LastAttempt = now.Add(time.Microsecond)
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		return errors.Join(
 			tx.EnsureAccount(ctx, "1", "us-east-1", now),
-			tx.CreateAnalysis(ctx, live), tx.CreateAnalysis(ctx, deleted), tx.CreateAnalysis(ctx, zero),
+			tx.CreateAsset(ctx, live), tx.CreateAsset(ctx, deleted), tx.CreateAsset(ctx, zero),
 			tx.CreateUpgradeRequest(ctx, pending), tx.CreateUpgradeRequest(ctx, tried),
 		)
 	})
-	if n := queryInt(t, s, `SELECT count(*) FROM analyses WHERE deletion_time IS NULL AND definition IS NOT NULL`); n != 1 {
-		t.Errorf("%d live analyses with a definition, want 1", n)
+	if n := queryInt(t, s, `SELECT count(*) FROM assets WHERE deletion_time IS NULL AND doc IS NOT NULL`); n != 1 {
+		t.Errorf("%d live assets with a document, want 1", n)
 	}
 	if n := queryInt(t, s, `SELECT count(*) FROM upgrade_requests WHERE last_attempt IS NULL`); n != 1 {
 		t.Errorf("%d requests never attempted, want 1", n)
 	}
 	deleted.DeletionTime = deleted.DeletionTime.UTC()
 	mustView(t, s, func(tx qslocal.Tx) error {
-		for _, want := range []qslocal.Analysis{live, deleted, zero} {
-			got, err := tx.Analysis(ctx, "1", want.ID)
+		for _, want := range []qslocal.Asset{live, deleted, zero} {
+			got, err := tx.Asset(ctx, "1", "analysis", want.ID)
 			if err != nil {
 				return err
 			}
-			if !equalAnalysis(got, want) {
-				t.Errorf("Analysis(%s):\n got %+v\nwant %+v", want.ID, got, want)
+			if !equalAsset(got, want) {
+				t.Errorf("Asset(%s):\n got %+v\nwant %+v", want.ID, got, want)
 			}
 		}
 		for _, want := range []qslocal.UpgradeRequest{pending, tried} {
@@ -133,23 +135,24 @@ func TestResourceTimes(t *testing.T) {
 	deleted.DeletionTime = time.Time{}
 	tried.LastAttempt = time.Time{}
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
-		return errors.Join(tx.UpdateAnalysis(ctx, deleted), tx.UpdateUpgradeRequest(ctx, tried))
+		return errors.Join(tx.UpdateAsset(ctx, deleted), tx.UpdateUpgradeRequest(ctx, tried))
 	})
-	if n := queryInt(t, s, `SELECT count(*) FROM analyses WHERE deletion_time IS NOT NULL`); n != 0 {
-		t.Errorf("%d analyses with a deletion time after clearing it", n)
+	if n := queryInt(t, s, `SELECT count(*) FROM assets WHERE deletion_time IS NOT NULL`); n != 0 {
+		t.Errorf("%d assets with a deletion time after clearing it", n)
 	}
 	if n := queryInt(t, s, `SELECT count(*) FROM upgrade_requests WHERE last_attempt IS NOT NULL`); n != 0 {
 		t.Errorf("%d requests with a last attempt after clearing it", n)
 	}
 }
 
-func equalAnalysis(a, b qslocal.Analysis) bool {
-	sameJSON := func(x, y []byte) bool { return (x == nil) == (y == nil) && string(x) == string(y) }
-	return sameJSON(a.Definition, b.Definition) && sameJSON(a.SourceEntity, b.SourceEntity) &&
-		sameJSON(a.Parameters, b.Parameters) &&
-		a.Account == b.Account && a.ID == b.ID && a.Name == b.Name && a.ThemeARN == b.ThemeARN &&
-		a.Status == b.Status && a.CreatedAt == b.CreatedAt && a.UpdatedAt == b.UpdatedAt &&
-		a.DeletionTime == b.DeletionTime
+// sameJSON reports equal documents, nil (none) and empty apart.
+func sameJSON(x, y []byte) bool { return (x == nil) == (y == nil) && string(x) == string(y) }
+
+func equalAsset(a, b qslocal.Asset) bool {
+	return sameJSON(a.Meta, b.Meta) && sameJSON(a.Doc, b.Doc) &&
+		a.Account == b.Account && a.Kind == b.Kind && a.ID == b.ID && a.Name == b.Name &&
+		a.Status == b.Status && a.Version == b.Version &&
+		a.CreatedAt == b.CreatedAt && a.UpdatedAt == b.UpdatedAt && a.DeletionTime == b.DeletionTime
 }
 
 // Names PostgreSQL cannot hold (invalid UTF-8, NUL) name nothing, and
@@ -161,7 +164,11 @@ func TestResourcesUnstorableText(t *testing.T) {
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		return errors.Join(
 			tx.EnsureAccount(ctx, "1", "us-east-1", now),
-			tx.CreateAnalysis(ctx, analysis("1", "an")),
+			tx.CreateAsset(ctx, asset("1", "an")),
+			tx.CreateAssetVersion(ctx, assetVersion("1", "an", 1)),
+			tx.SetAssetLink(ctx, assetLink("1", "an", "alias", "latest", "1")),
+			tx.CreateUser(ctx, user("1", "default", "alice")),
+			tx.CreateAssignment(ctx, assignment("1", "default", "as", []string{"alice"}, nil)),
 			tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "default", "r", "alice")),
 			tx.Grant(ctx, "1", "analysis/an", []qslocal.Grant{{Principal: "user/default/alice", Actions: []string{"a"}}}),
 		)
@@ -169,12 +176,37 @@ func TestResourcesUnstorableText(t *testing.T) {
 	bad := "x\xff\x00"
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		writes := map[string]error{
-			"CreateAnalysis id":   tx.CreateAnalysis(ctx, analysis("1", bad)),
-			"CreateAnalysis name": tx.CreateAnalysis(ctx, func() qslocal.Analysis { a := analysis("1", "x"); a.Name = bad; return a }()),
-			"UpdateAnalysis name": tx.UpdateAnalysis(ctx, func() qslocal.Analysis { a := analysis("1", "an"); a.Name = bad; return a }()),
-			"Grant principal":     tx.Grant(ctx, "1", "analysis/an", []qslocal.Grant{{Principal: bad, Actions: []string{"a"}}}),
-			"Grant action":        tx.Grant(ctx, "1", "analysis/an", []qslocal.Grant{{Principal: "p", Actions: []string{bad}}}),
-			"Grant resource":      tx.Grant(ctx, "1", bad, []qslocal.Grant{{Principal: "p", Actions: []string{"a"}}}),
+			"CreateAsset id":   tx.CreateAsset(ctx, asset("1", bad)),
+			"CreateAsset kind": tx.CreateAsset(ctx, func() qslocal.Asset { a := asset("1", "x"); a.Kind = bad; return a }()),
+			"CreateAsset name": tx.CreateAsset(ctx, func() qslocal.Asset { a := asset("1", "x"); a.Name = bad; return a }()),
+			"UpdateAsset name": tx.UpdateAsset(ctx, func() qslocal.Asset { a := asset("1", "an"); a.Name = bad; return a }()),
+			"CreateAssetVersion status": tx.CreateAssetVersion(ctx, func() qslocal.AssetVersion {
+				v := assetVersion("1", "an", 2)
+				v.Status = bad
+				return v
+			}()),
+			"CreateAssetVersion name": tx.CreateAssetVersion(ctx, func() qslocal.AssetVersion {
+				v := assetVersion("1", "an", 2)
+				v.Name = bad
+				return v
+			}()),
+			"SetAssetLink rel":      tx.SetAssetLink(ctx, assetLink("1", "an", bad, "n", "t")),
+			"SetAssetLink name":     tx.SetAssetLink(ctx, assetLink("1", "an", "alias", bad, "t")),
+			"SetAssetLink target":   tx.SetAssetLink(ctx, assetLink("1", "an", "alias", "n", bad)),
+			"CreateAssignment name": tx.CreateAssignment(ctx, assignment("1", "default", bad, nil, nil)),
+			"CreateAssignment policy": tx.CreateAssignment(ctx, func() qslocal.Assignment {
+				a := assignment("1", "default", "x", nil, nil)
+				a.PolicyARN = bad
+				return a
+			}()),
+			"UpdateAssignment status": tx.UpdateAssignment(ctx, func() qslocal.Assignment {
+				a := assignment("1", "default", "as", nil, nil)
+				a.Status = bad
+				return a
+			}()),
+			"Grant principal": tx.Grant(ctx, "1", "analysis/an", []qslocal.Grant{{Principal: bad, Actions: []string{"a"}}}),
+			"Grant action":    tx.Grant(ctx, "1", "analysis/an", []qslocal.Grant{{Principal: "p", Actions: []string{bad}}}),
+			"Grant resource":  tx.Grant(ctx, "1", bad, []qslocal.Grant{{Principal: "p", Actions: []string{"a"}}}),
 			"CreateUpgradeRequest note": tx.CreateUpgradeRequest(ctx, func() qslocal.UpgradeRequest {
 				r := upgradeRequest("1", "default", "r2", "alice")
 				r.Note = bad
@@ -187,23 +219,37 @@ func TestResourcesUnstorableText(t *testing.T) {
 				t.Errorf("%s: %v, want errText", what, err)
 			}
 		}
-		// Lookups and deletions of such names find nothing.
-		if _, err := tx.Analysis(ctx, "1", bad); !errors.Is(err, qslocal.ErrNotFound) {
-			t.Errorf("Analysis: %v", err)
-		}
-		if err := tx.DeleteAnalysis(ctx, "1", bad); !errors.Is(err, qslocal.ErrNotFound) {
-			t.Errorf("DeleteAnalysis: %v", err)
-		}
-		if _, err := tx.UpgradeRequest(ctx, "1", "default", bad); !errors.Is(err, qslocal.ErrNotFound) {
-			t.Errorf("UpgradeRequest: %v", err)
-		}
-		if err := tx.UpdateUpgradeRequest(ctx, upgradeRequest("1", bad, "r", "alice")); !errors.Is(err, qslocal.ErrNotFound) {
-			t.Errorf("UpdateUpgradeRequest: %v", err)
+		// Lookups, updates and deletions of such names find nothing, and
+		// neither do writes naming users or groups no row can have.
+		for what, err := range map[string]error{
+			"Asset":                          func() error { _, err := tx.Asset(ctx, "1", "analysis", bad); return err }(),
+			"Asset kind":                     func() error { _, err := tx.Asset(ctx, "1", bad, "an"); return err }(),
+			"UpdateAsset":                    tx.UpdateAsset(ctx, asset("1", bad)),
+			"DeleteAsset":                    tx.DeleteAsset(ctx, "1", "analysis", bad),
+			"CreateAssetVersion":             tx.CreateAssetVersion(ctx, assetVersion("1", bad, 1)),
+			"AssetVersion":                   func() error { _, err := tx.AssetVersion(ctx, "1", "analysis", bad, 1); return err }(),
+			"DeleteAssetVersion":             tx.DeleteAssetVersion(ctx, "1", "analysis", bad, 1),
+			"SetAssetLink":                   tx.SetAssetLink(ctx, assetLink("1", bad, "alias", "n", "t")),
+			"AssetLink":                      func() error { _, err := tx.AssetLink(ctx, "1", "analysis", "an", "alias", bad); return err }(),
+			"DeleteAssetLink":                tx.DeleteAssetLink(ctx, "1", "analysis", "an", bad, "latest"),
+			"CreateAssignment namespace":     tx.CreateAssignment(ctx, assignment("1", bad, "x", nil, nil)),
+			"CreateAssignment user":          tx.CreateAssignment(ctx, assignment("1", "default", "x", []string{"alice", bad}, nil)),
+			"CreateAssignment group":         tx.CreateAssignment(ctx, assignment("1", "default", "x", nil, []string{bad})),
+			"Assignment":                     func() error { _, err := tx.Assignment(ctx, "1", "default", bad); return err }(),
+			"UpdateAssignment":               tx.UpdateAssignment(ctx, assignment("1", "default", bad, nil, nil)),
+			"UpdateAssignment user":          tx.UpdateAssignment(ctx, assignment("1", "default", "as", []string{bad}, nil)),
+			"DeleteAssignment":               tx.DeleteAssignment(ctx, "1", bad, "as"),
+			"UpgradeRequest":                 func() error { _, err := tx.UpgradeRequest(ctx, "1", "default", bad); return err }(),
+			"UpdateUpgradeRequest namespace": tx.UpdateUpgradeRequest(ctx, upgradeRequest("1", bad, "r", "alice")),
+		} {
+			if !errors.Is(err, qslocal.ErrNotFound) {
+				t.Errorf("%s: %v, want ErrNotFound", what, err)
+			}
 		}
 		for what, err := range map[string]error{
 			"Revoke":              tx.Revoke(ctx, "1", "analysis/an", []qslocal.Grant{{Principal: bad, Actions: []string{"a"}}, {Principal: "user/default/alice", Actions: []string{bad}}}),
 			"Revoke resource":     tx.Revoke(ctx, "1", bad, []qslocal.Grant{{Principal: "p", Actions: []string{"a"}}}),
-			"ClearPermissions":    tx.ClearPermissions(ctx, "1", bad),
+			"ClearGrants":         tx.ClearGrants(ctx, "1", bad),
 			"DropPrincipal":       tx.DropPrincipal(ctx, "1", bad),
 			"DropPrincipalPrefix": tx.DropPrincipalPrefix(ctx, "1", "\xf4"),
 		} {
@@ -211,32 +257,53 @@ func TestResourcesUnstorableText(t *testing.T) {
 				t.Errorf("%s: %v", what, err)
 			}
 		}
-		if g, err := tx.Permissions(ctx, "1", bad); err != nil || g == nil || len(g) != 0 {
-			t.Errorf("Permissions = %#v, %v; want an empty list", g, err)
+		if g, err := tx.Grants(ctx, "1", bad); err != nil || g == nil || len(g) != 0 {
+			t.Errorf("Grants = %#v, %v; want an empty list", g, err)
 		}
 		if st, err := tx.SelfUpgradeStatus(ctx, bad, "default"); err != nil || st != "" {
 			t.Errorf("SelfUpgradeStatus = %q, %v", st, err)
+		}
+		if n, err := tx.CountUsers(ctx, "1", bad); err != nil || n != 0 {
+			t.Errorf("CountUsers = %d, %v", n, err)
 		}
 		for _, f := range [][2]string{{bad, ""}, {"", bad}} {
 			if rs, err := tx.ListUpgradeRequests(ctx, "1", "default", f[0], f[1], "", 10); err != nil || len(rs) != 0 {
 				t.Errorf("ListUpgradeRequests(user %q, status %q) = %v, %v", f[0], f[1], rs, err)
 			}
+			if as, err := tx.ListUserAssignments(ctx, "1", "default", "alice"+f[0], f[1], "", 10); err != nil || len(as) != 0 {
+				t.Errorf("ListUserAssignments(user alice%q, status %q) = %v, %v", f[0], f[1], as, err)
+			}
 		}
-		if as, err := tx.ListAnalyses(ctx, "1", "an\xff", 10); err != nil || len(as) != 0 {
-			t.Errorf("ListAnalyses after \"an\\xff\" = %v, %v", as, err)
+		if as, err := tx.ListAssets(ctx, "1", "analysis", "an\xff", 10); err != nil || len(as) != 0 {
+			t.Errorf("ListAssets after \"an\\xff\" = %v, %v", as, err)
+		}
+		if as, err := tx.ListAssets(ctx, "1", bad, "", 10); err != nil || len(as) != 0 {
+			t.Errorf("ListAssets of kind %q = %v, %v", bad, as, err)
+		}
+		if vs, err := tx.ListAssetVersions(ctx, "1", "analysis", bad, 0, 10); err != nil || len(vs) != 0 {
+			t.Errorf("ListAssetVersions = %v, %v", vs, err)
+		}
+		if ls, err := tx.ListAssetLinks(ctx, "1", "analysis", "an", "alias", "latest\xff", 10); err != nil || len(ls) != 0 {
+			t.Errorf("ListAssetLinks after \"latest\\xff\" = %v, %v", ls, err)
+		}
+		if as, err := tx.ListAssignments(ctx, "1", "default", bad, "", 10); err != nil || len(as) != 0 {
+			t.Errorf("ListAssignments(status %q) = %v, %v", bad, as, err)
 		}
 		// The transaction is fine.
-		return tx.CreateAnalysis(ctx, analysis("1", "after"))
+		return tx.CreateAsset(ctx, asset("1", "after"))
 	})
 	mustView(t, s, func(tx qslocal.Tx) error {
-		g, err := tx.Permissions(ctx, "1", "analysis/an")
+		g, err := tx.Grants(ctx, "1", "analysis/an")
 		if err != nil {
 			return err
 		}
 		if want := []qslocal.Grant{{Principal: "user/default/alice", Actions: []string{"a"}}}; !grantsEqual(g, want) {
-			t.Errorf("Permissions = %v, want %v", g, want)
+			t.Errorf("Grants = %v, want %v", g, want)
 		}
-		_, err = tx.Analysis(ctx, "1", "after")
+		if a, err := tx.Assignment(ctx, "1", "default", "as"); err != nil || !slices.Equal(a.Users, []string{"alice"}) {
+			t.Errorf("Assignment = %+v, %v; want it unchanged", a, err)
+		}
+		_, err = tx.Asset(ctx, "1", "analysis", "after")
 		return err
 	})
 }
@@ -254,19 +321,35 @@ func TestResourceWritesInView(t *testing.T) {
 	ctx := t.Context()
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, "1", "us-east-1", now) })
 	g := []qslocal.Grant{{Principal: "p", Actions: []string{"a"}}}
+	bad := "\xff"
 	mustView(t, s, func(tx qslocal.Tx) error {
 		for what, err := range map[string]error{
-			"CreateAnalysis":       tx.CreateAnalysis(ctx, analysis("1", "an")),
-			"UpdateAnalysis":       tx.UpdateAnalysis(ctx, analysis("1", "an")),
-			"DeleteAnalysis":       tx.DeleteAnalysis(ctx, "1", "an"),
-			"Grant":                tx.Grant(ctx, "1", "r", g),
-			"Revoke":               tx.Revoke(ctx, "1", "r", g),
-			"ClearPermissions":     tx.ClearPermissions(ctx, "1", "r"),
-			"DropPrincipal":        tx.DropPrincipal(ctx, "1", "p"),
-			"DropPrincipalPrefix":  tx.DropPrincipalPrefix(ctx, "1", "p"),
-			"CreateUpgradeRequest": tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "default", "r", "alice")),
-			"UpdateUpgradeRequest": tx.UpdateUpgradeRequest(ctx, upgradeRequest("1", "default", "r", "alice")),
-			"SetSelfUpgradeStatus": tx.SetSelfUpgradeStatus(ctx, "1", "default", "AUTO_APPROVAL"),
+			"CreateAsset":                tx.CreateAsset(ctx, asset("1", "an")),
+			"CreateAsset, bad account":   tx.CreateAsset(ctx, asset(bad, "an")),
+			"UpdateAsset":                tx.UpdateAsset(ctx, asset("1", "an")),
+			"UpdateAsset, bad id":        tx.UpdateAsset(ctx, asset("1", bad)),
+			"DeleteAsset":                tx.DeleteAsset(ctx, "1", "analysis", "an"),
+			"DeleteAsset, bad id":        tx.DeleteAsset(ctx, "1", "analysis", bad),
+			"CreateAssetVersion":         tx.CreateAssetVersion(ctx, assetVersion("1", "an", 1)),
+			"CreateAssetVersion, bad id": tx.CreateAssetVersion(ctx, assetVersion("1", bad, 1)),
+			"DeleteAssetVersion":         tx.DeleteAssetVersion(ctx, "1", "analysis", "an", 1),
+			"SetAssetLink":               tx.SetAssetLink(ctx, assetLink("1", "an", "alias", "n", "t")),
+			"SetAssetLink, bad id":       tx.SetAssetLink(ctx, assetLink("1", bad, "alias", "n", "t")),
+			"DeleteAssetLink":            tx.DeleteAssetLink(ctx, "1", "analysis", "an", "alias", "n"),
+			"CreateAssignment":           tx.CreateAssignment(ctx, assignment("1", "default", "as", nil, nil)),
+			"CreateAssignment, bad user": tx.CreateAssignment(ctx, assignment("1", "default", "as", []string{bad}, nil)),
+			"CreateAssignment, bad name": tx.CreateAssignment(ctx, assignment("1", "default", bad, nil, nil)),
+			"UpdateAssignment":           tx.UpdateAssignment(ctx, assignment("1", "default", "as", nil, nil)),
+			"UpdateAssignment, bad name": tx.UpdateAssignment(ctx, assignment("1", "default", bad, nil, nil)),
+			"DeleteAssignment":           tx.DeleteAssignment(ctx, "1", "default", "as"),
+			"Grant":                      tx.Grant(ctx, "1", "r", g),
+			"Revoke":                     tx.Revoke(ctx, "1", "r", g),
+			"ClearGrants":                tx.ClearGrants(ctx, "1", "r"),
+			"DropPrincipal":              tx.DropPrincipal(ctx, "1", "p"),
+			"DropPrincipalPrefix":        tx.DropPrincipalPrefix(ctx, "1", "p"),
+			"CreateUpgradeRequest":       tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "default", "r", "alice")),
+			"UpdateUpgradeRequest":       tx.UpdateUpgradeRequest(ctx, upgradeRequest("1", "default", "r", "alice")),
+			"SetSelfUpgradeStatus":       tx.SetSelfUpgradeStatus(ctx, "1", "default", "AUTO_APPROVAL"),
 		} {
 			if !errors.Is(err, errReadOnly) {
 				t.Errorf("%s in a View: %v, want errReadOnly", what, err)
@@ -279,7 +362,7 @@ func TestResourceWritesInView(t *testing.T) {
 
 // Grants name principals by prefix literally: wildcards of LIKE are plain
 // bytes, and the index range is used rather than a scan.
-func TestPermissionsLiteralPrefixes(t *testing.T) {
+func TestGrantsLiteralPrefixes(t *testing.T) {
 	t.Parallel()
 	s := openTest(t, database(t))
 	ctx := t.Context()
@@ -298,7 +381,7 @@ func TestPermissionsLiteralPrefixes(t *testing.T) {
 	remaining := func(account string) []string {
 		var got []string
 		mustView(t, s, func(tx qslocal.Tx) error {
-			gs, err := tx.Permissions(ctx, account, "analysis/b")
+			gs, err := tx.Grants(ctx, account, "analysis/b")
 			for _, g := range gs {
 				got = append(got, g.Principal)
 			}
@@ -435,9 +518,9 @@ func TestResourceCreateRaces(t *testing.T) {
 	const n = 8
 	oneWinner(t, race(stores, n, func(i int, s *Store) error {
 		return s.Update(ctx, func(tx qslocal.Tx) error {
-			a := analysis("1", "an")
+			a := asset("1", "an")
 			a.Name = fmt.Sprint("racer ", i)
-			return tx.CreateAnalysis(ctx, a)
+			return tx.CreateAsset(ctx, a)
 		})
 	}))
 	oneWinner(t, race(stores, n, func(i int, s *Store) error {
@@ -480,7 +563,7 @@ func TestGrantRaces(t *testing.T) {
 		}
 	}
 	mustView(t, stores[0], func(tx qslocal.Tx) error {
-		grants, err := tx.Permissions(ctx, "1", "analysis/x")
+		grants, err := tx.Grants(ctx, "1", "analysis/x")
 		if err != nil {
 			return err
 		}

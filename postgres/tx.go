@@ -206,6 +206,14 @@ func nullTime(t time.Time) any {
 	return t
 }
 
+// nullJSON binds an empty document as NULL, so it reads back as nil.
+func nullJSON(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
 // zeroIfNull reads a nullable timestamptz back: NULL is the zero time.
 func zeroIfNull(t *time.Time) time.Time {
 	if t == nil {

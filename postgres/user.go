@@ -128,8 +128,8 @@ func (t *tx) UpdateUser(ctx context.Context, u qslocal.User) error {
 		u.CreatedAt, u.UpdatedAt)
 }
 
-// DeleteUser implements qslocal.Tx: the user's group memberships go with
-// it (ON DELETE CASCADE).
+// DeleteUser implements qslocal.Tx: the user's group memberships and its
+// place in IAM policy assignments go with it (ON DELETE CASCADE).
 func (t *tx) DeleteUser(ctx context.Context, account, namespace, name string) error {
 	const op = "delete user"
 	if !allStorable(account, namespace, name) {
@@ -149,6 +149,16 @@ func (t *tx) ListUsers(ctx context.Context, account, namespace, afterName string
 	return list(ctx, t, op, limit, scanUser, `SELECT `+userColumns+` FROM users
 		WHERE account = $1 AND namespace = $2 AND name >= $3
 		ORDER BY name LIMIT $4`, account, namespace, lo, limit)
+}
+
+// CountUsers implements qslocal.Tx: one range of the primary key; 0 for an
+// unknown namespace.
+func (t *tx) CountUsers(ctx context.Context, account, namespace string) (int, error) {
+	const op = "count users"
+	if !allStorable(account, namespace) {
+		return 0, ctxErr(ctx, op)
+	}
+	return t.count(ctx, op, `SELECT count(*) FROM users WHERE account = $1 AND namespace = $2`, account, namespace)
 }
 
 // userFields are the scan destinations of userColumns.

@@ -6,12 +6,12 @@ import (
 	"github.com/qslocal/qslocal"
 )
 
-// Permissions implements qslocal.Tx. The rows come in primary key order,
-// by principal then action, so grouping them needs no sort. It returns a
+// Grants implements qslocal.Tx. The rows come in primary key order, by
+// principal then action, so grouping them needs no sort. It returns a
 // non-nil slice, empty for none.
-func (t *tx) Permissions(ctx context.Context, account, resource string) ([]qslocal.Grant, error) {
-	const op = "get permissions"
-	rows, err := t.tx.QueryContext(ctx, permissionsQuery, account, resource)
+func (t *tx) Grants(ctx context.Context, account, resource string) ([]qslocal.Grant, error) {
+	const op = "get grants"
+	rows, err := t.tx.QueryContext(ctx, grantsQuery, account, resource)
 	if err != nil {
 		return nil, wrap(op, err)
 	}
@@ -34,14 +34,14 @@ func (t *tx) Permissions(ctx context.Context, account, resource string) ([]qsloc
 	return grants, nil
 }
 
-const permissionsQuery = `SELECT principal, action FROM permissions
+const grantsQuery = `SELECT principal, action FROM grants
 	WHERE account = ? AND resource = ? ORDER BY principal, action`
 
 // Grant implements qslocal.Tx, one row per action.
 func (t *tx) Grant(ctx context.Context, account, resource string, grants []qslocal.Grant) error {
 	for _, g := range grants {
 		for _, action := range g.Actions {
-			if _, err := t.exec(ctx, "grant", `INSERT INTO permissions (account, resource, principal, action)
+			if _, err := t.exec(ctx, "grant", `INSERT INTO grants (account, resource, principal, action)
 				VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, account, resource, g.Principal, action); err != nil {
 				return err
 			}
@@ -55,7 +55,7 @@ func (t *tx) Grant(ctx context.Context, account, resource string, grants []qsloc
 func (t *tx) Revoke(ctx context.Context, account, resource string, grants []qslocal.Grant) error {
 	for _, g := range grants {
 		for _, action := range g.Actions {
-			if _, err := t.exec(ctx, "revoke", `DELETE FROM permissions
+			if _, err := t.exec(ctx, "revoke", `DELETE FROM grants
 				WHERE account = ? AND resource = ? AND principal = ? AND action = ?`,
 				account, resource, g.Principal, action); err != nil {
 				return err
@@ -65,19 +65,19 @@ func (t *tx) Revoke(ctx context.Context, account, resource string, grants []qslo
 	return t.writable(ctx, "revoke")
 }
 
-func (t *tx) ClearPermissions(ctx context.Context, account, resource string) error {
-	_, err := t.exec(ctx, "clear permissions", clearPermissionsQuery, account, resource)
+func (t *tx) ClearGrants(ctx context.Context, account, resource string) error {
+	_, err := t.exec(ctx, "clear grants", clearGrantsQuery, account, resource)
 	return err
 }
 
-const clearPermissionsQuery = `DELETE FROM permissions WHERE account = ? AND resource = ?`
+const clearGrantsQuery = `DELETE FROM grants WHERE account = ? AND resource = ?`
 
 func (t *tx) DropPrincipal(ctx context.Context, account, principal string) error {
 	_, err := t.exec(ctx, "drop principal", dropPrincipalQuery, account, principal)
 	return err
 }
 
-const dropPrincipalQuery = `DELETE FROM permissions WHERE account = ? AND principal = ?`
+const dropPrincipalQuery = `DELETE FROM grants WHERE account = ? AND principal = ?`
 
 // DropPrincipalPrefix implements qslocal.Tx. Like ClearTags, the prefix
 // is a plain byte-string prefix, not a LIKE pattern: "user/default/"
@@ -89,7 +89,7 @@ func (t *tx) DropPrincipalPrefix(ctx context.Context, account, prefix string) er
 	return err
 }
 
-// dropPrincipalPrefixQuery deletes one range of permissions_by_principal.
+// dropPrincipalPrefixQuery deletes one range of grants_by_principal.
 func dropPrincipalPrefixQuery(account, prefix string) (string, []any) {
-	return deletePrefixQuery("permissions", "principal", account, prefix)
+	return deletePrefixQuery("grants", "principal", account, prefix)
 }

@@ -29,8 +29,13 @@ var keyQueries = map[string]string{
 	"role_custom_permissions": `SELECT account || '/' || namespace || '/' || role || '=' || profile FROM role_custom_permissions`,
 	"role_members":            `SELECT account || '/' || namespace || '/' || role || '<' || group_name FROM role_members`,
 	"tags":                    `SELECT account || ':' || resource || ':' || key FROM tags`,
-	"analyses":                `SELECT account || '/' || id FROM analyses`,
-	"permissions":             `SELECT account || ':' || resource || ':' || principal || ':' || action FROM permissions`,
+	"assets":                  `SELECT account || '/' || kind || '/' || id FROM assets`,
+	"asset_versions":          `SELECT account || '/' || kind || '/' || id || '#' || number FROM asset_versions`,
+	"asset_links":             `SELECT account || '/' || kind || '/' || id || '>' || rel || ':' || name FROM asset_links`,
+	"grants":                  `SELECT account || ':' || resource || ':' || principal || ':' || action FROM grants`,
+	"assignments":             `SELECT account || '/' || namespace || '/' || name FROM assignments`,
+	"assignment_users":        `SELECT account || '/' || namespace || '/' || assignment || '<' || user_name FROM assignment_users`,
+	"assignment_groups":       `SELECT account || '/' || namespace || '/' || assignment || '<' || group_name FROM assignment_groups`,
 	"upgrade_requests":        `SELECT account || '/' || namespace || '/' || id || '@' || user_name FROM upgrade_requests`,
 	"self_upgrade":            `SELECT account || '/' || name || '=' || self_upgrade_status FROM namespaces WHERE self_upgrade_status != ''`,
 }
@@ -86,9 +91,10 @@ func checkForeignKeys(t *testing.T, s *Store) {
 // holding users u1 u2, groups g1 {u1 u2} and g2 {u1}, role mappings
 // AUTHOR {g1 g2} and ADMIN {g1}, role profiles READER and AUTHOR, a
 // profile p applied to the account and to u1, upgrade requests r1 (of u1)
-// and r2 (of u2), a self-upgrade status, and tags on everything. Each
-// account also has analyses a1 and a2 with grants to users, a group and a
-// namespace.
+// and r2 (of u2), a self-upgrade status, assignments p1 {u1, g1} and
+// p2 {u2, g2}, and tags on everything. Each account also has analyses a1
+// and a2, each with versions 1 and 2 and an alias, with grants to users, a
+// group and a namespace.
 func buildWorld(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := t.Context()
@@ -108,7 +114,10 @@ func buildWorld(t *testing.T, s *Store) {
 			}
 			var errs []error
 			for _, id := range []string{"a1", "a2"} {
-				errs = append(errs, tx.CreateAnalysis(ctx, qslocal.Analysis{Account: a, ID: id, Name: id, Status: "CREATION_SUCCESSFUL", CreatedAt: now, UpdatedAt: now}),
+				errs = append(errs, tx.CreateAsset(ctx, qslocal.Asset{Account: a, Kind: "analysis", ID: id, Name: id, Status: "CREATION_SUCCESSFUL", CreatedAt: now, UpdatedAt: now}),
+					tx.CreateAssetVersion(ctx, qslocal.AssetVersion{Account: a, Kind: "analysis", ID: id, Number: 1, CreatedAt: now}),
+					tx.CreateAssetVersion(ctx, qslocal.AssetVersion{Account: a, Kind: "analysis", ID: id, Number: 2, CreatedAt: now}),
+					tx.SetAssetLink(ctx, qslocal.AssetLink{Account: a, Kind: "analysis", ID: id, Rel: "alias", Name: "current", Target: "2"}),
 					tx.SetTags(ctx, a, "analysis/"+id, []qslocal.Tag{{Key: "k", Value: "v"}}))
 			}
 			errs = append(errs,
@@ -151,6 +160,8 @@ func buildWorld(t *testing.T, s *Store) {
 					tx.CreateUpgradeRequest(ctx, upgradeRequest(a, ns, "r1", "u1")),
 					tx.CreateUpgradeRequest(ctx, upgradeRequest(a, ns, "r2", "u2")),
 					tx.SetSelfUpgradeStatus(ctx, a, ns, "AUTO_APPROVAL"),
+					tx.CreateAssignment(ctx, qslocal.Assignment{Account: a, Namespace: ns, Name: "p1", Users: []string{"u1"}, Groups: []string{"g1"}}),
+					tx.CreateAssignment(ctx, qslocal.Assignment{Account: a, Namespace: ns, Name: "p2", Users: []string{"u2"}, Groups: []string{"g2"}}),
 					tx.SetTags(ctx, a, "namespace/"+ns, []qslocal.Tag{{Key: "k", Value: "v"}}))
 				if err := errors.Join(errs...); err != nil {
 					return err
@@ -171,7 +182,8 @@ func TestNoOrphans(t *testing.T) {
 	counts := map[string]int{
 		"accounts": 2, "namespaces": 4, "users": 8, "groups": 8, "group_members": 12,
 		"custom_permissions": 2, "role_custom_permissions": 8, "role_members": 12, "tags": 24,
-		"analyses": 4, "permissions": 14, "upgrade_requests": 8, "self_upgrade": 4,
+		"assets": 4, "asset_versions": 8, "asset_links": 4, "grants": 14, "upgrade_requests": 8, "self_upgrade": 4,
+		"assignments": 8, "assignment_users": 8, "assignment_groups": 8,
 	}
 	for table, n := range counts {
 		if len(want[table]) != n {
@@ -187,13 +199,25 @@ func TestNoOrphans(t *testing.T) {
 		removed map[string][]string
 	}{
 		{"DeleteUser", func(tx qslocal.Tx) error { return tx.DeleteUser(ctx, "1", "default", "u1") }, map[string][]string{
-			"users":         {"1/default/u1"},
-			"group_members": {"1/default/g1<u1", "1/default/g2<u1"},
+			"users":            {"1/default/u1"},
+			"group_members":    {"1/default/g1<u1", "1/default/g2<u1"},
+			"assignment_users": {"1/default/p1<u1"},
 		}},
 		{"DeleteGroup", func(tx qslocal.Tx) error { return tx.DeleteGroup(ctx, "1", "default", "g1") }, map[string][]string{
-			"groups":        {"1/default/g1"},
-			"group_members": {"1/default/g1<u2"},
-			"role_members":  {"1/default/AUTHOR<g1", "1/default/ADMIN<g1"},
+			"groups":            {"1/default/g1"},
+			"group_members":     {"1/default/g1<u2"},
+			"role_members":      {"1/default/AUTHOR<g1", "1/default/ADMIN<g1"},
+			"assignment_groups": {"1/default/p1<g1"},
+		}},
+		{"UpdateAssignment", func(tx qslocal.Tx) error {
+			return tx.UpdateAssignment(ctx, qslocal.Assignment{Account: "2", Namespace: "x", Name: "p1", Users: []string{"u1"}})
+		}, map[string][]string{
+			"assignment_groups": {"2/x/p1<g1"},
+		}},
+		{"DeleteAssignment", func(tx qslocal.Tx) error { return tx.DeleteAssignment(ctx, "2", "default", "p2") }, map[string][]string{
+			"assignments":       {"2/default/p2"},
+			"assignment_users":  {"2/default/p2<u2"},
+			"assignment_groups": {"2/default/p2<g2"},
 		}},
 		{"RemoveGroupMember and RemoveRoleMember", func(tx qslocal.Tx) error {
 			return errors.Join(tx.RemoveGroupMember(ctx, "2", "x", "g2", "u1"), tx.RemoveRoleMember(ctx, "2", "x", "AUTHOR", "g2"))
@@ -210,20 +234,31 @@ func TestNoOrphans(t *testing.T) {
 			"role_custom_permissions": {"1/x/READER=p", "1/x/AUTHOR=p"},
 			"upgrade_requests":        {"1/x/r1@u1", "1/x/r2@u2"},
 			"self_upgrade":            {"1/x=AUTO_APPROVAL"},
+			"assignments":             {"1/x/p1", "1/x/p2"},
+			"assignment_users":        {"1/x/p1<u1", "1/x/p2<u2"},
+			"assignment_groups":       {"1/x/p1<g1", "1/x/p2<g2"},
 		}},
 		{"DropPrincipalPrefix", func(tx qslocal.Tx) error { return tx.DropPrincipalPrefix(ctx, "1", "user/x/") }, map[string][]string{
-			"permissions": {"1:analysis/a1:user/x/u1:Describe", "1:analysis/a2:user/x/u1:Describe", "1:analysis/a2:user/x/u2:Describe"},
+			"grants": {"1:analysis/a1:user/x/u1:Describe", "1:analysis/a2:user/x/u1:Describe", "1:analysis/a2:user/x/u2:Describe"},
 		}},
 		{"DropPrincipal", func(tx qslocal.Tx) error {
 			return errors.Join(tx.DropPrincipal(ctx, "1", "group/x/g1"), tx.DropPrincipal(ctx, "1", "namespace/x"))
 		}, map[string][]string{
-			"permissions": {"1:analysis/a1:group/x/g1:Describe", "1:analysis/a1:namespace/x:Describe"},
+			"grants": {"1:analysis/a1:group/x/g1:Describe", "1:analysis/a1:namespace/x:Describe"},
 		}},
-		{"DeleteAnalysis", func(tx qslocal.Tx) error { return tx.DeleteAnalysis(ctx, "1", "a1") }, map[string][]string{
-			"analyses": {"1/a1"},
+		{"DeleteAssetVersion and DeleteAssetLink", func(tx qslocal.Tx) error {
+			return errors.Join(tx.DeleteAssetVersion(ctx, "2", "analysis", "a2", 1), tx.DeleteAssetLink(ctx, "2", "analysis", "a2", "alias", "current"))
+		}, map[string][]string{
+			"asset_versions": {"2/analysis/a2#1"},
+			"asset_links":    {"2/analysis/a2>alias:current"},
 		}},
-		{"ClearPermissions", func(tx qslocal.Tx) error { return tx.ClearPermissions(ctx, "1", "analysis/a1") }, map[string][]string{
-			"permissions": {"1:analysis/a1:user/default/u1:Describe", "1:analysis/a1:user/default/u1:Update"},
+		{"DeleteAsset", func(tx qslocal.Tx) error { return tx.DeleteAsset(ctx, "1", "analysis", "a1") }, map[string][]string{
+			"assets":         {"1/analysis/a1"},
+			"asset_versions": {"1/analysis/a1#1", "1/analysis/a1#2"},
+			"asset_links":    {"1/analysis/a1>alias:current"},
+		}},
+		{"ClearGrants", func(tx qslocal.Tx) error { return tx.ClearGrants(ctx, "1", "analysis/a1") }, map[string][]string{
+			"grants": {"1:analysis/a1:user/default/u1:Describe", "1:analysis/a1:user/default/u1:Update"},
 		}},
 		{"ClearTags", func(tx qslocal.Tx) error { return tx.ClearTags(ctx, "1", "user/x/") }, map[string][]string{
 			"tags": {"1:user/x/u1:k", "1:user/x/u2:k"},
@@ -236,6 +271,9 @@ func TestNoOrphans(t *testing.T) {
 			"role_custom_permissions": {"1/default/READER=p", "1/default/AUTHOR=p"},
 			"upgrade_requests":        {"1/default/r1@u1", "1/default/r2@u2"},
 			"self_upgrade":            {"1/default=AUTO_APPROVAL"},
+			"assignments":             {"1/default/p1", "1/default/p2"},
+			"assignment_users":        {"1/default/p2<u2"},
+			"assignment_groups":       {"1/default/p2<g2"},
 		}},
 		{"DeleteCustomPermissions", func(tx qslocal.Tx) error { return tx.DeleteCustomPermissions(ctx, "1", "p") }, map[string][]string{
 			"custom_permissions": {"1/p"},
@@ -262,10 +300,11 @@ func TestNoOrphans(t *testing.T) {
 	}
 	// Account 1 keeps only its account row (its profile is still named
 	// there: profiles have no foreign keys), its tags but user/x/, and
-	// analysis a2, which belongs to the account, not to a namespace.
+	// analysis a2 with its versions and link, which belong to the account,
+	// not to a namespace.
 	for table, keys := range allKeys(t, s) {
 		for _, k := range keys {
-			if strings.HasPrefix(k, "1") && table != "accounts" && table != "tags" && table != "analyses" {
+			if strings.HasPrefix(k, "1") && table != "accounts" && table != "tags" && !strings.HasPrefix(table, "asset") {
 				t.Errorf("%s still holds %q of account 1", table, k)
 			}
 		}
@@ -316,7 +355,7 @@ func create0001(t *testing.T, path string, secret []byte) {
 			'', '', 1, 'p', '', '', '', 300, 400)`)
 }
 
-// schemaVersions lists the applied migrations, "1,2,3".
+// schemaVersions lists the applied migrations, "1,2,3,4".
 func schemaVersions(t *testing.T, s *Store) string {
 	t.Helper()
 	var versions string
@@ -334,8 +373,8 @@ func TestMigrateFrom0001(t *testing.T) {
 	s := mustOpen(t, path)
 	defer s.Close()
 
-	if versions := schemaVersions(t, s); versions != "1,2,3" {
-		t.Errorf("schema_migrations versions = %s, want 1,2,3", versions)
+	if versions := schemaVersions(t, s); versions != "1,2,3,4" {
+		t.Errorf("schema_migrations versions = %s, want 1,2,3,4", versions)
 	}
 	if got, _ := s.Secret(ctx); !bytes.Equal(got, secret) {
 		t.Errorf("Secret = %x, want the old %x", got, secret)
@@ -411,7 +450,7 @@ func TestMigrateFrom0001(t *testing.T) {
 }
 
 // TestMigrateFrom0002 opens a database that a program knowing migrations
-// 0001 and 0002 filled, and uses what 0003 adds on its old rows.
+// 0001 and 0002 filled, and uses what 0003 and 0004 add on its old rows.
 func TestMigrateFrom0002(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "qslocal.db")
@@ -429,8 +468,8 @@ func TestMigrateFrom0002(t *testing.T) {
 	s := mustOpen(t, path)
 	defer s.Close()
 
-	if versions := schemaVersions(t, s); versions != "1,2,3" {
-		t.Errorf("schema_migrations versions = %s, want 1,2,3", versions)
+	if versions := schemaVersions(t, s); versions != "1,2,3,4" {
+		t.Errorf("schema_migrations versions = %s, want 1,2,3,4", versions)
 	}
 	if got, _ := s.Secret(ctx); !bytes.Equal(got, secret) {
 		t.Errorf("Secret = %x, want the old %x", got, secret)
@@ -438,7 +477,7 @@ func TestMigrateFrom0002(t *testing.T) {
 	checkForeignKeys(t, s)
 
 	// Old namespaces have no self-upgrade status, and take one, requests,
-	// and grants on a new analysis.
+	// assignments of their users and groups, and grants on a new analysis.
 	err := s.View(ctx, func(tx qslocal.Tx) error {
 		for _, ns := range []string{"default", "legacy"} {
 			if got, err := tx.SelfUpgradeStatus(ctx, "1", ns); err != nil || got != "" {
@@ -459,7 +498,8 @@ func TestMigrateFrom0002(t *testing.T) {
 		return errors.Join(
 			tx.SetSelfUpgradeStatus(ctx, "1", "legacy", "AUTO_APPROVAL"),
 			tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "legacy", "r1", "alice")),
-			tx.CreateAnalysis(ctx, qslocal.Analysis{Account: "1", ID: "a", Name: "a", CreatedAt: now, UpdatedAt: now}),
+			tx.CreateAsset(ctx, qslocal.Asset{Account: "1", Kind: "analysis", ID: "a", Name: "a", CreatedAt: now, UpdatedAt: now}),
+			tx.CreateAssignment(ctx, qslocal.Assignment{Account: "1", Namespace: "legacy", Name: "p", Users: []string{"alice"}, Groups: []string{"g"}}),
 			tx.Grant(ctx, "1", "analysis/a", []qslocal.Grant{{Principal: "user/legacy/alice", Actions: []string{"Describe"}}}))
 	})
 	err = s.View(ctx, func(tx qslocal.Tx) error {
@@ -469,6 +509,9 @@ func TestMigrateFrom0002(t *testing.T) {
 		if got, err := tx.SelfUpgradeStatus(ctx, "1", "default"); err != nil || got != "" {
 			t.Errorf("SelfUpgradeStatus(default) = %q, %v; want none", got, err)
 		}
+		if as, err := tx.ListUserAssignments(ctx, "1", "legacy", "alice", "", "", 10); err != nil || len(as) != 1 {
+			t.Errorf("ListUserAssignments(alice) = %+v, %v; want p", as, err)
+		}
 		_, err := tx.UpgradeRequest(ctx, "1", "legacy", "r1")
 		return err
 	})
@@ -476,11 +519,12 @@ func TestMigrateFrom0002(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The old namespace cascades to the new table as well as the old ones.
+	// The old namespace cascades to the new tables as well as the old ones.
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.DeleteNamespace(ctx, "1", "legacy") })
 	for table, want := range map[string]int{
 		"namespaces": 1, "users": 0, "groups": 0, "group_members": 0, "role_members": 0,
-		"upgrade_requests": 0, "analyses": 1, "permissions": 1, "tags": 1,
+		"upgrade_requests": 0, "assignments": 0, "assignment_users": 0, "assignment_groups": 0,
+		"assets": 1, "grants": 1, "tags": 1,
 	} {
 		if n := count(t, s, table); n != want {
 			t.Errorf("%d %s rows after deleting the old namespace, want %d", n, table, want)
@@ -531,8 +575,8 @@ func TestPrefixEnd(t *testing.T) {
 	}
 }
 
-// TestQueryPlans checks that counts, prefix searches and ListUserGroups
-// read an index range instead of scanning a table.
+// TestQueryPlans checks that counts, listings and prefix searches read an
+// index range instead of scanning a table.
 func TestQueryPlans(t *testing.T) {
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
@@ -547,6 +591,10 @@ func TestQueryPlans(t *testing.T) {
 	userUpgrades, userUpgradesArgs := upgrades("alice", "")
 	statusUpgrades, statusUpgradesArgs := upgrades("", "PENDING")
 	bothUpgrades, bothUpgradesArgs := upgrades("alice", "PENDING")
+	allAssignments, allAssignmentsArgs := listAssignmentsQuery("1", "default", "", "", 10)
+	statusAssignments, statusAssignmentsArgs := listAssignmentsQuery("1", "default", "ENABLED", "", 10)
+	userAssignments, userAssignmentsArgs := listUserAssignmentsQuery("1", "default", "alice", "", "", 10)
+	statusUserAssignments, statusUserAssignmentsArgs := listUserAssignmentsQuery("1", "default", "alice", "ENABLED", "", 10)
 	// want: the index constraints the plan must show, so that no query
 	// reads a wider range than it returns.
 	tests := []struct {
@@ -568,16 +616,36 @@ func TestQueryPlans(t *testing.T) {
 		{"ListGroups", groups, groupArgs, []string{"(account=? AND namespace=? AND name>? AND name<?)"}},
 		{"ListGroups after", groupsAfter, groupsAfterArgs, []string{"(account=? AND namespace=? AND name>? AND name<?)"}},
 		{"ClearTags", clear, clearArgs, []string{"(account=? AND resource>? AND resource<?)"}},
-		{"ListAnalyses", listAnalysesQuery, []any{"1", "", 10}, []string{"analyses USING INDEX sqlite_autoindex_analyses_1 (account=? AND id>?)"}},
-		{"Permissions", permissionsQuery, []any{"1", "analysis/a"}, []string{"permissions USING PRIMARY KEY (account=? AND resource=?)"}},
-		{"ClearPermissions", clearPermissionsQuery, []any{"1", "analysis/a"}, []string{"permissions USING PRIMARY KEY (account=? AND resource=?)"}},
-		{"DropPrincipal", dropPrincipalQuery, []any{"1", "user/default/alice"}, []string{"permissions_by_principal (account=? AND principal=?)"}},
-		{"DropPrincipalPrefix", drop, dropArgs, []string{"permissions_by_principal (account=? AND principal>? AND principal<?)"}},
+		{"CountUsers", countUsersQuery, []any{"1", "default"}, []string{"users USING COVERING INDEX", "(account=? AND namespace=?)"}},
+		{"ListAssets", listAssetsQuery, []any{"1", "analysis", "", 10}, []string{"assets USING INDEX sqlite_autoindex_assets_1 (account=? AND kind=? AND id>?)"}},
+		{"ListAssetVersions", listVersionsQuery, []any{"1", "analysis", "a", 0, 10}, []string{"asset_versions USING INDEX sqlite_autoindex_asset_versions_1 (account=? AND kind=? AND id=? AND number>?)"}},
+		{"ListAssetLinks", listLinksQuery, []any{"1", "analysis", "a", "alias", "", 10}, []string{"asset_links USING PRIMARY KEY (account=? AND kind=? AND id=? AND rel=? AND name>?)"}},
+		{"Grants", grantsQuery, []any{"1", "analysis/a"}, []string{"grants USING PRIMARY KEY (account=? AND resource=?)"}},
+		{"ClearGrants", clearGrantsQuery, []any{"1", "analysis/a"}, []string{"grants USING PRIMARY KEY (account=? AND resource=?)"}},
+		{"DropPrincipal", dropPrincipalQuery, []any{"1", "user/default/alice"}, []string{"grants_by_principal (account=? AND principal=?)"}},
+		{"DropPrincipalPrefix", drop, dropArgs, []string{"grants_by_principal (account=? AND principal>? AND principal<?)"}},
+		{"ListAssignments", allAssignments, allAssignmentsArgs, []string{"assignments USING PRIMARY KEY (account=? AND namespace=? AND name>?)"}},
+		{"ListAssignments by status", statusAssignments, statusAssignmentsArgs, []string{"assignments_by_status (account=? AND namespace=? AND status=? AND name>?)"}},
+		{"ListUserAssignments", userAssignments, userAssignmentsArgs, []string{
+			"assignment_users_by_user (account=? AND namespace=? AND user_name=? AND assignment>?)",
+			"group_members_by_user (account=? AND namespace=? AND user_name=?)",
+			"assignment_groups_by_group (account=? AND namespace=? AND group_name=? AND assignment>?)",
+			"a USING PRIMARY KEY (account=? AND namespace=? AND name=?)",
+		}},
+		{"ListUserAssignments by status", statusUserAssignments, statusUserAssignmentsArgs, []string{
+			"assignment_users_by_user (account=? AND namespace=? AND user_name=? AND assignment>?)",
+			"assignment_groups_by_group (account=? AND namespace=? AND group_name=? AND assignment>?)",
+		}},
 		{"ListUpgradeRequests", allUpgrades, allUpgradesArgs, []string{"upgrade_requests USING PRIMARY KEY (account=? AND namespace=? AND id>?)"}},
 		{"ListUpgradeRequests by user", userUpgrades, userUpgradesArgs, []string{"upgrade_requests_by_user (account=? AND namespace=? AND user_name=? AND id>?)"}},
 		{"ListUpgradeRequests by status", statusUpgrades, statusUpgradesArgs, []string{"upgrade_requests_by_status (account=? AND namespace=? AND status=? AND id>?)"}},
 		{"ListUpgradeRequests by user and status", bothUpgrades, bothUpgradesArgs, []string{"upgrade_requests_by_user (account=? AND namespace=? AND user_name=? AND id>?)"}},
 	}
+	// allowed are steps that read no more than the result needs:
+	// ListUserAssignments scans its own subquery of the names reaching the
+	// user, and sorts those reaching them through groups.
+	userSteps := []string{"SCAN mine", "USE TEMP B-TREE FOR ORDER BY"}
+	allowed := map[string][]string{"ListUserAssignments": userSteps, "ListUserAssignments by status": userSteps}
 	for _, tt := range tests {
 		rows, err := s.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+tt.query, tt.args...)
 		if err != nil {
@@ -595,6 +663,9 @@ func TestQueryPlans(t *testing.T) {
 		rows.Close()
 		searches := 0
 		for _, step := range plan {
+			if slices.Contains(allowed[tt.name], step) {
+				continue
+			}
 			if (strings.HasPrefix(step, "SCAN") && step != "SCAN CONSTANT ROW") || strings.Contains(step, "TEMP B-TREE") {
 				t.Errorf("%s scans or sorts: %q", tt.name, plan)
 			}
@@ -664,8 +735,8 @@ func TestForeignKeysIndexed(t *testing.T) {
 			}
 		}
 	}
-	if fks < 8 {
-		t.Errorf("found %d foreign keys, want at least 8", fks)
+	if fks < 17 {
+		t.Errorf("found %d foreign keys, want at least 17", fks)
 	}
 }
 

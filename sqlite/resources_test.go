@@ -23,51 +23,66 @@ func TestOptionalColumns(t *testing.T) {
 	defer s.Close()
 	ctx := t.Context()
 	later := now.Add(time.Hour + 123456*time.Microsecond)
-	bare := qslocal.Analysis{Account: "1", ID: "bare", Definition: []byte{}, CreatedAt: now, UpdatedAt: now}
-	full := qslocal.Analysis{Account: "1", ID: "full", Name: "n", ThemeARN: "arn:t", Definition: []byte(`{"d":1}`),
-		SourceEntity: []byte(`{}`), Parameters: []byte(`null`), Status: "DELETED", CreatedAt: now, UpdatedAt: later, DeletionTime: later}
+	bare := qslocal.Asset{Account: "1", Kind: "analysis", ID: "bare", Meta: []byte{}, CreatedAt: now, UpdatedAt: now}
+	full := qslocal.Asset{Account: "1", Kind: "analysis", ID: "full", Name: "n", Status: "DELETED", Version: 3,
+		CreatedAt: now, UpdatedAt: later, DeletionTime: later, Meta: []byte(`{"m":1}`), Doc: []byte(`null`)}
+	bareVersion := qslocal.AssetVersion{Account: "1", Kind: "analysis", ID: "full", Number: 1, Doc: []byte{}, CreatedAt: now}
+	fullVersion := qslocal.AssetVersion{Account: "1", Kind: "analysis", ID: "full", Number: 2, Status: "s",
+		CreatedAt: later, Meta: []byte(`{}`), Doc: []byte(`{"d":1}`)}
 	attempted := upgradeRequest("1", "default", "attempted", "alice")
 	attempted.LastAttempt, attempted.FailureReason = later, "nope"
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		return errors.Join(
 			tx.EnsureAccount(ctx, "1", "us-east-1", now),
-			tx.CreateAnalysis(ctx, bare),
-			tx.CreateAnalysis(ctx, full),
+			tx.CreateAsset(ctx, bare),
+			tx.CreateAsset(ctx, full),
+			tx.CreateAssetVersion(ctx, bareVersion),
+			tx.CreateAssetVersion(ctx, fullVersion),
 			tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "default", "fresh", "alice")),
 			tx.CreateUpgradeRequest(ctx, attempted))
 	})
 	var kinds string
 	if err := s.read.QueryRowContext(ctx, `SELECT
-		(SELECT group_concat(k, ' ') FROM (SELECT typeof(definition) || typeof(source_entity) ||
-			typeof(parameters) || typeof(deletion_time) AS k FROM analyses ORDER BY id)) || ' / ' ||
+		(SELECT group_concat(k, ' ') FROM (SELECT typeof(meta) || typeof(doc) || typeof(deletion_time) AS k FROM assets ORDER BY id)) || ' / ' ||
+		(SELECT group_concat(k, ' ') FROM (SELECT typeof(meta) || typeof(doc) AS k FROM asset_versions ORDER BY number)) || ' / ' ||
 		(SELECT group_concat(k, ' ') FROM (SELECT typeof(last_attempt) AS k FROM upgrade_requests ORDER BY id))`).Scan(&kinds); err != nil {
 		t.Fatal(err)
 	}
-	if want := "nullnullnullnull blobblobblobinteger / integer null"; kinds != want {
+	if want := "nullnullnull blobblobinteger / nullnull blobblob / integer null"; kinds != want {
 		t.Errorf("stored as %q, want %q", kinds, want)
 	}
-	bare.Definition = nil
+	bare.Meta, bareVersion.Doc = nil, nil
 	err := s.View(ctx, func(tx qslocal.Tx) error {
-		analyses, err := tx.ListAnalyses(ctx, "1", "", 10)
+		assets, err := tx.ListAssets(ctx, "1", "analysis", "", 10)
 		if err != nil {
 			return err
 		}
-		if len(analyses) != 2 {
-			t.Fatalf("ListAnalyses = %+v, want 2", analyses)
+		if len(assets) != 2 {
+			t.Fatalf("ListAssets = %+v, want 2", assets)
 		}
-		for i, want := range []qslocal.Analysis{bare, full} {
-			got := analyses[i]
-			if got.Definition != nil || got.SourceEntity != nil || got.Parameters != nil {
-				t.Errorf("%s: listed with its documents: %+v", want.ID, got)
+		for i, want := range []qslocal.Asset{bare, full} {
+			got := assets[i]
+			if got.Doc != nil || string(got.Meta) != string(want.Meta) || got.Meta == nil != (want.Meta == nil) {
+				t.Errorf("%s: listed with Doc %q and Meta %q, want no Doc and Meta %q", want.ID, got.Doc, got.Meta, want.Meta)
 			}
-			if got, err = tx.Analysis(ctx, "1", want.ID); err != nil {
+			if got, err = tx.Asset(ctx, "1", "analysis", want.ID); err != nil {
 				return err
 			}
-			if got.Definition == nil != (want.Definition == nil) || got.SourceEntity == nil != (want.SourceEntity == nil) {
+			if got.Meta == nil != (want.Meta == nil) || got.Doc == nil != (want.Doc == nil) {
 				t.Errorf("%s: nil documents differ: got %+v", want.ID, got)
 			}
-			if !analysisEqual(got, want) {
-				t.Errorf("analysis:\n got %+v\nwant %+v", got, want)
+			if !assetEqual(got, want) || got.DeletionTime.Location() != time.UTC {
+				t.Errorf("asset:\n got %+v\nwant %+v", got, want)
+			}
+		}
+		for _, want := range []qslocal.AssetVersion{bareVersion, fullVersion} {
+			got, err := tx.AssetVersion(ctx, "1", "analysis", "full", want.Number)
+			if err != nil {
+				return err
+			}
+			if got.Meta == nil != (want.Meta == nil) || got.Doc == nil != (want.Doc == nil) ||
+				string(got.Meta) != string(want.Meta) || string(got.Doc) != string(want.Doc) || got.CreatedAt != want.CreatedAt {
+				t.Errorf("version:\n got %+v\nwant %+v", got, want)
 			}
 		}
 		for _, want := range []qslocal.UpgradeRequest{upgradeRequest("1", "default", "fresh", "alice"), attempted} {
@@ -84,24 +99,23 @@ func TestOptionalColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Clearing a set time clears the column.
-	full.DeletionTime, full.Definition = time.Time{}, nil
-	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.UpdateAnalysis(ctx, full) })
-	if err := s.read.QueryRowContext(ctx, `SELECT typeof(definition) || typeof(deletion_time) FROM analyses WHERE id = 'full'`).Scan(&kinds); err != nil || kinds != "nullnull" {
-		t.Errorf("after clearing, stored as %q, %v; want nullnull", kinds, err)
+	// Clearing a set time or document clears the column.
+	full.DeletionTime, full.Meta, full.Doc = time.Time{}, nil, []byte{}
+	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.UpdateAsset(ctx, full) })
+	if err := s.read.QueryRowContext(ctx, `SELECT typeof(meta) || typeof(doc) || typeof(deletion_time) FROM assets WHERE id = 'full'`).Scan(&kinds); err != nil || kinds != "nullnullnull" {
+		t.Errorf("after clearing, stored as %q, %v; want nullnullnull", kinds, err)
 	}
 }
 
-func analysisEqual(a, b qslocal.Analysis) bool {
-	return a.Account == b.Account && a.ID == b.ID && a.Name == b.Name && a.ThemeARN == b.ThemeARN &&
-		string(a.Definition) == string(b.Definition) && string(a.SourceEntity) == string(b.SourceEntity) &&
-		string(a.Parameters) == string(b.Parameters) && a.Status == b.Status &&
+func assetEqual(a, b qslocal.Asset) bool {
+	return a.Account == b.Account && a.Kind == b.Kind && a.ID == b.ID && a.Name == b.Name && a.Status == b.Status &&
+		a.Version == b.Version && string(a.Meta) == string(b.Meta) && string(a.Doc) == string(b.Doc) &&
 		a.CreatedAt == b.CreatedAt && a.UpdatedAt == b.UpdatedAt && a.DeletionTime == b.DeletionTime
 }
 
 // Principals and actions sort byte-wise, and prefixes are bytes, not LIKE
 // patterns: % and _ match only themselves, case counts.
-func TestPermissionsBytes(t *testing.T) {
+func TestGrantsBytes(t *testing.T) {
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	ctx := t.Context()
@@ -122,7 +136,7 @@ func TestPermissionsBytes(t *testing.T) {
 	principalsOf := func(account, resource string) []string {
 		var got []string
 		err := s.View(ctx, func(tx qslocal.Tx) error {
-			grants, err := tx.Permissions(ctx, account, resource)
+			grants, err := tx.Grants(ctx, account, resource)
 			for _, g := range grants {
 				got = append(got, g.Principal)
 				if want := []string{"B", "a", "b", "é"}; account == "1" && !slices.Equal(g.Actions, want) {
@@ -234,7 +248,10 @@ func TestResourceErrors(t *testing.T) {
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		return errors.Join(
 			tx.EnsureAccount(ctx, "1", "us-east-1", now),
-			tx.CreateAnalysis(ctx, qslocal.Analysis{Account: "1", ID: "a"}),
+			tx.CreateUser(ctx, user("1", "default", "alice")),
+			tx.CreateAsset(ctx, qslocal.Asset{Account: "1", Kind: "analysis", ID: "a"}),
+			tx.CreateAssetVersion(ctx, qslocal.AssetVersion{Account: "1", Kind: "analysis", ID: "a", Number: 1}),
+			tx.CreateAssignment(ctx, qslocal.Assignment{Account: "1", Namespace: "default", Name: "p"}),
 			tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "default", "r", "nobody")))
 	})
 	var coded interface{ Code() int }
@@ -243,8 +260,33 @@ func TestResourceErrors(t *testing.T) {
 		fn   func(tx qslocal.Tx) error
 		want error
 	}{
-		{"CreateAnalysis in unknown account", func(tx qslocal.Tx) error { return tx.CreateAnalysis(ctx, qslocal.Analysis{Account: "2", ID: "a"}) }, qslocal.ErrNotFound},
-		{"CreateAnalysis of taken id", func(tx qslocal.Tx) error { return tx.CreateAnalysis(ctx, qslocal.Analysis{Account: "1", ID: "a"}) }, qslocal.ErrExists},
+		{"CreateAsset in unknown account", func(tx qslocal.Tx) error {
+			return tx.CreateAsset(ctx, qslocal.Asset{Account: "2", Kind: "analysis", ID: "a"})
+		}, qslocal.ErrNotFound},
+		{"CreateAsset of taken id", func(tx qslocal.Tx) error {
+			return tx.CreateAsset(ctx, qslocal.Asset{Account: "1", Kind: "analysis", ID: "a"})
+		}, qslocal.ErrExists},
+		{"CreateAssetVersion of unknown asset", func(tx qslocal.Tx) error {
+			return tx.CreateAssetVersion(ctx, qslocal.AssetVersion{Account: "1", Kind: "flow", ID: "a", Number: 1})
+		}, qslocal.ErrNotFound},
+		{"CreateAssetVersion of taken number", func(tx qslocal.Tx) error {
+			return tx.CreateAssetVersion(ctx, qslocal.AssetVersion{Account: "1", Kind: "analysis", ID: "a", Number: 1})
+		}, qslocal.ErrExists},
+		{"SetAssetLink of unknown asset", func(tx qslocal.Tx) error {
+			return tx.SetAssetLink(ctx, qslocal.AssetLink{Account: "1", Kind: "analysis", ID: "b", Rel: "r", Name: "n"})
+		}, qslocal.ErrNotFound},
+		{"CreateAssignment in unknown namespace", func(tx qslocal.Tx) error {
+			return tx.CreateAssignment(ctx, qslocal.Assignment{Account: "1", Namespace: "other", Name: "p"})
+		}, qslocal.ErrNotFound},
+		{"CreateAssignment of taken name", func(tx qslocal.Tx) error {
+			return tx.CreateAssignment(ctx, qslocal.Assignment{Account: "1", Namespace: "default", Name: "p"})
+		}, qslocal.ErrExists},
+		{"CreateAssignment of unknown user", func(tx qslocal.Tx) error {
+			return tx.CreateAssignment(ctx, qslocal.Assignment{Account: "1", Namespace: "default", Name: "q", Users: []string{"alice", "bob"}})
+		}, qslocal.ErrNotFound},
+		{"UpdateAssignment with unknown group", func(tx qslocal.Tx) error {
+			return tx.UpdateAssignment(ctx, qslocal.Assignment{Account: "1", Namespace: "default", Name: "p", Groups: []string{"g"}})
+		}, qslocal.ErrNotFound},
 		{"CreateUpgradeRequest in unknown namespace", func(tx qslocal.Tx) error {
 			return tx.CreateUpgradeRequest(ctx, upgradeRequest("1", "other", "r", "alice"))
 		}, qslocal.ErrNotFound},
@@ -262,8 +304,16 @@ func TestResourceErrors(t *testing.T) {
 		fn   func(tx qslocal.Tx) error
 	}{
 		{"SetSelfUpgradeStatus in unknown namespace", func(tx qslocal.Tx) error { return tx.SetSelfUpgradeStatus(ctx, "1", "other", "AUTO_APPROVAL") }},
-		{"UpdateAnalysis of unknown id", func(tx qslocal.Tx) error { return tx.UpdateAnalysis(ctx, qslocal.Analysis{Account: "1", ID: "b"}) }},
-		{"DeleteAnalysis of unknown id", func(tx qslocal.Tx) error { return tx.DeleteAnalysis(ctx, "1", "b") }},
+		{"UpdateAsset of unknown id", func(tx qslocal.Tx) error {
+			return tx.UpdateAsset(ctx, qslocal.Asset{Account: "1", Kind: "analysis", ID: "b"})
+		}},
+		{"DeleteAsset of unknown id", func(tx qslocal.Tx) error { return tx.DeleteAsset(ctx, "1", "analysis", "b") }},
+		{"DeleteAssetVersion of unknown number", func(tx qslocal.Tx) error { return tx.DeleteAssetVersion(ctx, "1", "analysis", "a", 2) }},
+		{"DeleteAssetLink of unknown name", func(tx qslocal.Tx) error { return tx.DeleteAssetLink(ctx, "1", "analysis", "a", "r", "n") }},
+		{"UpdateAssignment of unknown name", func(tx qslocal.Tx) error {
+			return tx.UpdateAssignment(ctx, qslocal.Assignment{Account: "1", Namespace: "default", Name: "q"})
+		}},
+		{"DeleteAssignment of unknown name", func(tx qslocal.Tx) error { return tx.DeleteAssignment(ctx, "1", "default", "q") }},
 		{"UpdateUpgradeRequest of unknown id", func(tx qslocal.Tx) error {
 			return tx.UpdateUpgradeRequest(ctx, upgradeRequest("1", "default", "q", "alice"))
 		}},

@@ -24,21 +24,49 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// Pragmas applied to every connection. synchronous=FULL: in WAL mode NORMAL
-// already survives a process crash; FULL also survives an OS crash or power
-// loss, at the cost of an fsync per commit, so an acknowledged write is
-// never lost. WAL mode, which lets readers run beside the writer, is a
-// property of the file that Open sets once (see enableWAL).
-const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+// Config tunes a Store. The zero value is the default.
+type Config struct {
+	// LockTimeout is how long a write waits for the database's write lock
+	// while another connection or process holds it (SQLite's busy_timeout),
+	// and how long Open waits to switch a new file to WAL mode. Past it the
+	// write fails with qslocal.ErrBusy. 0: 10s.
+	LockTimeout time.Duration
+}
 
-// busyWait bounds how long Open retries switching a new file to WAL mode,
-// like busy_timeout bounds waiting for a lock.
-const busyWait = 10 * time.Second
+// defaultLockTimeout is Config.LockTimeout's default.
+const defaultLockTimeout = 10 * time.Second
+
+// lockTimeout is cfg's LockTimeout, or the default.
+func (cfg Config) lockTimeout() time.Duration {
+	if cfg.LockTimeout == 0 {
+		return defaultLockTimeout
+	}
+	return cfg.LockTimeout
+}
+
+// busyTimeout is the busy_timeout pragma for a lock timeout: whole
+// milliseconds, rounded up so that a short timeout still waits.
+func busyTimeout(d time.Duration) string {
+	ms := (d + time.Millisecond - 1) / time.Millisecond
+	return fmt.Sprintf("_pragma=busy_timeout(%d)", ms)
+}
+
+// pragmas are applied to every connection. synchronous=FULL: in WAL mode
+// NORMAL already survives a process crash; FULL also survives an OS crash
+// or power loss, at the cost of an fsync per commit, so an acknowledged
+// write is never lost. WAL mode, which lets readers run beside the writer,
+// is a property of the file that Open sets once (see enableWAL).
+func pragmas(lockTimeout time.Duration) string {
+	return busyTimeout(lockTimeout) + "&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+}
 
 // writeParams makes every read-write transaction BEGIN IMMEDIATE: it takes
 // the write lock up front, so two writers never deadlock upgrading a read
-// lock. View asks for read-only transactions, which stay deferred.
-const writeParams = pragmas + "&_txlock=immediate"
+// lock, and a write that cannot have it fails before running anything.
+// View asks for read-only transactions, which stay deferred.
+func writeParams(lockTimeout time.Duration) string {
+	return pragmas(lockTimeout) + "&_txlock=immediate"
+}
 
 //go:embed migrations/*.sql
 var migrations embed.FS
@@ -54,13 +82,17 @@ var _ qslocal.Store = (*Store)(nil)
 
 // Open opens or creates the database at path and brings its schema up to
 // date. The path ":memory:" gives a private database that lives until Close.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
+	if cfg.LockTimeout < 0 {
+		return nil, fmt.Errorf("sqlite: open: negative lock timeout %v", cfg.LockTimeout)
+	}
+	timeout := cfg.lockTimeout()
 	var s *Store
 	if path == ":memory:" {
 		// Each connection to ":memory:" is a database of its own, so a
 		// single connection serves reads and writes. database/sql keeps it
 		// open: no lifetime or idle limit is set.
-		db, err := sql.Open("sqlite", ":memory:?"+writeParams)
+		db, err := sql.Open("sqlite", ":memory:?"+writeParams(timeout))
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: open: %w", err)
 		}
@@ -74,16 +106,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: open: %w", err)
 		}
 		uri := url.URL{Scheme: "file", Path: abs}
-		if err := enableWAL(ctx, uri); err != nil {
+		if err := enableWAL(ctx, uri, timeout); err != nil {
 			return nil, err
 		}
-		uri.RawQuery = writeParams
+		uri.RawQuery = writeParams(timeout)
 		write, err := sql.Open("sqlite", uri.String())
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: open: %w", err)
 		}
 		write.SetMaxOpenConns(1)
-		uri.RawQuery = pragmas
+		uri.RawQuery = pragmas(timeout)
 		read, err := sql.Open("sqlite", uri.String())
 		if err != nil {
 			write.Close()
@@ -106,15 +138,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // convert a new file at once, one can fail with SQLITE_BUSY without waiting
 // for busy_timeout, or see the change refused and the old mode returned,
 // so processes opening a new database together could fail. Here the change
-// is retried until it takes; on a file already in WAL mode it is a no-op.
-func enableWAL(ctx context.Context, uri url.URL) error {
-	uri.RawQuery = "_pragma=busy_timeout(10000)"
+// is retried until it takes, for up to lockTimeout, like busy_timeout
+// bounds waiting for a lock; on a file already in WAL mode it is a no-op.
+func enableWAL(ctx context.Context, uri url.URL, lockTimeout time.Duration) error {
+	uri.RawQuery = busyTimeout(lockTimeout)
 	db, err := sql.Open("sqlite", uri.String())
 	if err != nil {
 		return fmt.Errorf("sqlite: open: %w", err)
 	}
 	defer db.Close()
-	deadline := time.Now().Add(busyWait)
+	deadline := time.Now().Add(lockTimeout)
 	for {
 		var mode string
 		err := db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
@@ -128,7 +161,7 @@ func enableWAL(ctx context.Context, uri url.URL) error {
 			if err == nil {
 				err = fmt.Errorf("journal mode stays %q", mode)
 			}
-			return fmt.Errorf("sqlite: open: set WAL mode: %w (%w)", qslocal.ErrUnavailable, err)
+			return fmt.Errorf("sqlite: open: set WAL mode: %w (%w)", qslocal.ErrBusy, err)
 		}
 		select {
 		case <-ctx.Done():

@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -18,7 +20,7 @@ import (
 
 func mustOpen(t testing.TB, path string) *Store {
 	t.Helper()
-	s, err := Open(t.Context(), path)
+	s, err := Open(t.Context(), path, Config{})
 	if err != nil {
 		t.Fatalf("Open(%q): %v", path, err)
 	}
@@ -127,7 +129,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if s, err := Open(t.Context(), path); err == nil {
+	if s, err := Open(t.Context(), path, Config{}); err == nil {
 		s.Close()
 		t.Fatal("Open of a database from a newer program succeeded")
 	}
@@ -141,7 +143,7 @@ func TestStoresSharingAFile(t *testing.T) {
 	errs := make([]error, len(stores))
 	var wg sync.WaitGroup
 	for i := range stores {
-		wg.Go(func() { stores[i], errs[i] = Open(t.Context(), path) })
+		wg.Go(func() { stores[i], errs[i] = Open(t.Context(), path, Config{}) })
 	}
 	wg.Wait()
 	for i, s := range stores {
@@ -223,6 +225,145 @@ func TestPragmas(t *testing.T) {
 				t.Errorf("%s pool: %s = %s, want %s", name, tt.pragma, got, tt.want)
 			}
 		}
+	}
+}
+
+// LockTimeout sets busy_timeout on every connection, in whole
+// milliseconds rounded up; 0 is the default.
+func TestLockTimeoutPragma(t *testing.T) {
+	for _, tt := range []struct {
+		timeout time.Duration
+		want    string
+	}{
+		{0, "10000"},
+		{1500 * time.Millisecond, "1500"},
+		{1500 * time.Microsecond, "2"},
+		{time.Nanosecond, "1"},
+		{2 * time.Minute, "120000"},
+	} {
+		for _, path := range []string{filepath.Join(t.TempDir(), "qslocal.db"), ":memory:"} {
+			s, err := Open(t.Context(), path, Config{LockTimeout: tt.timeout})
+			if err != nil {
+				t.Fatalf("Open with LockTimeout %v: %v", tt.timeout, err)
+			}
+			for name, db := range map[string]*sql.DB{"write": s.write, "read": s.read} {
+				var got string
+				if err := db.QueryRowContext(t.Context(), "PRAGMA busy_timeout").Scan(&got); err != nil {
+					t.Fatal(err)
+				}
+				if got != tt.want {
+					t.Errorf("%s, LockTimeout %v: %s pool busy_timeout = %s, want %s", path, tt.timeout, name, got, tt.want)
+				}
+			}
+			s.Close()
+		}
+	}
+	if s, err := Open(t.Context(), ":memory:", Config{LockTimeout: -time.Second}); err == nil {
+		s.Close()
+		t.Error("Open with a negative LockTimeout succeeded")
+	}
+}
+
+// holdWriteLock takes the write lock of the database at path on a
+// connection of its own, as another process would, with a write of its
+// own pending; release rolls it back.
+func holdWriteLock(t *testing.T, path string) (release func()) {
+	t.Helper()
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: path}).String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{"BEGIN IMMEDIATE", "INSERT INTO accounts (account, created_at) VALUES ('other', 0)"} {
+		if _, err := conn.ExecContext(t.Context(), stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	return func() {
+		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+			t.Errorf("ROLLBACK: %v", err)
+		}
+		conn.Close()
+		db.Close()
+	}
+}
+
+// A write waits LockTimeout for the write lock that another process holds,
+// then fails with ErrBusy, which is also ErrUnavailable, having run
+// nothing; readers go on meanwhile, and the store writes again once the
+// lock is free.
+func TestBusy(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "qslocal.db")
+	const timeout = 200 * time.Millisecond
+	s, err := Open(ctx, path, Config{LockTimeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, "1", "us-east-1", now) })
+
+	release := holdWriteLock(t, path)
+	called := false
+	start := time.Now()
+	err = s.Update(ctx, func(tx qslocal.Tx) error {
+		called = true
+		return tx.CreateUser(ctx, user("1", "default", "alice"))
+	})
+	waited := time.Since(start)
+	var coded interface{ Code() int }
+	if !errors.Is(err, qslocal.ErrBusy) || !errors.Is(err, qslocal.ErrUnavailable) || !errors.As(err, &coded) {
+		t.Errorf("Update while another process holds the lock: %v, want ErrBusy (and ErrUnavailable) wrapping the driver error", err)
+	}
+	if called {
+		t.Error("Update ran fn without the write lock")
+	}
+	if waited < timeout*9/10 || waited > 5*time.Second {
+		t.Errorf("Update failed after %v, want after about %v", waited, timeout)
+	}
+	err = s.View(ctx, func(tx qslocal.Tx) error {
+		_, err := tx.Namespace(ctx, "1", "default")
+		return err
+	})
+	if err != nil {
+		t.Errorf("View while another process holds the lock: %v", err)
+	}
+	release()
+
+	err = s.View(ctx, func(tx qslocal.Tx) error {
+		if n, err := tx.CountUsers(ctx, "1", "default"); err != nil || n != 0 {
+			t.Errorf("CountUsers after the failed Update = %d, %v; want 0", n, err)
+		}
+		_, err := tx.Namespace(ctx, "other", "default")
+		if !errors.Is(err, qslocal.ErrNotFound) {
+			t.Errorf("the other process's rolled back write: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.CreateUser(ctx, user("1", "default", "alice")) })
+
+	// A lock released within the timeout is waited for.
+	s2, err := Open(ctx, path, Config{LockTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	release = holdWriteLock(t, path)
+	released := make(chan struct{})
+	time.AfterFunc(100*time.Millisecond, func() {
+		defer close(released)
+		release()
+	})
+	mustUpdate(t, s2, func(tx qslocal.Tx) error { return tx.CreateUser(ctx, user("1", "default", "bob")) })
+	<-released
+	if got := count(t, s2, "users"); got != 2 {
+		t.Errorf("%d users, want 2", got)
 	}
 }
 

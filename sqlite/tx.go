@@ -48,8 +48,9 @@ func wrap(op string, err error) error {
 		// Primary codes sit in the low byte of extended ones.
 		switch coded.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			// Another process held the lock past busy_timeout.
-			return fmt.Errorf("sqlite: %s: %w (%w)", op, qslocal.ErrUnavailable, err)
+			// Another connection or process held the lock past
+			// busy_timeout (Config.LockTimeout).
+			return fmt.Errorf("sqlite: %s: %w (%w)", op, qslocal.ErrBusy, err)
 		}
 	}
 	return fmt.Errorf("sqlite: %s: %w", op, err)
@@ -117,6 +118,13 @@ func (t *tx) ListUsers(ctx context.Context, account, namespace, after string, li
 		WHERE account = ? AND namespace = ? AND name > ?
 		ORDER BY name LIMIT ?`, account, namespace, after, limit)
 }
+
+// CountUsers implements qslocal.Tx; an unknown namespace has none.
+func (t *tx) CountUsers(ctx context.Context, account, namespace string) (int, error) {
+	return t.count(ctx, "count users", countUsersQuery, account, namespace)
+}
+
+const countUsersQuery = `SELECT count(*) FROM users WHERE account = ? AND namespace = ?`
 
 // mustAffect reports ErrNotFound when a statement matched no row.
 func mustAffect(res sql.Result, op string) error {
@@ -211,6 +219,28 @@ func (t *tx) count(ctx context.Context, op, query string, args ...any) (int, err
 	return n, nil
 }
 
+// column runs a query returning one string per row and reads them all;
+// no row is nil.
+func (t *tx) column(ctx context.Context, op, query string, args ...any) ([]string, error) {
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		item, err := scanString(rows)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		items = append(items, item)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(op, err)
+	}
+	return items, nil
+}
+
 // optionalString runs a query returning at most one string; no row is "".
 func (t *tx) optionalString(ctx context.Context, op, query string, args ...any) (string, error) {
 	var s string
@@ -234,6 +264,32 @@ func (t *tx) writable(ctx context.Context, op string) error {
 		return fmt.Errorf("sqlite: %s: %w", op, err)
 	}
 	return nil
+}
+
+// atomically runs fn, a write of several statements, inside a savepoint:
+// when fn fails, what it wrote is undone, so the method changes nothing,
+// and the transaction goes on (SQLite undoes only the failed statement by
+// itself).
+func (t *tx) atomically(ctx context.Context, op string, fn func() error) error {
+	if err := t.writable(ctx, op); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, `SAVEPOINT store_method`); err != nil {
+		return wrap(op, err)
+	}
+	if err := fn(); err != nil {
+		// Even when ctx is done: the savepoint must not outlive fn.
+		undo := context.WithoutCancel(ctx)
+		if _, rerr := t.tx.ExecContext(undo, `ROLLBACK TO store_method`); rerr != nil {
+			return errors.Join(err, wrap(op+": roll back", rerr))
+		}
+		if _, rerr := t.tx.ExecContext(undo, `RELEASE store_method`); rerr != nil {
+			return errors.Join(err, wrap(op+": release", rerr))
+		}
+		return err
+	}
+	_, err := t.tx.ExecContext(ctx, `RELEASE store_method`)
+	return wrapNil(op, err)
 }
 
 func wrapNil(op string, err error) error {

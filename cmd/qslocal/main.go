@@ -37,6 +37,7 @@ func main() {
 type options struct {
 	addr, db, region, logLevel string
 	rateLimit                  float64
+	lockTimeout                time.Duration
 	pg                         postgres.Config
 }
 
@@ -49,6 +50,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "region for ARNs when a request is not signed for one")
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second each account may make before ThrottlingException (0: unlimited)")
+	fs.DurationVar(&o.lockTimeout, "db-lock-timeout", 0, "how long a write waits for data another writer holds before it fails (0: 10s)")
 	var maxConns, minConns int
 	fs.IntVar(&maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: the larger of 4 and the number of CPUs)")
 	fs.IntVar(&minConns, "db-min-conns", 0, "PostgreSQL: connections kept open when idle")
@@ -68,10 +70,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if !(o.rateLimit >= 0) || math.IsInf(o.rateLimit, 1) { // also refuses NaN
 		return o, fmt.Errorf("--rate-limit must be a number of requests per second, 0 for unlimited; got %v", o.rateLimit)
 	}
+	if o.lockTimeout < 0 {
+		return o, fmt.Errorf("--db-lock-timeout must not be negative; got %v", o.lockTimeout)
+	}
+	o.pg.LockTimeout = o.lockTimeout
 	if !isPostgres(o.db) {
 		var pool []string
 		fs.Visit(func(f *flag.Flag) {
-			if strings.HasPrefix(f.Name, "db-") {
+			if strings.HasPrefix(f.Name, "db-") && f.Name != "db-lock-timeout" {
 				pool = append(pool, "--"+f.Name)
 			}
 		})
@@ -99,7 +105,7 @@ func openStore(ctx context.Context, o options) (qslocal.Store, string, error) {
 		st, err := postgres.Open(ctx, o.db, o.pg)
 		return st, "postgres " + shown, err
 	}
-	st, err := sqlite.Open(ctx, o.db)
+	st, err := sqlite.Open(ctx, o.db, sqlite.Config{LockTimeout: o.lockTimeout})
 	return st, "sqlite " + o.db, err
 }
 

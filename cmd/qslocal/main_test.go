@@ -101,6 +101,16 @@ func TestStoreSelection(t *testing.T) {
 	if _, err := parseFlags([]string{"--db", ":memory:", "--db-max-conns", "7"}, io.Discard); err == nil || !strings.Contains(err.Error(), "--db-max-conns") {
 		t.Errorf("pool flag with SQLite: %v", err)
 	}
+	// The lock timeout applies to both stores.
+	for _, db := range []string{":memory:", "postgres://u@h/db"} {
+		o, err := parseFlags([]string{"--db", db, "--db-lock-timeout", "250ms"}, io.Discard)
+		if err != nil || o.lockTimeout != 250*time.Millisecond || o.pg.LockTimeout != 250*time.Millisecond {
+			t.Errorf("--db-lock-timeout with %s: %+v, %v", db, o, err)
+		}
+	}
+	if _, err := parseFlags([]string{"--db-lock-timeout", "-1s"}, io.Discard); err == nil {
+		t.Error("a negative lock timeout accepted")
+	}
 }
 
 func TestReadyLineHidesPassword(t *testing.T) {

@@ -11,45 +11,42 @@ import (
 	"github.com/qslocal/qslocal/api"
 )
 
-// The permissions engine is shared by every resource type that has
-// grant/revoke permissions. A grant gives one principal (a user, a group or
-// a namespace of the same account) a set of actions on one resource. The
-// store keeps grants under ARN resource parts, so a grant outlives no
+// The permissions engine serves every asset kind. A grant gives one
+// principal (a user, a group or a namespace of the same account) a set of
+// actions on one asset; the kind table says which actions, which
+// principals may hold which, and how many principals an asset may have.
+// The store keeps grants under ARN resource parts, so a grant outlives no
 // principal: deleting a user, a group or a namespace drops its grants.
 
-// resourceKind describes one resource type that carries permissions.
-type resourceKind struct {
-	name string // the ARN's resource type, e.g. "analysis"
-	// actions are the actions a principal may hold, in canonical case.
-	actions []string
-	// ownerAction makes its holder an owner, for searches: owners are
-	// those who may change the resource's permissions.
-	ownerAction string
+// requested is one entry of a request's permission list, whatever the
+// API's shape for it (ResourcePermission, or Permission for flows).
+type requested struct {
+	principal string
+	actions   []string
 }
 
-// analysisKind: the actions AWS documents for analyses (owner set; a
-// viewer holds a subset).
-var analysisKind = resourceKind{name: "analysis", ownerAction: "quicksight:UpdateAnalysisPermissions", actions: []string{
-	"quicksight:DeleteAnalysis",
-	"quicksight:DescribeAnalysis",
-	"quicksight:DescribeAnalysisPermissions",
-	"quicksight:QueryAnalysis",
-	"quicksight:RestoreAnalysis",
-	"quicksight:UpdateAnalysis",
-	"quicksight:UpdateAnalysisPermissions",
-}}
+// fromResourcePermissions and fromPermissions read the two shapes the API
+// uses for the same thing.
+func fromResourcePermissions(in []api.ResourcePermission) []requested {
+	out := make([]requested, len(in))
+	for i, p := range in {
+		out[i] = requested{principal: str(p.Principal), actions: p.Actions}
+	}
+	return out
+}
 
-// maxPrincipals is how many principals may hold permissions on one
-// resource: the model's UpdateResourcePermissionList, which carries the
-// whole set in every answer, holds at most 100.
-const maxPrincipals = 100
-
-func (k resourceKind) resource(id string) string { return k.name + "/" + id }
+func fromPermissions(in []api.Permission) []requested {
+	out := make([]requested, len(in))
+	for i, p := range in {
+		out[i] = requested{principal: str(p.Principal), actions: p.Actions}
+	}
+	return out
+}
 
 // action returns the canonical spelling of an action, matched without
 // regard to case as IAM matches actions, and false for one the kind lacks.
-func (k resourceKind) action(a string) (string, bool) {
-	for _, c := range k.actions {
+func (k *Kind) action(a string) (string, bool) {
+	for _, c := range k.Owner {
 		if strings.EqualFold(a, c) {
 			return c, true
 		}
@@ -61,24 +58,24 @@ func (k resourceKind) action(a string) (string, bool) {
 // "user/NS/NAME", "group/NS/NAME" or "namespace/NS". The partition and
 // region are ignored, as for tags; the account must be the resource's.
 func principalKey(account, field, s string) (string, error) {
-	t, err := parseResource(field, s)
+	r, err := parseRef(field, s)
 	if err != nil {
 		return "", err
 	}
-	if t.kind != "user" && t.kind != "group" && t.kind != "namespace" {
+	if r.Kind == nil || !r.Kind.Principal {
 		return "", invalidParameter("%s: %q is not the ARN of a QuickSight user, group or namespace.", field, s)
 	}
-	if t.account != account {
-		return "", invalidParameter("%s: %q belongs to account %s; principals must be in account %s.", field, s, t.account, account)
+	if r.Account != account {
+		return "", invalidParameter("%s: %q belongs to account %s; principals must be in account %s.", field, s, r.Account, account)
 	}
-	return t.resource, nil
+	return r.Resource(), nil
 }
 
 // principalExists checks within tx that a principal key names a user,
 // group or namespace that exists.
 func principalExists(ctx context.Context, tx Tx, account, key string) (bool, error) {
-	// The clock matters only for analyses, which are never principals.
-	err := resourceAt(account, key).exists(ctx, tx, time.Time{})
+	// The clock matters only for assets, which are never principals.
+	err := refAt(account, key).exists(ctx, tx, time.Time{})
 	var e *Error
 	if errors.As(err, &e) && e.Code == CodeResourceNotFound {
 		return false, nil
@@ -88,12 +85,14 @@ func principalExists(ctx context.Context, tx Tx, account, key string) (bool, err
 
 // grants reads a request's permission list into store grants: principals
 // as keys, actions canonical, each principal once (a principal named twice
-// gets the union of its actions). list names the member in errors.
-func (k resourceKind) grants(account, list string, in []api.ResourcePermission) ([]Grant, error) {
+// gets the union of its actions). list names the member in errors. When
+// checkViewer is set, a namespace principal of a kind that allows it only
+// viewer actions is refused any other (revoking them is always allowed).
+func (k *Kind) grants(account, list string, in []requested, checkViewer bool) ([]Grant, error) {
 	var out []Grant
 	at := map[string]int{}
 	for i, p := range in {
-		key, err := principalKey(account, fmt.Sprintf("%s[%d].Principal", list, i), str(p.Principal))
+		key, err := principalKey(account, fmt.Sprintf("%s[%d].Principal", list, i), p.principal)
 		if err != nil {
 			return nil, err
 		}
@@ -103,11 +102,16 @@ func (k resourceKind) grants(account, list string, in []api.ResourcePermission) 
 			at[key] = j
 			out = append(out, Grant{Principal: key})
 		}
-		for n, a := range p.Actions {
+		viewerOnly := checkViewer && k.NamespaceViewerOnly && strings.HasPrefix(key, namespaceKind.Type+"/")
+		for n, a := range p.actions {
 			c, ok := k.action(a)
 			if !ok {
 				return nil, invalidParameter("%s[%d].Actions[%d]: %q is not an action on %s resources; valid actions are %s.",
-					list, i, n, a, k.name, strings.Join(k.actions, ", "))
+					list, i, n, a, k.Type, strings.Join(k.Owner, ", "))
+			}
+			if viewerOnly && !slices.Contains(k.Viewer, c) {
+				return nil, invalidParameter("%s[%d].Actions[%d]: a namespace can only be a viewer of a %s: %q is not one of the viewer actions %s.",
+					list, i, n, strings.ToLower(k.Noun), c, strings.Join(k.Viewer, ", "))
 			}
 			if !slices.Contains(out[j].Actions, c) {
 				out[j].Actions = append(out[j].Actions, c)
@@ -120,27 +124,31 @@ func (k resourceKind) grants(account, list string, in []api.ResourcePermission) 
 // permissionChange is a request's grants and revokes, read and checked
 // before any transaction starts.
 type permissionChange struct {
+	kind          *Kind
 	grant, revoke []Grant
 }
 
-func (k resourceKind) change(account string, grant, revoke []api.ResourcePermission) (permissionChange, error) {
-	g, err := k.grants(account, "GrantPermissions", grant)
+// change reads a request's grants and revokes for an asset of kind k.
+// grantList names the grant list in errors (GrantPermissions, or
+// Permissions for a create).
+func (k *Kind) change(account, grantList string, grant, revoke []requested) (permissionChange, error) {
+	g, err := k.grants(account, grantList, grant, true)
 	if err != nil {
 		return permissionChange{}, err
 	}
-	r, err := k.grants(account, "RevokePermissions", revoke)
+	r, err := k.grants(account, "RevokePermissions", revoke, false)
 	if err != nil {
 		return permissionChange{}, err
 	}
-	return permissionChange{grant: g, revoke: r}, nil
+	return permissionChange{kind: k, grant: g, revoke: r}, nil
 }
 
 // apply makes the change within tx and returns the resulting grants.
 // Grants are applied before revokes, so an action both granted and revoked
 // by one request ends up revoked. Every granted principal must exist
 // (InvalidParameterValueException); revoking from one that does not is
-// allowed, so stale grants can always be cleaned up. More than
-// maxPrincipals principals is LimitExceededException, and nothing changes.
+// allowed, so stale grants can always be cleaned up. More principals than
+// the kind allows is LimitExceededException, and nothing changes.
 func (c permissionChange) apply(ctx context.Context, tx Tx, account, resource string) ([]Grant, error) {
 	for i, g := range c.grant {
 		ok, err := principalExists(ctx, tx, account, g.Principal)
@@ -161,23 +169,36 @@ func (c permissionChange) apply(ctx context.Context, tx Tx, account, resource st
 			return nil, err
 		}
 	}
-	all, err := tx.Permissions(ctx, account, resource)
+	all, err := tx.Grants(ctx, account, resource)
 	if err != nil {
 		return nil, err
 	}
-	if len(all) > maxPrincipals {
+	if max := c.kind.MaxPrincipals; len(all) > max {
 		return nil, errorf(CodeLimitExceeded, "", "A resource can grant permissions to at most %d principals; this request would leave %s with %d.",
-			maxPrincipals, resource, len(all))
+			max, resource, len(all))
 	}
 	return all, nil
 }
 
-// permissionsOut writes grants as the API's list, principals as ARNs in the
-// caller's region. It is never nil, so an empty set is written as [].
-func (s *Service) permissionsOut(ctx context.Context, account string, grants []Grant) []api.ResourcePermission {
+// resourcePermissionsOut writes grants as the API's ResourcePermission
+// list, principals as ARNs in the caller's region. It is never nil, so an
+// empty set is written as [].
+func (s *Service) resourcePermissionsOut(ctx context.Context, account string, grants []Grant) []api.ResourcePermission {
 	out := make([]api.ResourcePermission, len(grants))
 	for i, g := range grants {
 		out[i] = api.ResourcePermission{
+			Principal: ptr(quickSightARN(s.regionOf(ctx), account, g.Principal)),
+			Actions:   slices.Clone(g.Actions),
+		}
+	}
+	return out
+}
+
+// permissionsOut is resourcePermissionsOut for the Permission shape.
+func (s *Service) permissionsOut(ctx context.Context, account string, grants []Grant) []api.Permission {
+	out := make([]api.Permission, len(grants))
+	for i, g := range grants {
+		out[i] = api.Permission{
 			Principal: ptr(quickSightARN(s.regionOf(ctx), account, g.Principal)),
 			Actions:   slices.Clone(g.Actions),
 		}
@@ -209,48 +230,55 @@ type holder struct {
 // when implicit, its groups (for a user) and its namespace. The user or
 // group must exist (ResourceNotFoundException).
 func (h holder) principals(ctx context.Context, tx Tx, account string) (map[string]bool, error) {
-	t := resourceAt(account, h.key)
-	if err := t.exists(ctx, tx, time.Time{}); err != nil { // no clock: not an analysis
+	r := refAt(account, h.key)
+	if err := r.exists(ctx, tx, time.Time{}); err != nil { // no clock: not an asset
 		return nil, err
 	}
 	keys := map[string]bool{h.key: true}
 	if !h.implicit {
 		return keys, nil
 	}
-	ns := t.namespace
-	keys[namespaceResource(ns)] = true
-	if t.kind != "user" {
+	keys[namespaceResource(r.Namespace)] = true
+	if r.Kind != userKind {
 		return keys, nil
 	}
+	err := eachUserGroup(ctx, tx, account, r.Namespace, r.Name, func(g Group) {
+		keys[groupResource(r.Namespace, g.Name)] = true
+	})
+	return keys, err
+}
+
+// eachUserGroup calls fn for every group the user belongs to.
+func eachUserGroup(ctx context.Context, tx Tx, account, ns, user string, fn func(Group)) error {
 	for after := ""; ; {
-		groups, err := tx.ListUserGroups(ctx, account, ns, t.name, after, defaultPageSize)
+		groups, err := tx.ListUserGroups(ctx, account, ns, user, after, defaultPageSize)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, g := range groups {
-			keys[groupResource(ns, g.Name)] = true
+			fn(g)
 		}
 		if len(groups) < defaultPageSize {
-			return keys, nil
+			return nil
 		}
 		after = groups[len(groups)-1].Name
 	}
 }
 
-// reaches reports whether grants on a resource give one of keys the access
-// the holder asks about.
-func (h holder) reaches(k resourceKind, grants []Grant, keys map[string]bool) bool {
+// reaches reports whether grants on an asset of kind k give one of keys
+// the access the holder asks about.
+func (h holder) reaches(k *Kind, grants []Grant, keys map[string]bool) bool {
 	if h.sole {
 		var owners []string
 		for _, g := range grants {
-			if slices.Contains(g.Actions, k.ownerAction) {
+			if slices.Contains(g.Actions, k.OwnerAction) {
 				owners = append(owners, g.Principal)
 			}
 		}
 		return len(owners) == 1 && owners[0] == h.key
 	}
 	for _, g := range grants {
-		if keys[g.Principal] && (!h.owner || slices.Contains(g.Actions, k.ownerAction)) {
+		if keys[g.Principal] && (!h.owner || slices.Contains(g.Actions, k.OwnerAction)) {
 			return true
 		}
 	}

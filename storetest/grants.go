@@ -11,14 +11,14 @@ import (
 	"github.com/qslocal/qslocal"
 )
 
-func getPermissions(t *testing.T, s qslocal.Store, account, resource string) []qslocal.Grant {
+func getGrants(t *testing.T, s qslocal.Store, account, resource string) []qslocal.Grant {
 	t.Helper()
 	return must(t, s, func(tx qslocal.Tx) ([]qslocal.Grant, error) {
-		return tx.Permissions(t.Context(), account, resource)
+		return tx.Grants(t.Context(), account, resource)
 	})
 }
 
-// grantWorld is what Permissions should return for each resource of an
+// grantWorld is what Grants should return for each resource of an
 // account: principals and actions in byte order.
 type grantWorld map[string][]qslocal.Grant
 
@@ -60,22 +60,22 @@ func grantAll(t *testing.T, tx qslocal.Tx, account string, w grantWorld) error {
 	return nil
 }
 
-// checkGrantWorld checks the permissions of every resource in resources.
+// checkGrantWorld checks the grants on every resource in resources.
 func checkGrantWorld(t *testing.T, s qslocal.Store, what, account string, resources []string, want grantWorld) {
 	t.Helper()
 	view(t, s, func(tx qslocal.Tx) error {
 		for _, r := range resources {
-			got, err := tx.Permissions(t.Context(), account, r)
+			got, err := tx.Grants(t.Context(), account, r)
 			if err != nil {
-				return fmt.Errorf("Permissions(%s, %q): %w", account, r, err)
+				return fmt.Errorf("Grants(%s, %q): %w", account, r, err)
 			}
-			checkGrants(t, fmt.Sprintf("%s: Permissions(%s, %q)", what, account, r), got, want[r])
+			checkGrants(t, fmt.Sprintf("%s: Grants(%s, %q)", what, account, r), got, want[r])
 		}
 		return nil
 	})
 }
 
-func testPermissions(t *testing.T, s qslocal.Store) {
+func testGrants(t *testing.T, s qslocal.Store) {
 	ctx := t.Context()
 	const (
 		res        = "analysis/abc"
@@ -92,8 +92,8 @@ func testPermissions(t *testing.T, s qslocal.Store) {
 	)
 	setup(t, s, []string{acct, acct2})
 	for _, tt := range []struct{ account, resource string }{{acct, res}, {acct2, res}, {"999", res}, {acct, ""}} {
-		if got := getPermissions(t, s, tt.account, tt.resource); len(got) != 0 {
-			t.Errorf("Permissions(%q, %q) before any grant = %q, want none", tt.account, tt.resource, got)
+		if got := getGrants(t, s, tt.account, tt.resource); len(got) != 0 {
+			t.Errorf("Grants(%q, %q) before any grant = %q, want none", tt.account, tt.resource, got)
 		}
 	}
 
@@ -222,17 +222,17 @@ func testPermissions(t *testing.T, s qslocal.Store) {
 	})
 	for _, step := range steps {
 		update(t, s, step.fn)
-		checkGrants(t, "Permissions after "+step.name, getPermissions(t, s, acct, res), step.want)
+		checkGrants(t, "Grants after "+step.name, getGrants(t, s, acct, res), step.want)
 	}
 	for _, o := range others {
-		checkGrants(t, fmt.Sprintf("Permissions(%s, %q)", o.account, o.resource), getPermissions(t, s, o.account, o.resource), otherGrants)
+		checkGrants(t, fmt.Sprintf("Grants(%s, %q)", o.account, o.resource), getGrants(t, s, o.account, o.resource), otherGrants)
 	}
 	// The store does not check that accounts exist.
 	update(t, s, func(tx qslocal.Tx) error { return tx.Grant(ctx, "999", res, []qslocal.Grant{grant(alice, "x")}) })
-	checkGrants(t, "Permissions in an account never ensured", getPermissions(t, s, "999", res), []qslocal.Grant{grant(alice, "x")})
+	checkGrants(t, "Grants in an account never ensured", getGrants(t, s, "999", res), []qslocal.Grant{grant(alice, "x")})
 }
 
-func testClearPermissions(t *testing.T, s qslocal.Store) {
+func testClearGrants(t *testing.T, s qslocal.Store) {
 	ctx := t.Context()
 	setup(t, s, []string{acct, acct2})
 	resources := []string{"analysis/a", "analysis/ab", "analysis/A", "analysis/", "analysis/é", "dashboard/a", "user/default/alice"}
@@ -242,18 +242,18 @@ func testClearPermissions(t *testing.T, s qslocal.Store) {
 
 	want := maps.Clone(w)
 	for _, r := range []string{"analysis/a", "analysis/a", "analysis/", "analysis/nope", "user/default/alice"} {
-		update(t, s, func(tx qslocal.Tx) error { return tx.ClearPermissions(ctx, acct, r) })
+		update(t, s, func(tx qslocal.Tx) error { return tx.ClearGrants(ctx, acct, r) })
 		delete(want, r)
-		checkGrantWorld(t, s, fmt.Sprintf("after ClearPermissions(%q)", r), acct, resources, want)
+		checkGrantWorld(t, s, fmt.Sprintf("after ClearGrants(%q)", r), acct, resources, want)
 	}
-	update(t, s, func(tx qslocal.Tx) error { return tx.ClearPermissions(ctx, "999", "analysis/ab") })
+	update(t, s, func(tx qslocal.Tx) error { return tx.ClearGrants(ctx, "999", "analysis/ab") })
 	checkGrantWorld(t, s, "acct2", acct2, resources, w)
 
 	// A cleared resource starts afresh.
 	update(t, s, func(tx qslocal.Tx) error {
 		return tx.Grant(ctx, acct, "analysis/a", []qslocal.Grant{grant("user/default/alice", "new")})
 	})
-	checkGrants(t, "Permissions after granting on a cleared resource", getPermissions(t, s, acct, "analysis/a"),
+	checkGrants(t, "Grants after granting on a cleared resource", getGrants(t, s, acct, "analysis/a"),
 		[]qslocal.Grant{grant("user/default/alice", "new")})
 }
 
@@ -288,12 +288,12 @@ func testDropPrincipal(t *testing.T, s qslocal.Store) {
 	update(t, s, func(tx qslocal.Tx) error {
 		return tx.Grant(ctx, acct, "analysis/only-al", []qslocal.Grant{grant(al, "new")})
 	})
-	checkGrants(t, "Permissions after granting to a dropped principal", getPermissions(t, s, acct, "analysis/only-al"),
+	checkGrants(t, "Grants after granting to a dropped principal", getGrants(t, s, acct, "analysis/only-al"),
 		[]qslocal.Grant{grant(al, "new")})
 	for _, r := range []string{"analysis/x", "analysis/y"} {
-		for _, gr := range getPermissions(t, s, acct, r) {
+		for _, gr := range getGrants(t, s, acct, r) {
 			if gr.Principal == al {
-				t.Errorf("Permissions(%q) after re-granting elsewhere has %q", r, gr)
+				t.Errorf("Grants(%q) after re-granting elsewhere has %q", r, gr)
 			}
 		}
 	}
@@ -367,7 +367,7 @@ func testDropPrincipalPrefix(t *testing.T, s qslocal.Store) {
 	checkGrantWorld(t, s, "control", control, resources, w)
 }
 
-func testPermissionsRollBack(t *testing.T, s qslocal.Store) {
+func testGrantsRollBack(t *testing.T, s qslocal.Store) {
 	ctx := t.Context()
 	const alice, bob = "user/default/alice", "user/default/bob"
 	setup(t, s, []string{acct})
@@ -380,8 +380,8 @@ func testPermissionsRollBack(t *testing.T, s qslocal.Store) {
 		return errBoom
 	})
 	checkErr(t, "Update", err, errBoom)
-	if got := getPermissions(t, s, acct2, "analysis/new"); len(got) != 0 {
-		t.Errorf("Permissions after rolled back Grant = %q, want none", got)
+	if got := getGrants(t, s, acct2, "analysis/new"); len(got) != 0 {
+		t.Errorf("Grants after rolled back Grant = %q, want none", got)
 	}
 
 	resources := []string{"analysis/a", "analysis/b", "analysis/new"}
@@ -408,7 +408,7 @@ func testPermissionsRollBack(t *testing.T, s qslocal.Store) {
 		{"Revoke", func(tx qslocal.Tx) error {
 			return tx.Revoke(ctx, acct, "analysis/a", []qslocal.Grant{grant(bob, "z")})
 		}, "analysis/a", []qslocal.Grant{grant(alice, "x", "y")}},
-		{"ClearPermissions", func(tx qslocal.Tx) error { return tx.ClearPermissions(ctx, acct, "analysis/b") }, "analysis/b", nil},
+		{"ClearGrants", func(tx qslocal.Tx) error { return tx.ClearGrants(ctx, acct, "analysis/b") }, "analysis/b", nil},
 		{"DropPrincipal", func(tx qslocal.Tx) error { return tx.DropPrincipal(ctx, acct, alice) }, "analysis/a", []qslocal.Grant{grant(bob, "z")}},
 		{"DropPrincipalPrefix", func(tx qslocal.Tx) error { return tx.DropPrincipalPrefix(ctx, acct, "user/") }, "analysis/a", nil},
 	}
@@ -417,11 +417,11 @@ func testPermissionsRollBack(t *testing.T, s qslocal.Store) {
 			if err := st.fn(tx); err != nil {
 				return err
 			}
-			got, err := tx.Permissions(ctx, acct, st.res)
+			got, err := tx.Grants(ctx, acct, st.res)
 			if err != nil {
 				return err
 			}
-			checkGrants(t, fmt.Sprintf("%s: Permissions(%q) in its own transaction", st.name, st.res), got, st.want)
+			checkGrants(t, fmt.Sprintf("%s: Grants(%q) in its own transaction", st.name, st.res), got, st.want)
 			return errBoom
 		})
 		checkErr(t, "rolled back "+st.name, err, errBoom)
@@ -435,11 +435,11 @@ func testPermissionsRollBack(t *testing.T, s qslocal.Store) {
 			}
 		}
 		for _, r := range resources {
-			got, err := tx.Permissions(ctx, acct, r)
+			got, err := tx.Grants(ctx, acct, r)
 			if err != nil {
 				return err
 			}
-			checkGrants(t, fmt.Sprintf("Permissions(%q) after every write, in their transaction", r), got, nil)
+			checkGrants(t, fmt.Sprintf("Grants(%q) after every write, in their transaction", r), got, nil)
 		}
 		return errBoom
 	})
@@ -491,13 +491,13 @@ func testConcurrentGrants(t *testing.T, s qslocal.Store) {
 	}
 	want = append([]qslocal.Grant{grant(shared, byteOrder(sharedActions...)...)}, want...)
 	want = sortedGrants(want)
-	checkGrants(t, "Permissions after concurrent grants", getPermissions(t, s, acct, res), want)
+	checkGrants(t, "Grants after concurrent grants", getGrants(t, s, acct, res), want)
 
 	// Then every goroutine revokes its own actions again.
 	run("Revoke", func(tx qslocal.Tx, i int) error {
 		return tx.Revoke(ctx, acct, res, []qslocal.Grant{grant(shared, action(i)), grant(owner(i), action(i))})
 	})
-	checkGrants(t, "Permissions after concurrent revokes", getPermissions(t, s, acct, res),
+	checkGrants(t, "Grants after concurrent revokes", getGrants(t, s, acct, res),
 		[]qslocal.Grant{grant(shared, "shared")})
 }
 

@@ -25,31 +25,6 @@ func countNamespaces(t *testing.T, s qslocal.Store, account string) int {
 	return must(t, s, func(tx qslocal.Tx) (int, error) { return tx.CountNamespaces(t.Context(), account) })
 }
 
-func testEnsureAccountRegion(t *testing.T, s qslocal.Store) {
-	ctx := t.Context()
-	update(t, s, func(tx qslocal.Tx) error {
-		if err := tx.EnsureAccount(ctx, acct, "eu-central-1", t0); err != nil {
-			return err
-		}
-		return tx.EnsureAccount(ctx, acct2, "ap-south-1", t0)
-	})
-	// Later calls change nothing, whatever region they carry.
-	update(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, acct, "us-west-2", t0.Add(time.Hour)) })
-	for _, tt := range []struct{ account, region string }{{acct, "eu-central-1"}, {acct2, "ap-south-1"}} {
-		ns, err := getNamespace(t, s, tt.account, dflt)
-		if err != nil {
-			t.Fatalf("Namespace(%s, default): %v", tt.account, err)
-		}
-		checkNamespace(t, ns, qslocal.Namespace{
-			Account: tt.account, Name: dflt, CapacityRegion: tt.region, IdentityStore: "QUICKSIGHT", CreatedAt: t0,
-		})
-	}
-	// The default namespace is created exactly once.
-	if n := countNamespaces(t, s, acct); n != 1 {
-		t.Errorf("CountNamespaces = %d, want 1", n)
-	}
-}
-
 func testCreateNamespace(t *testing.T, s qslocal.Store) {
 	ctx := t.Context()
 	setup(t, s, []string{acct, acct2})
@@ -185,4 +160,83 @@ func testDeleteNamespace(t *testing.T, s qslocal.Store) {
 	if _, err := getNamespace(t, s, acct, "kept"); err != nil {
 		t.Errorf("Namespace after rolled back delete: %v", err)
 	}
+}
+
+func testDeleteNamespaceCascade(t *testing.T, s qslocal.Store) {
+	ctx := t.Context()
+	want := buildWorld(t, s)
+	update(t, s, func(tx qslocal.Tx) error { return tx.DeleteNamespace(ctx, acct, ns2) })
+
+	// Everything goes but the tags and grants, which the service
+	// clears itself.
+	st := emptyState(false)
+	st.Tags, st.Grants = want[acct+"/"+ns2].Tags, want[acct+"/"+ns2].Grants
+	want[acct+"/"+ns2] = st
+	checkWorld(t, s, "after DeleteNamespace", want)
+	for _, u := range worldUsers {
+		_, err := getUser(t, s, acct, ns2, u)
+		checkErr(t, "User in deleted namespace", err, qslocal.ErrNotFound)
+		_, err = read(t, s, func(tx qslocal.Tx) (qslocal.User, error) {
+			return tx.UserByPrincipalID(ctx, acct, ns2, newUserIn(acct, ns2, u).PrincipalID)
+		})
+		checkErr(t, "UserByPrincipalID in deleted namespace", err, qslocal.ErrNotFound)
+	}
+	for _, g := range worldGroups {
+		_, err := getGroup(t, s, acct, ns2, g)
+		checkErr(t, "Group in deleted namespace", err, qslocal.ErrNotFound)
+	}
+	if n := must(t, s, func(tx qslocal.Tx) (int, error) { return tx.CountGroups(ctx, acct, ns2) }); n != 0 {
+		t.Errorf("CountGroups of deleted namespace = %d", n)
+	}
+	if n := must(t, s, func(tx qslocal.Tx) (int, error) { return tx.CountUsers(ctx, acct, ns2) }); n != 0 {
+		t.Errorf("CountUsers of deleted namespace = %d", n)
+	}
+	for _, a := range worldAssignments {
+		_, err := getAssignment(t, s, acct, ns2, a.Name)
+		checkErr(t, "Assignment in deleted namespace", err, qslocal.ErrNotFound)
+	}
+	reqs := worldRequests(acct, ns2)
+	for _, r := range reqs {
+		_, err := getUpgradeRequest(t, s, acct, ns2, r.ID)
+		checkErr(t, "UpgradeRequest in deleted namespace", err, qslocal.ErrNotFound)
+	}
+	for _, tt := range []struct {
+		name string
+		fn   func(tx qslocal.Tx) error
+	}{
+		{"CreateUpgradeRequest", func(tx qslocal.Tx) error { return tx.CreateUpgradeRequest(ctx, reqs[0]) }},
+		{"UpdateUpgradeRequest", func(tx qslocal.Tx) error { return tx.UpdateUpgradeRequest(ctx, reqs[1]) }},
+		{"SetSelfUpgradeStatus", func(tx qslocal.Tx) error { return tx.SetSelfUpgradeStatus(ctx, acct, ns2, "AUTO_APPROVAL") }},
+		{"CreateAssignment", func(tx qslocal.Tx) error { return tx.CreateAssignment(ctx, newAssignment(acct, ns2, "a1", nil, nil)) }},
+		{"UpdateAssignment", func(tx qslocal.Tx) error { return tx.UpdateAssignment(ctx, newAssignment(acct, ns2, "a1", nil, nil)) }},
+		{"DeleteAssignment", func(tx qslocal.Tx) error { return tx.DeleteAssignment(ctx, acct, ns2, "a1") }},
+	} {
+		checkErr(t, tt.name+" in deleted namespace", tryUpdate(t, s, tt.fn), qslocal.ErrNotFound)
+	}
+
+	// A new namespace of the same name, with users and groups of the same
+	// names, inherits nothing.
+	update(t, s, func(tx qslocal.Tx) error { return tx.CreateNamespace(ctx, newNamespace(acct, ns2)) })
+	var users []qslocal.User
+	var groups []qslocal.Group
+	for _, u := range worldUsers {
+		users = append(users, newUserIn(acct, ns2, u))
+	}
+	for _, g := range worldGroups {
+		groups = append(groups, newGroup(acct, ns2, g))
+	}
+	create(t, s, users, groups)
+	st = emptyState(true)
+	st.Users, st.Groups, st.Tags, st.Grants = worldUsers, worldGroups, want[acct+"/"+ns2].Tags, want[acct+"/"+ns2].Grants
+	want[acct+"/"+ns2] = st
+	checkWorld(t, s, "after re-creating the namespace", want)
+
+	// The request ids and assignment names are free again, and an
+	// assignment of the same name starts with no identities.
+	createUpgradeRequests(t, s, reqs...)
+	checkUpgradeRequests(t, listUpgradeRequests(t, s, acct, ns2, "", "", "", 10), reqs)
+	createAssignments(t, s, newAssignment(acct, ns2, "a1", nil, nil))
+	st.Requests, st.Assignments = requestIDs(reqs), []string{"a1"}
+	want[acct+"/"+ns2] = st
+	checkWorld(t, s, "after re-creating the requests and an assignment", want)
 }

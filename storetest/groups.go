@@ -9,48 +9,6 @@ import (
 	"github.com/qslocal/qslocal"
 )
 
-const ns2 = "second"
-
-// setupNamespaces creates acct and acct2 with their default namespaces, and
-// the namespace ns2 in acct.
-func setupNamespaces(t *testing.T, s qslocal.Store) {
-	t.Helper()
-	setup(t, s, []string{acct, acct2})
-	update(t, s, func(tx qslocal.Tx) error { return tx.CreateNamespace(t.Context(), newNamespace(acct, ns2)) })
-}
-
-// create runs the creations in one Update.
-func create(t *testing.T, s qslocal.Store, users []qslocal.User, groups []qslocal.Group) {
-	t.Helper()
-	update(t, s, func(tx qslocal.Tx) error {
-		for _, u := range users {
-			if err := tx.CreateUser(t.Context(), u); err != nil {
-				return fmt.Errorf("CreateUser(%s/%s/%s): %w", u.Account, u.Namespace, u.Name, err)
-			}
-		}
-		for _, g := range groups {
-			if err := tx.CreateGroup(t.Context(), g); err != nil {
-				return fmt.Errorf("CreateGroup(%s/%s/%s): %w", g.Account, g.Namespace, g.Name, err)
-			}
-		}
-		return nil
-	})
-}
-
-type membership struct{ account, namespace, group, user string }
-
-func addMembers(t *testing.T, s qslocal.Store, ms ...membership) {
-	t.Helper()
-	update(t, s, func(tx qslocal.Tx) error {
-		for _, m := range ms {
-			if err := tx.AddGroupMember(t.Context(), m.account, m.namespace, m.group, m.user); err != nil {
-				return fmt.Errorf("AddGroupMember(%+v): %w", m, err)
-			}
-		}
-		return nil
-	})
-}
-
 func getGroup(t *testing.T, s qslocal.Store, account, namespace, name string) (qslocal.Group, error) {
 	t.Helper()
 	return read(t, s, func(tx qslocal.Tx) (qslocal.Group, error) {
@@ -555,4 +513,41 @@ func testRoleMembers(t *testing.T, s qslocal.Store) {
 	if _, err := getGroup(t, s, acct, dflt, "team"); err != nil {
 		t.Errorf("Group(team) after RemoveRoleMember: %v", err)
 	}
+}
+
+func testDeleteGroupCascade(t *testing.T, s qslocal.Store) {
+	ctx := t.Context()
+	want := buildWorld(t, s)
+	update(t, s, func(tx qslocal.Tx) error { return tx.DeleteGroup(ctx, acct, dflt, "g1") })
+
+	st := want[acct+"/"+dflt].clone()
+	st.Groups = []string{"g2", "g3"}
+	st.Members["g1"] = nil
+	st.UserGroups["alice"], st.UserGroups["bob"] = []string{"g2"}, nil
+	st.RoleMembers["ADMIN"], st.RoleMembers["AUTHOR"] = nil, []string{"g2"}
+	// It leaves the assignments naming it, which stay: alice still has a1
+	// herself, bob only had it through g1.
+	st.AssignmentGroups["a1"], st.UserAssignments["bob"] = nil, []string{"a2"}
+	want[acct+"/"+dflt] = st
+	checkWorld(t, s, "after DeleteGroup", want)
+	a1, err := getAssignment(t, s, acct, dflt, "a1")
+	if err != nil {
+		t.Fatalf("Assignment(a1) after DeleteGroup: %v", err)
+	}
+	checkAssignment(t, a1, newAssignment(acct, dflt, "a1", []string{"alice"}, nil))
+	err = tryUpdate(t, s, func(tx qslocal.Tx) error { return tx.DeleteGroup(ctx, acct, dflt, "g1") })
+	checkErr(t, "second DeleteGroup", err, qslocal.ErrNotFound)
+	for _, tt := range []struct{ account, namespace, name string }{{acct, dflt, "G2"}, {acct, dflt, "nope"}, {acct, "nope", "g2"}, {"999", dflt, "g2"}} {
+		err := tryUpdate(t, s, func(tx qslocal.Tx) error { return tx.DeleteGroup(ctx, tt.account, tt.namespace, tt.name) })
+		checkErr(t, fmt.Sprintf("DeleteGroup(%q, %q, %q)", tt.account, tt.namespace, tt.name), err, qslocal.ErrNotFound)
+	}
+	err = tryUpdate(t, s, func(tx qslocal.Tx) error { return tx.RemoveRoleMember(ctx, acct, dflt, "ADMIN", "g1") })
+	checkErr(t, "RemoveRoleMember of deleted group", err, qslocal.ErrNotFound)
+
+	// A new group of the same name starts with no members, no roles and
+	// no assignments.
+	create(t, s, nil, []qslocal.Group{newGroup(acct, dflt, "g1")})
+	st.Groups = worldGroups
+	want[acct+"/"+dflt] = st
+	checkWorld(t, s, "after re-creating the group", want)
 }

@@ -9,7 +9,7 @@ import (
 // CreateCustomPermissions implements qslocal.Tx. Empty Capabilities or
 // Governance are stored as NULL and read back as nil.
 func (t *tx) CreateCustomPermissions(ctx context.Context, p qslocal.CustomPermissions) error {
-	_, err := t.exec(ctx, "create custom permissions", `INSERT INTO custom_permissions (`+permissionsColumns+`)
+	_, err := t.exec(ctx, "create custom permissions", `INSERT INTO custom_permissions (`+profileColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?)`,
 		p.Account, p.Name, nullJSON(p.Capabilities), nullJSON(p.Governance),
 		p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro())
@@ -17,9 +17,9 @@ func (t *tx) CreateCustomPermissions(ctx context.Context, p qslocal.CustomPermis
 }
 
 func (t *tx) CustomPermissions(ctx context.Context, account, name string) (qslocal.CustomPermissions, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+permissionsColumns+` FROM custom_permissions
+	row := t.tx.QueryRowContext(ctx, `SELECT `+profileColumns+` FROM custom_permissions
 		WHERE account = ? AND name = ?`, account, name)
-	p, err := scanPermissions(row)
+	p, err := scanProfile(row)
 	if err != nil {
 		return qslocal.CustomPermissions{}, wrap("get custom permissions", err)
 	}
@@ -50,7 +50,7 @@ func (t *tx) DeleteCustomPermissions(ctx context.Context, account, name string) 
 }
 
 func (t *tx) ListCustomPermissions(ctx context.Context, account, after string, limit int) ([]qslocal.CustomPermissions, error) {
-	return list(ctx, t, "list custom permissions", limit, scanPermissions, `SELECT `+permissionsColumns+`
+	return list(ctx, t, "list custom permissions", limit, scanProfile, `SELECT `+profileColumns+`
 		FROM custom_permissions WHERE account = ? AND name > ? ORDER BY name LIMIT ?`, account, after, limit)
 }
 
@@ -118,9 +118,9 @@ const profileUsesQuery = `SELECT
 	(SELECT count(*) FROM role_custom_permissions WHERE account = ?1 AND profile = ?2) +
 	(SELECT count(*) FROM accounts WHERE account = ?1 AND custom_permissions_name = ?2)`
 
-const permissionsColumns = `account, name, capabilities, governance, created_at, updated_at`
+const profileColumns = `account, name, capabilities, governance, created_at, updated_at`
 
-func scanPermissions(row scanner) (qslocal.CustomPermissions, error) {
+func scanProfile(row scanner) (qslocal.CustomPermissions, error) {
 	var p qslocal.CustomPermissions
 	var created, updated int64
 	if err := row.Scan(&p.Account, &p.Name, &p.Capabilities, &p.Governance, &created, &updated); err != nil {

@@ -6,7 +6,7 @@ import (
 	"github.com/qslocal/qslocal"
 )
 
-const permissionsColumns = `account, name, capabilities, governance, created_at, updated_at`
+const profileColumns = `account, name, capabilities, governance, created_at, updated_at`
 
 // CreateCustomPermissions implements qslocal.Tx: ErrNotFound without the
 // account, ErrExists for a taken name. Empty Capabilities or Governance are
@@ -22,7 +22,7 @@ func (t *tx) CreateCustomPermissions(ctx context.Context, p qslocal.CustomPermis
 	return t.insertChild(ctx, op, `WITH parent AS (
 			SELECT FROM accounts WHERE account = $1
 		), inserted AS (
-			INSERT INTO custom_permissions (`+permissionsColumns+`)
+			INSERT INTO custom_permissions (`+profileColumns+`)
 			SELECT $1, $2::text, $3::bytea, $4::bytea, $5::timestamptz, $6::timestamptz FROM parent
 			ON CONFLICT DO NOTHING
 			RETURNING 1
@@ -37,11 +37,11 @@ func (t *tx) CustomPermissions(ctx context.Context, account, name string) (qsloc
 		return qslocal.CustomPermissions{}, notFoundCtx(ctx, op)
 	}
 	var p qslocal.CustomPermissions
-	if err := t.row(ctx, op, `SELECT `+permissionsColumns+` FROM custom_permissions
-		WHERE account = $1 AND name = $2`, []any{account, name}, permissionsFields(&p)...); err != nil {
+	if err := t.row(ctx, op, `SELECT `+profileColumns+` FROM custom_permissions
+		WHERE account = $1 AND name = $2`, []any{account, name}, profileFields(&p)...); err != nil {
 		return qslocal.CustomPermissions{}, err
 	}
-	return fixPermissions(p), nil
+	return fixProfile(p), nil
 }
 
 // UpdateCustomPermissions implements qslocal.Tx. Only the primary key is
@@ -73,7 +73,7 @@ func (t *tx) ListCustomPermissions(ctx context.Context, account, afterName strin
 	if !ok || !storable(account) {
 		return nil, ctxErr(ctx, op)
 	}
-	return list(ctx, t, op, limit, scanPermissions, `SELECT `+permissionsColumns+` FROM custom_permissions
+	return list(ctx, t, op, limit, scanProfile, `SELECT `+profileColumns+` FROM custom_permissions
 		WHERE account = $1 AND name >= $2 ORDER BY name LIMIT $3`, account, lo, limit)
 }
 
@@ -171,27 +171,19 @@ func (t *tx) ProfileUses(ctx context.Context, account, profile string) (int, err
 		(SELECT count(*) FROM accounts WHERE account = $1 AND custom_permissions_name = $2)`, account, profile)
 }
 
-func permissionsFields(p *qslocal.CustomPermissions) []any {
+func profileFields(p *qslocal.CustomPermissions) []any {
 	return []any{&p.Account, &p.Name, &p.Capabilities, &p.Governance, &p.CreatedAt, &p.UpdatedAt}
 }
 
-func fixPermissions(p qslocal.CustomPermissions) qslocal.CustomPermissions {
+func fixProfile(p qslocal.CustomPermissions) qslocal.CustomPermissions {
 	p.CreatedAt, p.UpdatedAt = utc(p.CreatedAt), utc(p.UpdatedAt)
 	return p
 }
 
-func scanPermissions(row scanner) (qslocal.CustomPermissions, error) {
+func scanProfile(row scanner) (qslocal.CustomPermissions, error) {
 	var p qslocal.CustomPermissions
-	if err := row.Scan(permissionsFields(&p)...); err != nil {
+	if err := row.Scan(profileFields(&p)...); err != nil {
 		return qslocal.CustomPermissions{}, err
 	}
-	return fixPermissions(p), nil
-}
-
-// nullJSON binds an empty document as NULL, so it reads back as nil.
-func nullJSON(b []byte) []byte {
-	if len(b) == 0 {
-		return nil
-	}
-	return b
+	return fixProfile(p), nil
 }
