@@ -1,21 +1,60 @@
 package e2e
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
-// TestBoto3 drives the identity plane through boto3, the way Python users
-// meet qslocal. It skips where python3 with boto3 is not installed.
+// sharedModels is the folder of AWS models beside the repository. Pointing
+// AWS_DATA_PATH at it gives botocore (boto3, the AWS CLI) the same model
+// qslocal is generated from, even where the installed botocore predates
+// operations such as the flows.
+var sharedModels = filepath.Join("..", "..", "shared", "aws-model")
+
+// modelEnv returns the environment for a botocore client: the current one
+// with AWS_DATA_PATH set, or skips t when the models are not there.
+func modelEnv(t *testing.T) []string {
+	t.Helper()
+	abs, err := filepath.Abs(sharedModels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(abs, "quicksight")); err != nil {
+		t.Skipf("no AWS models at %s (clone ../shared beside the repository): %v", abs, err)
+	}
+	return append(os.Environ(), "AWS_DATA_PATH="+abs)
+}
+
+// missingClient skips t for want of an AWS client, unless
+// $QSLOCAL_REQUIRE_CLIENTS is set (as CI does): then it fails.
+func missingClient(t *testing.T, msg string) {
+	t.Helper()
+	if os.Getenv("QSLOCAL_REQUIRE_CLIENTS") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// TestBoto3 drives qslocal through boto3, the way Python users meet it.
 func TestBoto3(t *testing.T) {
 	t.Parallel()
 	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		t.Skip("python3 with boto3 is not installed; skipping the boto3 run")
+		missingClient(t, "python3 with boto3 is not installed; skipping the boto3 run")
 	}
-	s := start(t, "")
-	out, err := exec.Command("python3", "testdata/boto3_identity.py", s.URL).CombinedOutput()
-	if err != nil {
-		t.Fatalf("boto3 run failed: %v\n%s", err, out)
+	env := modelEnv(t)
+	for _, script := range []string{"boto3_identity.py", "boto3_flows.py"} {
+		t.Run(script, func(t *testing.T) {
+			t.Parallel()
+			s := start(t, "")
+			cmd := exec.Command("python3", filepath.Join("testdata", script), s.URL)
+			cmd.Env = env
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("boto3 run failed: %v\n%s", err, out)
+			}
+			t.Logf("%s", out)
+		})
 	}
-	t.Logf("%s", out)
 }

@@ -202,8 +202,20 @@ func TestThreeProcessesOneDatabase(t *testing.T) {
 		}
 	})
 
+	register(t, qs, "shared", types.UserRoleReader)
+	if _, err := qs.CreateGroup(ctx(t), &quicksight.CreateGroupInput{AwsAccountId: acct, Namespace: def, GroupName: aws.String("viewers")}); err != nil {
+		t.Fatal(err)
+	}
 	t.Run("overlapping UpdateAnalysisPermissions: a serial order explains every answer", func(t *testing.T) {
-		overlappingPermissions(t, c)
+		overlappingPermissions(t, c, analysisTarget(t, qs))
+	})
+
+	t.Run("overlapping UpdateFlowPermissions: a serial order explains every answer", func(t *testing.T) {
+		overlappingPermissions(t, c, flowTarget(t, qs))
+	})
+
+	t.Run("competing UpdateIAMPolicyAssignment: a serial order explains every answer", func(t *testing.T) {
+		competingAssignmentUpdates(t, c)
 	})
 
 	t.Run("competing UpdateSelfUpgrade: one decision per request, role changed with it", func(t *testing.T) {
@@ -233,26 +245,36 @@ func TestThreeProcessesOneDatabase(t *testing.T) {
 	})
 }
 
-// overlappingPermissions races grants and revokes on one analysis. Request
+// grantSet is one principal's actions in a permission request.
+type grantSet struct {
+	principal string
+	actions   []string
+}
+
+// permTarget is one asset's permission operations, whatever the API's
+// shapes for them: answers come back as principal -> sorted actions.
+type permTarget struct {
+	markers string   // the prefix of the marker users' names
+	marker  string   // the action each marker is granted
+	actions []string // four actions flipped between the shared principals
+	update  func(q *quicksight.Client, grant, revoke []grantSet) (map[string][]string, error)
+	read    func(q *quicksight.Client) (map[string][]string, error)
+}
+
+// overlappingPermissions races grants and revokes on one asset. Request
 // i grants marker principal i (never revoked) and flips actions of two
 // principals every request touches. Each answer carries the whole set
 // after that request, so the markers in it name exactly the requests
 // serialized before it: the answers must order the requests 1..n, and
 // replaying them in that order must give every answer and the final state.
-func overlappingPermissions(t *testing.T, c *cluster) {
-	qs := c.clients[0]
+func overlappingPermissions(t *testing.T, c *cluster, target permTarget) {
 	const n = 60
 	for i := range n {
-		register(t, c.clients[i%3], fmt.Sprintf("marker%02d", i), types.UserRoleReader)
+		register(t, c.clients[i%3], fmt.Sprintf("%s%02d", target.markers, i), types.UserRoleReader)
 	}
-	register(t, qs, "shared", types.UserRoleReader)
-	if _, err := qs.CreateGroup(ctx(t), &quicksight.CreateGroupInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"), GroupName: aws.String("viewers")}); err != nil {
-		t.Fatal(err)
-	}
-	mkAnalysis(t, qs, "contended")
 	shared, viewers := principal("user", "default/shared"), principal("group", "default/viewers")
-	actions := []string{"quicksight:DescribeAnalysis", "quicksight:QueryAnalysis", "quicksight:UpdateAnalysis", "quicksight:DeleteAnalysis"}
-	type request struct{ grant, revoke []types.ResourcePermission }
+	actions := target.actions
+	type request struct{ grant, revoke []grantSet }
 	reqs := make([]request, n)
 	for i := range reqs {
 		// A fixed pattern that makes neighbours disagree: request i grants
@@ -261,20 +283,18 @@ func overlappingPermissions(t *testing.T, c *cluster) {
 		g := []string{actions[i%4], actions[(i+1)%4]}
 		r := []string{actions[(i+2)%4], actions[(i+3)%4]}
 		reqs[i] = request{
-			grant:  []types.ResourcePermission{perm(principal("user", fmt.Sprintf("default/marker%02d", i)), "quicksight:DescribeAnalysis"), perm(shared, g...), perm(viewers, r...)},
-			revoke: []types.ResourcePermission{perm(shared, r...), perm(viewers, g...)},
+			grant:  []grantSet{{principal("user", fmt.Sprintf("default/%s%02d", target.markers, i)), []string{target.marker}}, {shared, g}, {viewers, r}},
+			revoke: []grantSet{{shared, r}, {viewers, g}},
 		}
 	}
 	answers := make([]map[string][]string, n)
 	ok := c.race(t, n, func(q *quicksight.Client, i int) error {
-		out, err := updatePerms(q, t, "contended", reqs[i].grant, reqs[i].revoke)
-		if err == nil {
-			answers[i] = permMap(out.Permissions)
-		}
+		out, err := target.update(q, reqs[i].grant, reqs[i].revoke)
+		answers[i] = out
 		return err
 	}, func(error) bool { return false })
 	if count(ok) != n {
-		t.Fatalf("%d of %d UpdateAnalysisPermissions acknowledged", count(ok), n)
+		t.Fatalf("%d of %d permission updates acknowledged", count(ok), n)
 	}
 	// Order the requests by how many markers their answers show.
 	order := make([]int, n)
@@ -282,7 +302,7 @@ func overlappingPermissions(t *testing.T, c *cluster) {
 	for i, a := range answers {
 		k := 0
 		for p := range a {
-			if strings.Contains(p, ":user/default/marker") {
+			if strings.Contains(p, ":user/default/"+target.markers) {
 				k++
 			}
 		}
@@ -293,20 +313,19 @@ func overlappingPermissions(t *testing.T, c *cluster) {
 		order[k-1] = i
 	}
 	state := map[string][]string{}
-	apply := func(perms []types.ResourcePermission, add bool) {
-		for _, p := range perms {
-			key := aws.ToString(p.Principal)
-			for _, a := range p.Actions {
-				has := slices.Contains(state[key], a)
+	apply := func(sets []grantSet, add bool) {
+		for _, p := range sets {
+			for _, a := range p.actions {
+				has := slices.Contains(state[p.principal], a)
 				switch {
 				case add && !has:
-					state[key] = append(state[key], a)
+					state[p.principal] = append(state[p.principal], a)
 				case !add && has:
-					state[key] = slices.DeleteFunc(state[key], func(x string) bool { return x == a })
+					state[p.principal] = slices.DeleteFunc(state[p.principal], func(x string) bool { return x == a })
 				}
 			}
-			if len(state[key]) == 0 {
-				delete(state, key)
+			if len(state[p.principal]) == 0 {
+				delete(state, p.principal)
 			}
 		}
 	}
@@ -317,13 +336,173 @@ func overlappingPermissions(t *testing.T, c *cluster) {
 			t.Fatalf("request %d (serialized %dth): answer\n %s\nbut the serial replay gives\n %s", i, k+1, got, want)
 		}
 	}
-	final, err := c.clients[2].DescribeAnalysisPermissions(ctx(t), &quicksight.DescribeAnalysisPermissionsInput{AwsAccountId: aws.String(account), AnalysisId: aws.String("contended")})
+	final, err := target.read(c.clients[2])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := fmt.Sprint(permMap(final.Permissions)), fmt.Sprint(sortedMap(state)); got != want {
+	if got, want := fmt.Sprint(final), fmt.Sprint(sortedMap(state)); got != want {
 		t.Errorf("final permissions\n %s\nbut the serial replay gives\n %s", got, want)
 	}
+}
+
+// analysisTarget and flowTarget race on one analysis and one flow.
+func analysisTarget(t *testing.T, qs *quicksight.Client) permTarget {
+	mkAnalysis(t, qs, "contended")
+	toRP := func(sets []grantSet) []types.ResourcePermission {
+		var out []types.ResourcePermission
+		for _, s := range sets {
+			out = append(out, perm(s.principal, s.actions...))
+		}
+		return out
+	}
+	return permTarget{markers: "marker", marker: "quicksight:DescribeAnalysis",
+		actions: []string{"quicksight:DescribeAnalysis", "quicksight:QueryAnalysis", "quicksight:UpdateAnalysis", "quicksight:DeleteAnalysis"},
+		update: func(q *quicksight.Client, grant, revoke []grantSet) (map[string][]string, error) {
+			out, err := updatePerms(q, t, "contended", toRP(grant), toRP(revoke))
+			if err != nil {
+				return nil, err
+			}
+			return permMap(out.Permissions), nil
+		},
+		read: func(q *quicksight.Client) (map[string][]string, error) {
+			out, err := q.DescribeAnalysisPermissions(ctx(t), &quicksight.DescribeAnalysisPermissionsInput{AwsAccountId: aws.String(account), AnalysisId: aws.String("contended")})
+			if err != nil {
+				return nil, err
+			}
+			return permMap(out.Permissions), nil
+		},
+	}
+}
+
+func flowTarget(t *testing.T, qs *quicksight.Client) permTarget {
+	id := mkFlow(t, qs, "contended", "")
+	toP := func(sets []grantSet) []types.Permission {
+		var out []types.Permission
+		for _, s := range sets {
+			out = append(out, flowPerm(s.principal, s.actions...))
+		}
+		return out
+	}
+	asMap := func(perms []types.Permission) map[string][]string {
+		m := map[string][]string{}
+		for _, p := range perms {
+			m[aws.ToString(p.Principal)] = slices.Sorted(slices.Values(p.Actions))
+		}
+		return m
+	}
+	return permTarget{markers: "fmarker", marker: "quicksight:GetFlow",
+		actions: []string{"quicksight:GetFlow", "quicksight:UpdateFlow", "quicksight:DeleteFlow", "quicksight:StartFlowSession"},
+		update: func(q *quicksight.Client, grant, revoke []grantSet) (map[string][]string, error) {
+			out, err := updateFlowPerms(q, t, id, toP(grant), toP(revoke))
+			if err != nil {
+				return nil, err
+			}
+			return asMap(out.Permissions), nil
+		},
+		read: func(q *quicksight.Client) (map[string][]string, error) {
+			out, err := q.GetFlowPermissions(ctx(t), &quicksight.GetFlowPermissionsInput{AwsAccountId: aws.String(account), FlowId: aws.String(id)})
+			if err != nil {
+				return nil, err
+			}
+			return asMap(out.Permissions), nil
+		},
+	}
+}
+
+// competingAssignmentUpdates races UpdateIAMPolicyAssignment on one
+// assignment. Even requests replace everything (identities: their own
+// marker user; their own policy; a status), odd ones change the status
+// alone. Each answer shows the whole assignment after it. Some serial
+// order explains them all exactly when: every answer shows the identities
+// and policy of one full request (or of the create) together, never torn;
+// a full request's answer is its own values; a status-only answer has its
+// own status; and the final state is a full request's identities and
+// policy with the status of the last request serialized after it, which
+// must be that request's own status when no status-only answer follows it,
+// or one of those that do.
+func competingAssignmentUpdates(t *testing.T, c *cluster) {
+	qs := c.clients[0]
+	const n = 40
+	register(t, qs, "am-init", types.UserRoleReader)
+	for i := 0; i < n; i += 2 {
+		register(t, c.clients[i%3], fmt.Sprintf("am%02d", i), types.UserRoleReader)
+	}
+	if _, err := qs.CreateIAMPolicyAssignment(ctx(t), &quicksight.CreateIAMPolicyAssignmentInput{AwsAccountId: aws.String(account),
+		Namespace: aws.String("default"), AssignmentName: aws.String("contended"), AssignmentStatus: types.AssignmentStatusEnabled,
+		PolicyArn: aws.String(policyFor("init")), Identities: map[string][]string{"user": {"am-init"}}}); err != nil {
+		t.Fatal(err)
+	}
+	statuses := []types.AssignmentStatus{types.AssignmentStatusEnabled, types.AssignmentStatusDraft, types.AssignmentStatusDisabled}
+	type view struct {
+		full   string // the full request whose identities and policy show: "init" or "%02d"
+		status types.AssignmentStatus
+	}
+	answers := make([]view, n)
+	read := func(identities map[string][]string, policy *string, status types.AssignmentStatus) (view, error) {
+		users := identities["user"]
+		if len(users) != 1 || len(identities) != 1 {
+			return view{}, fmt.Errorf("identities %v", identities)
+		}
+		full := strings.TrimPrefix(users[0], "am")
+		full = strings.TrimPrefix(full, "-")
+		if aws.ToString(policy) != policyFor(full) {
+			return view{}, fmt.Errorf("torn: identities of %s with policy %s", full, aws.ToString(policy))
+		}
+		return view{full, status}, nil
+	}
+	ok := c.race(t, n, func(q *quicksight.Client, i int) error {
+		in := &quicksight.UpdateIAMPolicyAssignmentInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"),
+			AssignmentName: aws.String("contended"), AssignmentStatus: statuses[i%3]}
+		if i%2 == 0 {
+			in.Identities = map[string][]string{"user": {fmt.Sprintf("am%02d", i)}}
+			in.PolicyArn = aws.String(policyFor(fmt.Sprintf("%02d", i)))
+		}
+		out, err := q.UpdateIAMPolicyAssignment(ctx(t), in)
+		if err != nil {
+			return err
+		}
+		answers[i], err = read(out.Identities, out.PolicyArn, out.AssignmentStatus)
+		return err
+	}, func(error) bool { return false })
+	if count(ok) != n {
+		t.Fatalf("%d of %d UpdateIAMPolicyAssignment acknowledged", count(ok), n)
+	}
+	after := map[string][]types.AssignmentStatus{} // full request -> statuses of status-only answers showing it
+	for i, a := range answers {
+		if a.status != statuses[i%3] {
+			t.Errorf("request %d answered status %s, not its own %s", i, a.status, statuses[i%3])
+		}
+		if i%2 == 0 && a.full != fmt.Sprintf("%02d", i) {
+			t.Errorf("full request %d answered the identities and policy of %s", i, a.full)
+		}
+		if i%2 == 1 {
+			after[a.full] = append(after[a.full], a.status)
+		}
+	}
+	d := describeAssignment(t, c.clients[1], "default", "contended")
+	final, err := read(d.Identities, d.PolicyArn, d.AssignmentStatus)
+	if err != nil {
+		t.Fatalf("final state: %v", err)
+	}
+	last := after[final.full]
+	switch {
+	case final.full == "init":
+		t.Errorf("final state is the create's, though %d full updates were acknowledged", n/2)
+	case len(last) == 0 && final.status != statuses[atoi(t, final.full)%3]:
+		t.Errorf("final status %s: no status-only request follows full request %s, whose status was %s", final.status, final.full, statuses[atoi(t, final.full)%3])
+	case len(last) > 0 && !slices.Contains(last, final.status):
+		t.Errorf("final status %s is none of those serialized after full request %s: %v", final.status, final.full, last)
+	}
+}
+
+func policyFor(name string) string { return "arn:aws:iam::" + account + ":policy/p-" + name }
+
+func atoi(t *testing.T, s string) int {
+	var n int
+	if _, err := fmt.Sscanf(s, "%d", &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // permMap is a permission set as principal -> sorted actions.
