@@ -82,30 +82,26 @@ func flowIDFor(account, token string) string {
 	return formatUUID(b)
 }
 
-// digest hashes a request's input, with its document in a canonical form
-// (keys sorted, numbers as sent), so that equal inputs hash equal however a
-// client spaced or ordered them.
-func digest(v any) (string, error) {
-	b, err := json.Marshal(v)
+// flowDigest hashes a request's input for its ClientToken: the members
+// given, and the definition in a canonical form (keys sorted, numbers as
+// sent), so that equal inputs hash equal however a client spaced or
+// ordered them.
+func flowDigest(def json.RawMessage, members ...any) (string, error) {
+	if def != nil {
+		d := json.NewDecoder(bytes.NewReader(def))
+		d.UseNumber()
+		var v any
+		if err := d.Decode(&v); err != nil {
+			return "", fmt.Errorf("flow digest: %w", err)
+		}
+		members = append(members, v)
+	}
+	b, err := json.Marshal(members)
 	if err != nil {
-		return "", fmt.Errorf("digest: %w", err)
+		return "", fmt.Errorf("flow digest: %w", err)
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
-}
-
-// canonicalJSON re-encodes a JSON document with its object keys sorted.
-func canonicalJSON(raw json.RawMessage) (json.RawMessage, error) {
-	if raw == nil {
-		return nil, nil
-	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, fmt.Errorf("canonical JSON: %w", err)
-	}
-	return json.Marshal(v)
 }
 
 // tokenConflict is a ClientToken used before with another input.
@@ -124,11 +120,7 @@ func (s *Service) CreateFlow(ctx context.Context, in *api.CreateFlowRequest) (*a
 	id, meta := s.newID(), flowMeta{Description: str(in.Description)}
 	if in.ClientToken != nil {
 		id = flowIDFor(account, *in.ClientToken)
-		def, err := canonicalJSON(in.FlowDefinition)
-		if err != nil {
-			return nil, err
-		}
-		if meta.CreateDigest, err = digest([]any{in.Name, in.Description, def, in.Permissions}); err != nil {
+		if meta.CreateDigest, err = flowDigest(in.FlowDefinition, in.Name, in.Description, in.Permissions); err != nil {
 			return nil, err
 		}
 	}
@@ -170,11 +162,8 @@ func (s *Service) UpdateFlow(ctx context.Context, in *api.UpdateFlowRequest) (*a
 	account, id := *in.AwsAccountId, *in.FlowId
 	var sum string
 	if in.ClientToken != nil {
-		def, err := canonicalJSON(in.FlowDefinition)
-		if err != nil {
-			return nil, err
-		}
-		if sum, err = digest([]any{in.Name, in.Description, def}); err != nil {
+		var err error
+		if sum, err = flowDigest(in.FlowDefinition, in.Name, in.Description); err != nil {
 			return nil, err
 		}
 	}
