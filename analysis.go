@@ -78,7 +78,7 @@ func (s *Service) CreateAnalysis(ctx context.Context, in *api.CreateAnalysisRequ
 	if len(in.FolderArns) > 0 {
 		return nil, errorf(CodeResourceNotFound, "", "FolderArns: folder %s not found: qslocal has no folders yet.", in.FolderArns[0])
 	}
-	perms, err := analysisKind.change(account, "GrantPermissions", fromResourcePermissions(in.Permissions), nil)
+	perms, err := analysisKind.change(account, "Permissions", fromResourcePermissions(in.Permissions), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -241,30 +241,19 @@ func (s *Service) ListAnalyses(ctx context.Context, in *api.ListAnalysesRequest)
 	return &api.ListAnalysesResponse{AnalysisSummaryList: s.analysisSummaries(ctx, rows), NextToken: next}, nil
 }
 
-// readAnalysisSearch checks the one filter the model allows. ANALYSIS_NAME
-// takes StringEquals or StringLike; the ownership filters take
-// StringEquals and a user or group ARN of the account. The scope binds
-// NextToken to the filter.
+// analysisTexts are SearchAnalyses's text filters.
+var analysisTexts = map[string]func(Asset) string{string(api.AnalysisFilterAttributeAnalysisName): assetName}
+
+// readAnalysisSearch reads the one filter the model allows. The scope
+// binds NextToken to the filter.
 func readAnalysisSearch(account string, f api.AnalysisSearchFilter) (filter assetFilter, scope string, err error) {
 	if f.Name == nil || f.Operator == nil || f.Value == nil {
 		return filter, "", invalidParameter("Filters[0]: Name, Operator and Value are all required.")
 	}
-	name, op, value := *f.Name, *f.Operator, *f.Value
-	scope = account + "/" + string(name) + "/" + string(op) + "/" + value
-	if op != api.FilterOperatorStringEquals && op != api.FilterOperatorStringLike {
-		return filter, scope, invalidParameter("Filters[0].Operator: %q is not StringEquals or StringLike.", op)
-	}
-	if name == api.AnalysisFilterAttributeAnalysisName {
-		return assetFilter{text: assetName, value: value, like: op == api.FilterOperatorStringLike}, scope, nil
-	}
-	if op != api.FilterOperatorStringEquals {
-		return filter, scope, invalidParameter("Filters[0].Operator: StringLike applies only to ANALYSIS_NAME; %s takes StringEquals.", name)
-	}
-	filter, err = ownershipFilter(account, "Filters[0].Value", string(name), value)
-	return filter, scope, err
+	name, op, value := string(*f.Name), string(*f.Operator), *f.Value
+	filter, err = searchFilter(account, "Filters[0]", name, op, value, analysisTexts)
+	return filter, account + "/" + name + "/" + op + "/" + value, err
 }
-
-func assetName(a Asset) string { return a.Name }
 
 // SearchAnalyses finds live analyses by name, or by who holds permissions
 // on them, in id order, a page at a time.

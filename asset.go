@@ -3,9 +3,14 @@ package qslocal
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/qslocal/qslocal/api"
 )
 
 // Every asset kind shares one lifecycle over the generic asset store:
@@ -87,10 +92,6 @@ func createAsset(ctx context.Context, tx Tx, a Asset, perms permissionChange, ta
 		}
 		return err
 	}
-	// An earlier asset of this id may have left grants behind.
-	if err := tx.ClearGrants(ctx, a.Account, r.Resource()); err != nil {
-		return err
-	}
 	if _, err := perms.apply(ctx, tx, a.Account, r.Resource()); err != nil {
 		return err
 	}
@@ -102,6 +103,9 @@ func createAsset(ctx context.Context, tx Tx, a Asset, perms permissionChange, ta
 // is deleted, so a kind keeps one version per alias. a must be stored
 // already; publish stores its new Version.
 func publish(ctx context.Context, tx Tx, a *Asset, alias string, now time.Time) error {
+	if !kinds[a.Kind].Versioned {
+		return fmt.Errorf("publish: %s assets have no versions", a.Kind)
+	}
 	v := AssetVersion{Account: a.Account, Kind: a.Kind, ID: a.ID, Number: a.Version + 1,
 		Name: a.Name, Status: a.Status, CreatedAt: now, Meta: a.Meta, Doc: a.Doc}
 	if err := tx.CreateAssetVersion(ctx, v); err != nil {
@@ -183,12 +187,16 @@ func (s *Service) updateAssetGrants(ctx context.Context, r Ref, change permissio
 	return grants, err
 }
 
-// deleteAsset deletes an asset, at once when window is 0, else once the
-// window has passed: until then it is DELETED and can be restored.
-// Deleting one already waiting out its window changes nothing and answers
-// its DeletionTime, unless window is 0. It answers when the asset goes.
+// deleteAsset deletes an asset, at once when window is 0 or its kind has
+// no recovery window, else once the window has passed: until then it is
+// DELETED and can be restored. Deleting one already waiting out its window
+// changes nothing and answers its DeletionTime, unless window is 0. It
+// answers when the asset goes.
 func (s *Service) deleteAsset(ctx context.Context, r Ref, window time.Duration) (when time.Time, err error) {
 	now := s.now()
+	if !r.Kind.RecoveryWindow {
+		window = 0
+	}
 	err = s.update(ctx, r.Account, func(tx Tx) error {
 		a, err := lookupAsset(ctx, tx, r, now)
 		switch {
@@ -225,7 +233,7 @@ func (s *Service) restoreAsset(ctx context.Context, r Ref) error {
 }
 
 // listAssets lists the assets of kind k in id order, a page at a time,
-// leaving out those whose recovery window has passed and those match
+// leaving out those whose recovery window has passed and those that match
 // refuses. match is made once per page, in the page's transaction.
 func (s *Service) listAssets(ctx context.Context, k *Kind, l listing, next *string, max *int32,
 	match func(tx Tx) (func(Asset) (bool, error), error)) ([]Asset, *string, error) {
@@ -288,6 +296,26 @@ type assetFilter struct {
 	who   *holder
 }
 
+func assetName(a Asset) string { return a.Name }
+
+// searchFilter reads one filter of a search (the model has checked that op
+// is StringEquals or StringLike). texts maps the names of the kind's text
+// filters to the text of an asset each compares: StringEquals wants it
+// equal, StringLike wants it to contain value, in any case. Any other name
+// is an ownership filter, which takes StringEquals. field names the filter
+// in errors.
+func searchFilter(account, field, name, op, value string, texts map[string]func(Asset) string) (assetFilter, error) {
+	like := op == string(api.FilterOperatorStringLike)
+	if text, ok := texts[name]; ok {
+		return assetFilter{text: text, value: value, like: like}, nil
+	}
+	if like {
+		return assetFilter{}, invalidParameter("%s.Operator: StringLike applies only to %s; %s takes StringEquals.",
+			field, strings.Join(slices.Sorted(maps.Keys(texts)), " and "), name)
+	}
+	return ownershipFilter(account, field+".Value", name, value)
+}
+
 // ownershipFilter reads an ownership filter of a search: name is one of
 // the filter names the search APIs share ([DIRECT_]QUICKSIGHT_OWNER,
 // [DIRECT_]QUICKSIGHT_VIEWER_OR_OWNER, DIRECT_QUICKSIGHT_SOLE_OWNER,
@@ -298,7 +326,7 @@ func ownershipFilter(account, field, name, value string) (assetFilter, error) {
 	if err != nil {
 		return assetFilter{}, err
 	}
-	if strings.HasPrefix(key, namespaceKind.Type+"/") {
+	if refAt(account, key).Kind == namespaceKind {
 		return assetFilter{}, invalidParameter("%s: %q is a namespace; give a user or group ARN.", field, value)
 	}
 	h := holder{key: key, implicit: !strings.HasPrefix(name, "DIRECT_")}

@@ -268,10 +268,13 @@ func (s *Service) ListFlows(ctx context.Context, in *api.ListFlowsInput) (*api.L
 	return &api.ListFlowsOutput{FlowSummaryList: out, NextToken: next}, nil
 }
 
-// flowDescription is the text an assetDescription filter compares.
-func flowDescription(a Asset) string {
-	m, _ := flowMetaOf(a.Meta) // stored by qslocal; a bad one reads as none
-	return m.Description
+// flowTexts are SearchFlows's text filters.
+var flowTexts = map[string]func(Asset) string{
+	string(api.FieldNameAssetName): assetName,
+	string(api.FieldNameAssetDescription): func(a Asset) string {
+		m, _ := flowMetaOf(a.Meta) // stored by qslocal; a bad one reads as none
+		return m.Description
+	},
 }
 
 // SearchFlows finds flows that pass every filter: assetName and
@@ -283,31 +286,22 @@ func (s *Service) SearchFlows(ctx context.Context, in *api.SearchFlowsInput) (*a
 	filters := make([]assetFilter, len(in.Filters))
 	scope := []string{account}
 	for i, f := range in.Filters {
-		field := fmt.Sprintf("Filters[%d]", i)
-		name, op, value := string(*f.Name), *f.Operator, *f.Value
-		scope = append(scope, name, string(op), value)
-		if op != api.SearchFilterOperatorStringEquals && op != api.SearchFilterOperatorStringLike {
-			return nil, invalidParameter("%s.Operator: %q is not StringEquals or StringLike.", field, op)
-		}
-		like := op == api.SearchFilterOperatorStringLike
-		switch api.FieldName(name) {
-		case api.FieldNameAssetName:
-			filters[i] = assetFilter{text: assetName, value: value, like: like}
-		case api.FieldNameAssetDescription:
-			filters[i] = assetFilter{text: flowDescription, value: value, like: like}
-		default:
-			if like {
-				return nil, invalidParameter("%s.Operator: StringLike applies only to assetName and assetDescription; %s takes StringEquals.", field, name)
-			}
-			var err error
-			if filters[i], err = ownershipFilter(account, field+".Value", name, value); err != nil {
-				return nil, err
-			}
+		name, op, value := string(*f.Name), string(*f.Operator), *f.Value
+		scope = append(scope, name, op, value)
+		var err error
+		if filters[i], err = searchFilter(account, fmt.Sprintf("Filters[%d]", i), name, op, value, flowTexts); err != nil {
+			return nil, err
 		}
 	}
 	// The scope binds NextToken to the filters; NUL cannot occur in them.
 	l := listing{account: account, kind: "searchflows", scope: strings.Join(scope, "\x00")}
 	rows, next, err := s.searchAssets(ctx, flowKind, l, in.NextToken, in.MaxResults, filters)
+	var e *Error
+	if errors.As(err, &e) && e.Code == CodeResourceNotFound {
+		// An owner filter naming a user or group that does not exist:
+		// SearchFlows declares no ResourceNotFoundException.
+		e.Code, e.ResourceType, e.Message = CodeInvalidParameterValue, "", "Filters: "+e.Message
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -448,11 +442,11 @@ func (s *Service) UpdateFlowPermissions(ctx context.Context, in *api.UpdateFlowP
 		return nil, err
 	}
 	grants, err := s.updateAssetGrants(ctx, flowKind.ref(account, id), change)
-	var e *Error
-	if errors.As(err, &e) && e.Code == CodeLimitExceeded {
-		e.Code = CodeInvalidParameterValue
-	}
 	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Code == CodeLimitExceeded {
+			e.Code = CodeInvalidParameterValue
+		}
 		return nil, err
 	}
 	return &api.UpdateFlowPermissionsOutput{

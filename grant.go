@@ -85,32 +85,33 @@ func principalExists(ctx context.Context, tx Tx, account, key string) (bool, err
 
 // grants reads a request's permission list into store grants: principals
 // as keys, actions canonical, each principal once (a principal named twice
-// gets the union of its actions). list names the member in errors. When
-// checkViewer is set, a namespace principal of a kind that allows it only
-// viewer actions is refused any other (revoking them is always allowed).
-func (k *Kind) grants(account, list string, in []requested, checkViewer bool) ([]Grant, error) {
-	var out []Grant
+// gets the union of its actions); from says where in the list each grant's
+// principal first stood. list names the member in errors. When checkViewer
+// is set, a namespace principal of a kind that allows it only viewer
+// actions is refused any other (revoking them is always allowed).
+func (k *Kind) grants(account, list string, in []requested, checkViewer bool) (out []Grant, from []int, err error) {
 	at := map[string]int{}
 	for i, p := range in {
 		key, err := principalKey(account, fmt.Sprintf("%s[%d].Principal", list, i), p.principal)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		j, ok := at[key]
 		if !ok {
 			j = len(out)
 			at[key] = j
 			out = append(out, Grant{Principal: key})
+			from = append(from, i)
 		}
-		viewerOnly := checkViewer && k.NamespaceViewerOnly && strings.HasPrefix(key, namespaceKind.Type+"/")
+		viewerOnly := checkViewer && k.NamespaceViewerOnly && refAt(account, key).Kind == namespaceKind
 		for n, a := range p.actions {
 			c, ok := k.action(a)
 			if !ok {
-				return nil, invalidParameter("%s[%d].Actions[%d]: %q is not an action on %s resources; valid actions are %s.",
+				return nil, nil, invalidParameter("%s[%d].Actions[%d]: %q is not an action on %s resources; valid actions are %s.",
 					list, i, n, a, k.Type, strings.Join(k.Owner, ", "))
 			}
 			if viewerOnly && !slices.Contains(k.Viewer, c) {
-				return nil, invalidParameter("%s[%d].Actions[%d]: a namespace can only be a viewer of a %s: %q is not one of the viewer actions %s.",
+				return nil, nil, invalidParameter("%s[%d].Actions[%d]: a namespace can only be a viewer of a %s: %q is not one of the viewer actions %s.",
 					list, i, n, strings.ToLower(k.Noun), c, strings.Join(k.Viewer, ", "))
 			}
 			if !slices.Contains(out[j].Actions, c) {
@@ -118,7 +119,7 @@ func (k *Kind) grants(account, list string, in []requested, checkViewer bool) ([
 			}
 		}
 	}
-	return out, nil
+	return out, from, nil
 }
 
 // permissionChange is a request's grants and revokes, read and checked
@@ -126,21 +127,25 @@ func (k *Kind) grants(account, list string, in []requested, checkViewer bool) ([
 type permissionChange struct {
 	kind          *Kind
 	grant, revoke []Grant
+	// grantList names the request's grant list, and grantFrom where each
+	// grant's principal stood in it, for errors.
+	grantList string
+	grantFrom []int
 }
 
 // change reads a request's grants and revokes for an asset of kind k.
 // grantList names the grant list in errors (GrantPermissions, or
 // Permissions for a create).
 func (k *Kind) change(account, grantList string, grant, revoke []requested) (permissionChange, error) {
-	g, err := k.grants(account, grantList, grant, true)
+	g, from, err := k.grants(account, grantList, grant, true)
 	if err != nil {
 		return permissionChange{}, err
 	}
-	r, err := k.grants(account, "RevokePermissions", revoke, false)
+	r, _, err := k.grants(account, "RevokePermissions", revoke, false)
 	if err != nil {
 		return permissionChange{}, err
 	}
-	return permissionChange{kind: k, grant: g, revoke: r}, nil
+	return permissionChange{kind: k, grant: g, revoke: r, grantList: grantList, grantFrom: from}, nil
 }
 
 // apply makes the change within tx and returns the resulting grants.
@@ -156,7 +161,7 @@ func (c permissionChange) apply(ctx context.Context, tx Tx, account, resource st
 			return nil, err
 		}
 		if !ok {
-			return nil, invalidParameter("GrantPermissions: principal %s (grant %d) does not exist in account %s.", g.Principal, i, account)
+			return nil, invalidParameter("%s[%d].Principal: %s does not exist in account %s.", c.grantList, c.grantFrom[i], g.Principal, account)
 		}
 	}
 	if len(c.grant) > 0 {

@@ -12,10 +12,6 @@ import (
 // 10,000 groups in a namespace."
 const maxGroupsPerNamespace = 10000
 
-// groupResource names a group for Tx's tag and permission methods: the
-// resource part of its ARN.
-func groupResource(namespace, name string) string { return "group/" + namespace + "/" + name }
-
 func groupNotFound(name, namespace string) error {
 	return errorf(CodeResourceNotFound, ResourceGroup, "Group %s not found in namespace %s.", name, namespace)
 }

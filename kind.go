@@ -45,10 +45,11 @@ type Kind struct {
 	// MaxPrincipals bounds the principals holding grants on one asset.
 	MaxPrincipals int
 	// Versioned kinds publish numbered versions of their content
-	// (AssetVersion), found through aliases (AssetLink, relAlias).
+	// (AssetVersion), found through aliases (AssetLink, relAlias); publish
+	// refuses other kinds.
 	Versioned bool
 	// RecoveryWindow: deleting one waits out a window during which it can
-	// be restored, unless forced.
+	// be restored, unless forced; other kinds are deleted at once.
 	RecoveryWindow bool
 }
 
@@ -122,8 +123,11 @@ var (
 // every answer, holds at most 100.
 const maxPrincipals = 100
 
-// kinds finds a kind by its ARN resource type.
-var kinds = map[string]*Kind{}
+// allKinds lists the table; kinds finds a kind by its ARN resource type.
+var (
+	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind}
+	kinds    = map[string]*Kind{}
+)
 
 func init() {
 	// Set here rather than in the table: the lookups reach the kinds
@@ -142,7 +146,7 @@ func init() {
 	profileKind.lookup = func(ctx context.Context, tx Tx, r Ref, _ time.Time) error {
 		return profile(ctx, tx, r.Account, r.Name)
 	}
-	for _, k := range []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind} {
+	for _, k := range allKinds {
 		if k.Asset {
 			k.lookup = func(ctx context.Context, tx Tx, r Ref, now time.Time) error {
 				_, err := lookupAsset(ctx, tx, r, now)
@@ -169,6 +173,21 @@ type Ref struct {
 
 // ref names a resource of kind k in account.
 func (k *Kind) ref(account, name string) Ref { return Ref{Account: account, Kind: k, Name: name} }
+
+// userResource, groupResource, namespaceResource and profileResource name
+// identity resources as the store's tags and grants do: by the resource
+// part of their ARNs.
+func userResource(namespace, name string) string {
+	return Ref{Kind: userKind, Namespace: namespace, Name: name}.Resource()
+}
+
+func groupResource(namespace, name string) string {
+	return Ref{Kind: groupKind, Namespace: namespace, Name: name}.Resource()
+}
+
+func namespaceResource(name string) string { return namespaceKind.ref("", name).Resource() }
+
+func profileResource(name string) string { return profileKind.ref("", name).Resource() }
 
 // Resource is the ARN's resource part, the key the store keeps tags and
 // grants under: "analysis/abc", "user/default/alice".

@@ -15,10 +15,6 @@ const defaultNamespace = "default"
 // counting the default namespace.
 const maxNamespacesPerAccount = 100
 
-// namespaceResource names a namespace for Tx's tag and permission methods:
-// the resource part of its ARN.
-func namespaceResource(name string) string { return "namespace/" + name }
-
 func namespaceNotFound(name, account string) error {
 	return errorf(CodeResourceNotFound, ResourceNamespace, "Namespace %s not found in account %s.", name, account)
 }

@@ -83,7 +83,7 @@ func TestGrantsFromRequest(t *testing.T) {
 		return api.ResourcePermission{Principal: &principal, Actions: actions}
 	}
 	alice := "arn:aws:quicksight:us-east-1:111122223333:user/default/alice"
-	got, err := analysisKind.grants("111122223333", "GrantPermissions", fromResourcePermissions([]api.ResourcePermission{
+	got, _, err := analysisKind.grants("111122223333", "GrantPermissions", fromResourcePermissions([]api.ResourcePermission{
 		p(alice, "quicksight:describeanalysis", "QUICKSIGHT:QueryAnalysis"),
 		p(alice, "quicksight:DescribeAnalysis", "quicksight:UpdateAnalysis"),
 	}), true)
@@ -91,7 +91,7 @@ func TestGrantsFromRequest(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].Principal != want[0].Principal || !slices.Equal(got[0].Actions, want[0].Actions) {
 		t.Errorf("grants = %+v, %v; want %+v", got, err, want)
 	}
-	_, err = analysisKind.grants("111122223333", "RevokePermissions", fromResourcePermissions([]api.ResourcePermission{p(alice, "quicksight:DescribeAnalysis"), p(alice, "quicksight:DescribeDashboard")}), false)
+	_, _, err = analysisKind.grants("111122223333", "RevokePermissions", fromResourcePermissions([]api.ResourcePermission{p(alice, "quicksight:DescribeAnalysis"), p(alice, "quicksight:DescribeDashboard")}), false)
 	if err == nil || !strings.Contains(err.Error(), "RevokePermissions[1].Actions[0]") {
 		t.Errorf("unknown action: %v", err)
 	}

@@ -104,15 +104,6 @@ func dropTags(ctx context.Context, tx Tx, account, resource string) error {
 	return tx.DeleteTags(ctx, account, resource, keys)
 }
 
-// userResource and profileResource name a user and a custom permissions
-// profile as the store's tags and grants do: by the resource part of their
-// ARNs.
-func userResource(namespace, name string) string {
-	return Ref{Kind: userKind, Namespace: namespace, Name: name}.Resource()
-}
-
-func profileResource(name string) string { return profileKind.ref("", name).Resource() }
-
 // parseTaggable reads a tag operation's ResourceArn. A resource type
 // qslocal does not have is ResourceNotFoundException, since no such
 // resource can exist here; one that takes no tags is

@@ -169,6 +169,22 @@ func TestIAMPolicyAssignmentLifecycle(t *testing.T) {
 		t.Errorf("rule-3 after team was deleted: %+v", d.Identities)
 	}
 
+	// An empty Identities takes every identity out; an empty PolicyArn
+	// takes the policy away.
+	if _, err := updateAssignment(c, t, "rule-2", func(in *quicksight.UpdateIAMPolicyAssignmentInput) {
+		in.Identities = map[string][]string{"user": {"alice"}}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := updateAssignment(c, t, "rule-2", func(in *quicksight.UpdateIAMPolicyAssignmentInput) {
+		in.Identities, in.PolicyArn = map[string][]string{}, aws.String("")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if d := describeAssignment(t, c, "default", "rule-2"); d.Identities != nil || d.PolicyArn != nil || d.AssignmentStatus != types.AssignmentStatusDraft {
+		t.Errorf("after emptying rule-2: %+v", d)
+	}
+
 	del, err := c.DeleteIAMPolicyAssignment(ctx(t), &quicksight.DeleteIAMPolicyAssignmentInput{AwsAccountId: aws.String(account),
 		Namespace: aws.String("default"), AssignmentName: aws.String("rule-1")})
 	if err != nil || aws.ToString(del.AssignmentName) != "rule-1" {

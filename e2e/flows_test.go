@@ -299,6 +299,10 @@ func TestListAndSearchFlows(t *testing.T) {
 		{"group viewer", []types.SearchFlowsFilter{filter(types.FieldNameDirectQuicksightViewerOrOwner, eq, team)}, []string{"Support triage"}},
 		{"two filters", []types.SearchFlowsFilter{filter(types.FieldNameFlowName, like, "sales"), filter(types.FieldNameDirectQuicksightSoleOwner, eq, alice)}, []string{"Sales intake"}},
 		{"nothing", []types.SearchFlowsFilter{filter(types.FieldNameFlowName, eq, "sales intake")}, nil},
+		{"description equals", []types.SearchFlowsFilter{filter(types.FieldNameFlowDescription, eq, "Qualifies leads")}, []string{"Sales intake"}},
+		{"no filters: every flow", []types.SearchFlowsFilter{}, []string{"Empty", "Sales closing", "Sales intake", "Support triage"}},
+		// Flows without a description match no description filter but the empty one.
+		{"empty description", []types.SearchFlowsFilter{filter(types.FieldNameFlowDescription, eq, "")}, []string{"Empty", "Sales closing"}},
 	} {
 		for _, size := range []int32{1, 100} {
 			var found []types.FlowSummary
@@ -338,7 +342,7 @@ func TestListAndSearchFlows(t *testing.T) {
 		{"an owner who does not exist", func() error {
 			_, err := c.SearchFlows(ctx(t), &quicksight.SearchFlowsInput{AwsAccountId: acct, Filters: []types.SearchFlowsFilter{filter(types.FieldNameDirectQuicksightOwner, eq, principal("user", "default/nobody"))}})
 			return err
-		}, expectCode("ResourceNotFoundException", "nobody")},
+		}, expectInvalid("nobody")},
 	})
 }
 
@@ -401,12 +405,29 @@ func TestFlowPermissionErrors(t *testing.T) {
 	}
 	runErrCases(t, []errCase{
 		{"unknown action", grant(id, flowPerm(bob, "quicksight:DescribeAnalysis")), expectInvalid("GrantPermissions[0].Actions[0]")},
-		{"principal that does not exist", grant(id, flowPerm(principal("user", "default/nobody"), "quicksight:GetFlow")), expectInvalid("user/default/nobody")},
+		{"principal that does not exist", grant(id, flowPerm(bob, "quicksight:GetFlow"), flowPerm(principal("user", "default/nobody"), "quicksight:GetFlow")), expectInvalid("GrantPermissions[1].Principal: user/default/nobody")},
+		{"create naming a principal that does not exist", func() error {
+			_, err := c.CreateFlow(ctx(t), &quicksight.CreateFlowInput{AwsAccountId: aws.String(account), Name: aws.String("x"), FlowDefinition: flowDefinition("x"),
+				Permissions: []types.Permission{flowPerm(bob, "quicksight:GetFlow"), flowPerm(bob, "quicksight:UpdateFlow"), flowPerm(principal("group", "default/ghosts"), "quicksight:GetFlow")}})
+			return err
+		}, expectInvalid("Permissions[2].Principal: group/default/ghosts")},
+		{"create with a namespace as an owner", func() error {
+			_, err := c.CreateFlow(ctx(t), &quicksight.CreateFlowInput{AwsAccountId: aws.String(account), Name: aws.String("x"), FlowDefinition: flowDefinition("x"),
+				Permissions: []types.Permission{flowPerm(bob, flowOwner...), flowPerm(principal("namespace", "default"), "quicksight:GetFlow", "quicksight:PublishFlow")}})
+			return err
+		}, expectInvalid("Permissions[1].Actions[1]")},
+		{"update an unknown flow", func() error {
+			_, err := c.UpdateFlow(ctx(t), &quicksight.UpdateFlowInput{AwsAccountId: aws.String(account), FlowId: aws.String("00000000-0000-4000-8000-000000000000"), Name: aws.String("x")})
+			return err
+		}, expectNotFound("", "00000000-0000-4000-8000-000000000000")},
 		{"principal in another account", grant(id, flowPerm("arn:aws:quicksight:us-east-1:999999999999:user/default/bob", "quicksight:GetFlow")), expectInvalid("GrantPermissions[0].Principal")},
 		{"namespace as an owner", grant(id, flowPerm(principal("namespace", "default"), "quicksight:DeleteFlow")), expectInvalid("GrantPermissions[0].Actions[0]")},
 		{"a flow that does not exist", grant("00000000-0000-4000-8000-000000000000", flowPerm(bob, "quicksight:GetFlow")), expectCode("ResourceNotFoundException", "00000000-0000-4000-8000-000000000000")},
 		{"an id that is not a UUID", grant("not-a-uuid", flowPerm(bob, "quicksight:GetFlow")), expectInvalid("FlowId")},
 	})
+	if list, err := c.ListFlows(ctx(t), &quicksight.ListFlowsInput{AwsAccountId: aws.String(account)}); err != nil || len(list.FlowSummaryList) != 1 {
+		t.Errorf("refused creates left flows behind: %+v, %v", list, err)
+	}
 
 	// At most 100 principals; UpdateFlowPermissions declares no
 	// LimitExceededException, so it answers InvalidParameterValue.
@@ -468,5 +489,51 @@ func TestFlowsSurviveRestart(t *testing.T) {
 	}
 	if got, want := flowPerms(t, c, id), alice+"="+strings.Join(flowViewer, ","); got != want {
 		t.Errorf("permissions after a restart: %s, want %s", got, want)
+	}
+}
+
+// TestFlowGrantsGoWithTheirPrincipals: deleting a group or a namespace
+// drops what was granted to it, and the users a flow reaches follow the
+// memberships.
+func TestFlowGrantsGoWithTheirPrincipals(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct := aws.String(account)
+	mkUser(t, c, "default", "alice")
+	mkUser(t, c, "default", "bob")
+	mkGroup(t, c, "default", "team", "")
+	mkGroup(t, c, "default", "team2", "") // its name extends team's
+	joinGroup(t, c, "default", "team", "alice")
+	mkNamespace(t, c, "sales")
+	mkUser(t, c, "sales", "erin")
+	mkUser(t, c, "sales", "finn")
+	team, team2, sales := principal("group", "default/team"), principal("group", "default/team2"), principal("namespace", "sales")
+	id := mkFlow(t, c, "f", "described", flowPerm(team, "quicksight:GetFlow"), flowPerm(team2, "quicksight:GetFlow"), flowPerm(sales, "quicksight:GetFlow"))
+	if n := userCount(t, c, id); n != 3 {
+		t.Errorf("UserCount with team (alice) and sales (erin, finn) = %d, want 3", n)
+	}
+	joinGroup(t, c, "default", "team", "bob")
+	if n := userCount(t, c, id); n != 4 {
+		t.Errorf("UserCount once bob joins the team = %d, want 4", n)
+	}
+	if _, err := c.DeleteGroup(ctx(t), &quicksight.DeleteGroupInput{AwsAccountId: acct, Namespace: aws.String("default"), GroupName: aws.String("team")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteNamespace(ctx(t), &quicksight.DeleteNamespaceInput{AwsAccountId: acct, Namespace: aws.String("sales")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := flowPerms(t, c, id), team2+"=quicksight:GetFlow"; got != want {
+		t.Errorf("after deleting team and sales: %s, want %s", got, want)
+	}
+	if n := userCount(t, c, id); n != 0 {
+		t.Errorf("UserCount with only an empty group = %d, want 0", n)
+	}
+	// An empty Description clears it; the rest is kept.
+	if _, err := c.UpdateFlow(ctx(t), &quicksight.UpdateFlowInput{AwsAccountId: acct, FlowId: aws.String(id), Description: aws.String("")}); err != nil {
+		t.Fatal(err)
+	}
+	if f := describeFlow(t, c, id, types.FlowPublishStateDraft); f.Description != nil || aws.ToString(f.Name) != "f" {
+		t.Errorf("after clearing the description: %+v", f)
 	}
 }

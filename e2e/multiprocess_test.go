@@ -243,6 +243,10 @@ func TestThreeProcessesOneDatabase(t *testing.T) {
 	t.Run("duplicate CreateAnalysis: one winner", func(t *testing.T) {
 		duplicateAnalyses(t, c)
 	})
+
+	t.Run("retried CreateFlow on every process: one flow per ClientToken", func(t *testing.T) {
+		retriedFlowCreates(t, c)
+	})
 }
 
 // grantSet is one principal's actions in a permission request.
@@ -672,5 +676,44 @@ func duplicateAnalyses(t *testing.T, c *cluster) {
 		if want := fmt.Sprintf("try %d", winners[n][0]); err != nil || aws.ToString(out.Analysis.Name) != want {
 			t.Errorf("%s after the race: %+v, %v; want the winner's name %q", id(n), out, err, want)
 		}
+	}
+}
+
+// retriedFlowCreates sends each of ten CreateFlow requests six times at
+// once, with one ClientToken, across the processes: every one is
+// acknowledged with the same flow, and each token made exactly one flow.
+func retriedFlowCreates(t *testing.T, c *cluster) {
+	const tokens, tries = 10, 6
+	ids := make([]string, tokens*tries)
+	c.race(t, tokens*tries, func(q *quicksight.Client, i int) error {
+		out, err := q.CreateFlow(ctx(t), &quicksight.CreateFlowInput{AwsAccountId: aws.String(account),
+			Name: aws.String(fmt.Sprintf("retried %d", i%tokens)), FlowDefinition: flowDefinition("x"),
+			ClientToken: aws.String(fmt.Sprintf("retried-token-%d", i%tokens))})
+		if err == nil {
+			ids[i] = aws.ToString(out.FlowId)
+		}
+		return err
+	}, func(error) bool { return false })
+	made := map[string]bool{}
+	for i, id := range ids {
+		if id != ids[i%tokens] {
+			t.Errorf("try %d of token %d answered flow %s, the first %s", i/tokens, i%tokens, id, ids[i%tokens])
+		}
+		made[id] = true
+	}
+	n := 0
+	for p := quicksight.NewListFlowsPaginator(c.clients[1], &quicksight.ListFlowsInput{AwsAccountId: aws.String(account)}); p.HasMorePages(); {
+		out, err := p.NextPage(ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range out.FlowSummaryList {
+			if strings.HasPrefix(aws.ToString(f.Name), "retried ") {
+				n++
+			}
+		}
+	}
+	if len(made) != tokens || n != tokens {
+		t.Errorf("%d tokens made %d distinct answers and %d flows, want %d", tokens, len(made), n, tokens)
 	}
 }
