@@ -216,19 +216,31 @@ func (t *tx) ListAssignments(ctx context.Context, account, namespace, status, af
 }
 
 // ListUserAssignments implements qslocal.Tx in one statement, driven from
-// the user's side: the assignments naming the user (a range of
-// assignment_users_by_user) and those naming one of its groups (ranges of
-// group_members_by_user, then assignment_groups_by_group), each once,
-// then each assignment by primary key. Its cost follows the user's
-// assignments, not the namespace's.
+// the user's side: the names of the assignments naming the user (a range
+// of assignment_users_by_user) or one of its groups (ranges of
+// group_members_by_user, then assignment_groups_by_group), each once, then
+// each assignment by primary key. The lateral subquery, kept apart by
+// OFFSET 0, stops the planner from walking the namespace's assignments in
+// name order instead: its cost follows the user's assignments.
 func (t *tx) ListUserAssignments(ctx context.Context, account, namespace, user, status, afterName string, limit int) ([]qslocal.Assignment, error) {
 	const op = "list user assignments"
 	lo, ok := after(afterName)
 	if !ok || !allStorable(account, namespace, user, status) {
 		return nil, ctxErr(ctx, op)
 	}
-	query := `SELECT ` + assignmentColumns + ` FROM assignments
-		WHERE account = $1 AND namespace = $2 AND name IN (
+	args := []any{account, namespace, user, lo, limit}
+	if status != "" {
+		args = append(args, status)
+	}
+	query := userAssignmentsQuery(status != "")
+	return list(ctx, t, op, limit, scanAssignment, query, args...)
+}
+
+// userAssignmentsQuery is ListUserAssignments's statement: $1 account, $2
+// namespace, $3 user, $4 the first name, $5 the limit and, when byStatus,
+// $6 the status.
+func userAssignmentsQuery(byStatus bool) string {
+	query := `SELECT a.* FROM (
 			SELECT assignment FROM assignment_users
 			WHERE account = $1 AND namespace = $2 AND user_name = $3 AND assignment >= $4
 			UNION
@@ -236,14 +248,13 @@ func (t *tx) ListUserAssignments(ctx context.Context, account, namespace, user, 
 			JOIN assignment_groups AS g
 				ON g.account = m.account AND g.namespace = m.namespace AND g.group_name = m.group_name
 			WHERE m.account = $1 AND m.namespace = $2 AND m.user_name = $3 AND g.assignment >= $4
-		)`
-	args := []any{account, namespace, user, lo, limit}
-	if status != "" {
-		args = append(args, status)
+		) AS mine CROSS JOIN LATERAL (
+			SELECT ` + assignmentColumns + ` FROM assignments
+			WHERE account = $1 AND namespace = $2 AND name = mine.assignment`
+	if byStatus {
 		query += ` AND status = $6`
 	}
-	query += ` ORDER BY name LIMIT $5`
-	return list(ctx, t, op, limit, scanAssignment, query, args...)
+	return query + ` OFFSET 0) AS a ORDER BY mine.assignment LIMIT $5`
 }
 
 func assignmentFields(a *qslocal.Assignment) []any {
