@@ -285,7 +285,8 @@ type UpgradeRequests interface {
 type Assignments interface {
 	// CreateAssignment returns ErrExists when the namespace holds an
 	// assignment of that name, and ErrNotFound when the namespace, or one
-	// of the Users or Groups, does not exist.
+	// of the Users or Groups, does not exist. A name given twice in Users
+	// or Groups is kept once.
 	CreateAssignment(ctx context.Context, a Assignment) error
 	// Assignment returns ErrNotFound when there is no such assignment.
 	Assignment(ctx context.Context, account, namespace, name string) (Assignment, error)

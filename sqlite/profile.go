@@ -129,11 +129,3 @@ func scanProfile(row scanner) (qslocal.CustomPermissions, error) {
 	p.CreatedAt, p.UpdatedAt = fromMicro(created), fromMicro(updated)
 	return p, nil
 }
-
-// nullJSON binds an empty document as NULL, so it reads back as nil.
-func nullJSON(b []byte) any {
-	if len(b) == 0 {
-		return nil
-	}
-	return b
-}

@@ -185,9 +185,23 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
+	// Another process may be migrating a large database, holding the
+	// write lock past the lock timeout: wait for it as long as ctx allows,
+	// as the PostgreSQL store does.
+	var tx *sql.Tx
+	for {
+		tx, err = s.write.BeginTx(ctx, nil)
+		if err == nil {
+			break
+		}
+		if err := wrap("migrate", err); !errors.Is(err, qslocal.ErrBusy) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("sqlite: migrate: %w", ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 	defer tx.Rollback() // no-op after Commit
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (

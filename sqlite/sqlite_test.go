@@ -519,3 +519,31 @@ func BenchmarkListUsers(b *testing.B) {
 		}
 	}
 }
+
+// TestOpenWaitsForAMigration: a process opening a database while another
+// holds its write lock (migrating a large database, say) waits past its
+// lock timeout until the lock is free, and only as long as ctx allows.
+func TestOpenWaitsForAMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qslocal.db")
+	s, err := Open(t.Context(), path, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	const timeout = 50 * time.Millisecond
+	release := holdWriteLock(t, path)
+	short, cancel := context.WithTimeout(t.Context(), 6*timeout)
+	defer cancel()
+	if s, err := Open(short, path, Config{LockTimeout: timeout}); err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		if s != nil {
+			s.Close()
+		}
+		t.Fatalf("Open while the lock is held, until ctx ends: %v, want the context's error", err)
+	}
+	time.AfterFunc(6*timeout, release)
+	s, err = Open(t.Context(), path, Config{LockTimeout: timeout})
+	if err != nil {
+		t.Fatalf("Open once the lock is released: %v", err)
+	}
+	s.Close()
+}

@@ -313,3 +313,11 @@ func prefixEnd(prefix string) (end string, ok bool) {
 	}
 	return "", false
 }
+
+// nullJSON binds an empty document as NULL, so it reads back as nil.
+func nullJSON(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/qslocal/qslocal"
@@ -50,6 +51,20 @@ func testAssignmentRoundTrip(t *testing.T, s qslocal.Store) {
 	} {
 		_, err := getAssignment(t, s, tt.account, tt.namespace, tt.name)
 		checkErr(t, fmt.Sprintf("Assignment(%q, %q, %q)", tt.account, tt.namespace, tt.name), err, qslocal.ErrNotFound)
+	}
+
+	// A name given twice is kept once, on create and on update.
+	twice := newAssignment(acct, dflt, "twice", []string{"bob", "alice", "bob"}, []string{"g1", "g1"})
+	createAssignments(t, s, twice)
+	got, err := getAssignment(t, s, acct, dflt, "twice")
+	if err != nil || !slices.Equal(got.Users, []string{"alice", "bob"}) || !slices.Equal(got.Groups, []string{"g1"}) {
+		t.Errorf("created with names twice: %+v, %v", got, err)
+	}
+	twice.Users, twice.Groups = []string{"é", "é"}, []string{"G2", "g1", "G2"}
+	update(t, s, func(tx qslocal.Tx) error { return tx.UpdateAssignment(t.Context(), twice) })
+	got, err = getAssignment(t, s, acct, dflt, "twice")
+	if err != nil || !slices.Equal(got.Users, []string{"é"}) || !slices.Equal(got.Groups, []string{"G2", "g1"}) {
+		t.Errorf("updated with names twice: %+v, %v", got, err)
 	}
 }
 
