@@ -15,7 +15,7 @@ import (
 // twoStores opens two stores on one fresh database, standing for two
 // qslocal processes, with an account "1" and its default namespace.
 func twoStores(t *testing.T) [2]*Store {
-	dsn := database(t)
+	dsn := migrated(t)
 	stores := [2]*Store{openTest(t, dsn), openTest(t, dsn)}
 	mustUpdate(t, stores[0], func(tx qslocal.Tx) error {
 		return tx.EnsureAccount(t.Context(), "1", "us-east-1", now)
@@ -304,7 +304,7 @@ func TestSerializationFailureRetried(t *testing.T) {
 // gone on for its retry budget.
 func TestRetriesBounded(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	s.retryBudget = 300 * time.Millisecond
 	ctx := t.Context()
 	for _, code := range []string{codeSerializationFailure, codeDeadlockDetected} {

@@ -41,11 +41,26 @@ func slot(t testing.TB) {
 	t.Cleanup(func() { <-slots })
 }
 
-// database is pgtest.Database in a slot.
+// database is pgtest.Database in a slot: an empty database.
 func database(t testing.TB) string {
 	t.Helper()
 	slot(t)
 	return pgtest.Database(t)
+}
+
+// migrated is pgtest.Migrated in a slot: a database with the schema, as
+// Open leaves a new one (pagination secret included, shared by the
+// copies).
+func migrated(t testing.TB) string {
+	t.Helper()
+	slot(t)
+	return pgtest.Migrated(t, SchemaDigest(), func(ctx context.Context, dsn string) error {
+		s, err := Open(ctx, dsn, Config{MaxConns: 1})
+		if err != nil {
+			return err
+		}
+		return s.Close()
+	})
 }
 
 // openTest opens a store on dsn, closed when t ends.
@@ -66,7 +81,7 @@ func openTest(t testing.TB, dsn string) *Store {
 // TestStore runs the suite with a database for each subtest.
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) qslocal.Store {
-		s, err := Open(t.Context(), database(t), testConfig)
+		s, err := Open(t.Context(), migrated(t), testConfig)
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
@@ -284,7 +299,7 @@ func TestReopen(t *testing.T) {
 
 func TestRefusesNewerSchema(t *testing.T) {
 	t.Parallel()
-	dsn := database(t)
+	dsn := migrated(t)
 	s := openTest(t, dsn)
 	if _, err := s.pool.Exec(t.Context(), `INSERT INTO schema_migrations VALUES (9999, now())`); err != nil {
 		t.Fatal(err)
@@ -304,7 +319,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 // index of the referencing table.
 func TestSchema(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	rows, err := s.pool.Query(t.Context(), `SELECT table_name || '.' || column_name FROM information_schema.columns
 		WHERE table_schema = current_schema() AND data_type = 'text' AND table_name <> 'schema_migrations'
 		AND collation_name IS DISTINCT FROM 'C'`)

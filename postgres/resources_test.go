@@ -83,7 +83,7 @@ func TestMigrateFromFirstVersion(t *testing.T) {
 // instant included where a time is required, come back as they went.
 func TestResourceTimes(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	live := analysis("1", "live")
 	deleted := analysis("1", "deleted")
@@ -156,7 +156,7 @@ func equalAnalysis(a, b qslocal.Analysis) bool {
 // writing them fails before any statement, leaving the transaction usable.
 func TestResourcesUnstorableText(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		return errors.Join(
@@ -250,7 +250,7 @@ func grantsEqual(a, b []qslocal.Grant) bool {
 // Writes in a View fail before any statement, so the View goes on.
 func TestResourceWritesInView(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, "1", "us-east-1", now) })
 	g := []qslocal.Grant{{Principal: "p", Actions: []string{"a"}}}
@@ -281,7 +281,7 @@ func TestResourceWritesInView(t *testing.T) {
 // bytes, and the index range is used rather than a scan.
 func TestPermissionsLiteralPrefixes(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	principals := []string{"user/ns_1/a", "user/nsx1/a", "user/ns%/b", "user/nsA/c", "user/ns/d", "group/ns_1/g", "user/ns_1"}
 	var grants []qslocal.Grant
@@ -329,7 +329,7 @@ func TestPermissionsLiteralPrefixes(t *testing.T) {
 // nothing of another namespace or account.
 func TestDeleteNamespaceTakesUpgrades(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		errs := []error{tx.EnsureAccount(ctx, "1", "us-east-1", now), tx.EnsureAccount(ctx, "2", "us-east-1", now)}
@@ -372,7 +372,7 @@ func TestDeleteNamespaceTakesUpgrades(t *testing.T) {
 // Filters of ListUpgradeRequests, alone and together, page by id.
 func TestListUpgradeRequestFilters(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	var all []qslocal.UpgradeRequest
 	for i := range 12 {
