@@ -74,6 +74,9 @@ func count(ok []bool) int {
 // processes at once; afterwards the state must be exactly what some serial
 // order of the acknowledged requests gives.
 func TestThreeProcessesOneDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between three processes")
+	}
 	t.Parallel()
 	c := startCluster(t, 3)
 	qs := c.clients[0]

@@ -80,6 +80,9 @@ func (c *cutter) cut(down bool) {
 // ResourceUnavailableException; when it returns qslocal serves again,
 // without a restart, and no acknowledged write is lost.
 func TestDatabaseOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: database outage and recovery")
+	}
 	t.Parallel()
 	dsn := migratedPostgres(t)
 	u, err := url.Parse(dsn)

@@ -65,6 +65,9 @@ func oneWinner(t *testing.T, errs []error) int {
 }
 
 func TestRacingCreatesAcrossStores(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()
@@ -107,6 +110,9 @@ func TestRacingCreatesAcrossStores(t *testing.T) {
 }
 
 func TestMembershipRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()
@@ -189,6 +195,9 @@ func TestMembershipRaces(t *testing.T) {
 }
 
 func TestTagRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()
@@ -303,6 +312,9 @@ func TestSerializationFailureRetried(t *testing.T) {
 // Update gives up with ErrUnavailable once serialization failures have
 // gone on for its retry budget.
 func TestRetriesBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits out the retry budget")
+	}
 	t.Parallel()
 	s := openTest(t, migrated(t))
 	s.retryBudget = 300 * time.Millisecond

@@ -3,9 +3,11 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io/fs"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,7 +29,21 @@ var testConfig = Config{MaxConns: 4}
 // once, whatever -parallel is: each holds at most about 10 connections
 // (TestConcurrentOpen: 5 pools of 2), which leaves room on a server of 100
 // for other packages testing at the same time.
-var slots = make(chan struct{}, 6)
+var slots = make(chan struct{}, 8)
+
+// TestMain runs as many tests at once as there are slots, unless
+// -parallel says otherwise: they wait on PostgreSQL (creating databases
+// above all), and running GOMAXPROCS at a time, go test's default, took
+// twice as long.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", strconv.Itoa(cap(slots)))
+	}
+	m.Run()
+}
 
 // slot waits for a slot, held until t ends. Call it first: cleanups run
 // last-registered first, so the slot is freed after the database is dropped.
@@ -93,6 +109,9 @@ func TestStore(t *testing.T) {
 // in a schema of its own named by search_path in the DSN: how qslocal
 // shares a database with other programs.
 func TestStoreInSchemas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the suite again, its migrations taking turns on one database's lock")
+	}
 	t.Parallel()
 	dsn := pgtest.Database(t) // the subtests take the slots
 	var n atomic.Int64
@@ -185,6 +204,9 @@ func mustView(t testing.TB, s qslocal.Store, fn func(tx qslocal.Tx) error) {
 // Processes opening a new database at once: one migrates, the others wait
 // for it and find the schema current; all share one secret.
 func TestConcurrentOpen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: processes racing to migrate a new database")
+	}
 	t.Parallel()
 	slot(t)
 	testConcurrentOpen(t, lockQuery)
@@ -194,6 +216,9 @@ func TestConcurrentOpen(t *testing.T) {
 // nothing, or are missing), the concurrent migrations fail on each other's
 // tables and start again until one has committed.
 func TestConcurrentOpenWithoutLock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: processes racing to migrate a new database")
+	}
 	t.Parallel()
 	slot(t)
 	for range 2 {

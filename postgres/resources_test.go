@@ -429,6 +429,9 @@ func TestListUpgradeRequestFilters(t *testing.T) {
 // Racing creates of one id: one wins, the others meet ErrExists (after
 // running again, when the winner committed under their snapshot).
 func TestResourceCreateRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()
@@ -450,6 +453,9 @@ func TestResourceCreateRaces(t *testing.T) {
 // Racing grants and revokes of overlapping actions on one resource all
 // commit (retried, never deadlocked for good), and grants add up.
 func TestGrantRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()
@@ -506,6 +512,9 @@ func TestGrantRaces(t *testing.T) {
 // racer either sets it or finds the namespace gone, and no configuration
 // outlives its namespace.
 func TestSelfUpgradeStatusRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()

@@ -136,6 +136,9 @@ func viaProxy(t *testing.T, dsn string) (*proxy, string) {
 // The database goes away: calls fail at once with ErrUnavailable. It comes
 // back: the same store works again, without reopening.
 func TestUnavailableAndRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: database outage and recovery")
+	}
 	t.Parallel()
 	p, dsn := viaProxy(t, migrated(t))
 	s := openTest(t, dsn)
@@ -179,6 +182,9 @@ func TestUnavailableAndRecovery(t *testing.T) {
 // pg_terminate_backend): the next calls find their pooled connections
 // broken before running fn, and start again on new ones.
 func TestTerminatedSessions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: sessions ended by the server")
+	}
 	t.Parallel()
 	dsn := migrated(t)
 	s := openTest(t, dsn)
@@ -234,6 +240,9 @@ func databaseName(t *testing.T, dsn string) string {
 
 // Waiting for a pooled connection is bounded by ConnectTimeout.
 func TestAcquireTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits out the connection timeout")
+	}
 	t.Parallel()
 	s, err := Open(t.Context(), migrated(t), Config{MaxConns: 1, ConnectTimeout: 300 * time.Millisecond})
 	if err != nil {
@@ -310,6 +319,9 @@ func TestCancelMidTransaction(t *testing.T) {
 // connection (the transaction was rolled back), View reports
 // ErrUnavailable (it runs fn once).
 func TestSessionEndsMidTransaction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: sessions ended by the server")
+	}
 	t.Parallel()
 	dsn := migrated(t)
 	s := openTest(t, dsn)
