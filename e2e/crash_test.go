@@ -16,6 +16,9 @@ import (
 // middle of a stream of RegisterUser calls, restarts it on the same
 // database, and checks every acknowledged user is there.
 func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: crash and recovery")
+	}
 	t.Parallel()
 	s := start(t, "")
 	c := s.client("us-east-1")

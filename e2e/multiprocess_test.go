@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
-	"github.com/qslocal/qslocal/postgres/pgtest"
 )
 
 // cluster is several qslocal processes sharing one PostgreSQL database.
@@ -23,7 +22,7 @@ type cluster struct {
 
 func startCluster(t *testing.T, n int) *cluster {
 	t.Helper()
-	dsn := pgtest.Database(t)
+	dsn := migratedPostgres(t)
 	c := &cluster{}
 	for range n {
 		s := start(t, dsn, "--db-max-conns", "4")
@@ -75,6 +74,9 @@ func count(ok []bool) int {
 // processes at once; afterwards the state must be exactly what some serial
 // order of the acknowledged requests gives.
 func TestThreeProcessesOneDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between three processes")
+	}
 	t.Parallel()
 	c := startCluster(t, 3)
 	qs := c.clients[0]

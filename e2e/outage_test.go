@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
-	"github.com/qslocal/qslocal/postgres/pgtest"
 )
 
 // cutter is a TCP proxy that can cut the database off: while down it
@@ -81,8 +80,11 @@ func (c *cutter) cut(down bool) {
 // ResourceUnavailableException; when it returns qslocal serves again,
 // without a restart, and no acknowledged write is lost.
 func TestDatabaseOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: database outage and recovery")
+	}
 	t.Parallel()
-	dsn := pgtest.Database(t)
+	dsn := migratedPostgres(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight"
+	"github.com/qslocal/qslocal/postgres"
 	"github.com/qslocal/qslocal/postgres/pgtest"
 )
 
@@ -86,17 +87,30 @@ func start(t *testing.T, db string, extra ...string) *server {
 	return s
 }
 
-// freshDB names an empty database of the store under test.
+// freshDB names a new database of the store under test.
 func freshDB(t *testing.T) string {
 	switch store := os.Getenv("QSLOCAL_E2E_STORE"); store {
 	case "", "sqlite":
 		return filepath.Join(t.TempDir(), "qslocal.db")
 	case "postgres":
-		return pgtest.Database(t)
+		return migratedPostgres(t)
 	default:
 		t.Fatalf("QSLOCAL_E2E_STORE=%q: want sqlite or postgres", store)
 		return ""
 	}
+}
+
+// migratedPostgres returns a new PostgreSQL database with the schema
+// already applied, as qslocal leaves one it has started on once: copying
+// a template is quicker than migrating.
+func migratedPostgres(t *testing.T) string {
+	return pgtest.Migrated(t, postgres.SchemaDigest(), func(ctx context.Context, dsn string) error {
+		s, err := postgres.Open(ctx, dsn, postgres.Config{MaxConns: 1})
+		if err != nil {
+			return err
+		}
+		return s.Close()
+	})
 }
 
 // stop sends SIGINT and waits for a clean exit.

@@ -310,7 +310,7 @@ func sentinelWorld(t *testing.T, s qslocal.Store) {
 // transaction still reads, writes and commits.
 func TestTxUsableAfterSentinelErrors(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	sentinelWorld(t, s)
 	cases := sentinelCases()
 
@@ -374,7 +374,7 @@ func TestTxUsableAfterSentinelErrors(t *testing.T) {
 // returns nil, Update reports it rather than pretend to commit.
 func TestUpdateRefusesAbortedTransaction(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	err := s.Update(ctx, func(qtx qslocal.Tx) error {
 		if err := qtx.EnsureAccount(ctx, "1", "us-east-1", now); err != nil {

@@ -35,7 +35,7 @@ func equalAssignment(a, b qslocal.Assignment) bool {
 // their asset, and an asset of one kind is not one of another.
 func TestAssetVersionsAndLinks(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	an := asset("1", "an")
 	an.Meta = []byte(`{"ThemeArn":"t"}`)
@@ -139,7 +139,7 @@ func TestAssetVersionsAndLinks(t *testing.T) {
 // them, and one naming a missing identity changes nothing.
 func TestAssignmentIdentities(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		errs := []error{tx.EnsureAccount(ctx, "1", "us-east-1", now)}
@@ -213,7 +213,7 @@ func TestAssignmentIdentities(t *testing.T) {
 // assignments of other users, namespaces or accounts stay out.
 func TestListUserAssignments(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	type spec struct {
 		name          string

@@ -24,7 +24,7 @@ func showLockTimeout(t *testing.T, s *Store) string {
 // DSN, else 10s.
 func TestLockTimeoutSetting(t *testing.T) {
 	t.Parallel()
-	dsn := database(t)
+	dsn := migrated(t)
 	for _, tt := range []struct {
 		dsn  string
 		cfg  time.Duration
@@ -53,7 +53,7 @@ func TestLockTimeoutSetting(t *testing.T) {
 // works once the lock is gone.
 func TestLockTimeoutIsBusy(t *testing.T) {
 	t.Parallel()
-	dsn := database(t)
+	dsn := migrated(t)
 	const timeout = 300 * time.Millisecond
 	s, err := Open(t.Context(), dsn, Config{MaxConns: 2, LockTimeout: timeout})
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // twoStores opens two stores on one fresh database, standing for two
 // qslocal processes, with an account "1" and its default namespace.
 func twoStores(t *testing.T) [2]*Store {
-	dsn := database(t)
+	dsn := migrated(t)
 	stores := [2]*Store{openTest(t, dsn), openTest(t, dsn)}
 	mustUpdate(t, stores[0], func(tx qslocal.Tx) error {
 		return tx.EnsureAccount(t.Context(), "1", "us-east-1", now)
@@ -65,6 +65,9 @@ func oneWinner(t *testing.T, errs []error) int {
 }
 
 func TestRacingCreatesAcrossStores(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()
@@ -107,6 +110,9 @@ func TestRacingCreatesAcrossStores(t *testing.T) {
 }
 
 func TestMembershipRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()
@@ -189,6 +195,9 @@ func TestMembershipRaces(t *testing.T) {
 }
 
 func TestTagRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()
@@ -303,8 +312,11 @@ func TestSerializationFailureRetried(t *testing.T) {
 // Update gives up with ErrBusy (which is also ErrUnavailable) once
 // serialization failures have gone on for its retry budget.
 func TestRetriesBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits out the retry budget")
+	}
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	s.retryBudget = 300 * time.Millisecond
 	ctx := t.Context()
 	for _, code := range []string{codeSerializationFailure, codeDeadlockDetected} {

@@ -3,9 +3,11 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io/fs"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,7 +29,21 @@ var testConfig = Config{MaxConns: 4}
 // once, whatever -parallel is: each holds at most about 10 connections
 // (TestConcurrentOpen: 5 pools of 2), which leaves room on a server of 100
 // for other packages testing at the same time.
-var slots = make(chan struct{}, 6)
+var slots = make(chan struct{}, 8)
+
+// TestMain runs as many tests at once as there are slots, unless
+// -parallel says otherwise: they wait on PostgreSQL (creating databases
+// above all), and running GOMAXPROCS at a time, go test's default, took
+// twice as long.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", strconv.Itoa(cap(slots)))
+	}
+	m.Run()
+}
 
 // slot waits for a slot, held until t ends. Call it first: cleanups run
 // last-registered first, so the slot is freed after the database is dropped.
@@ -41,11 +57,26 @@ func slot(t testing.TB) {
 	t.Cleanup(func() { <-slots })
 }
 
-// database is pgtest.Database in a slot.
+// database is pgtest.Database in a slot: an empty database.
 func database(t testing.TB) string {
 	t.Helper()
 	slot(t)
 	return pgtest.Database(t)
+}
+
+// migrated is pgtest.Migrated in a slot: a database with the schema, as
+// Open leaves a new one (pagination secret included, shared by the
+// copies).
+func migrated(t testing.TB) string {
+	t.Helper()
+	slot(t)
+	return pgtest.Migrated(t, SchemaDigest(), func(ctx context.Context, dsn string) error {
+		s, err := Open(ctx, dsn, Config{MaxConns: 1})
+		if err != nil {
+			return err
+		}
+		return s.Close()
+	})
 }
 
 // openTest opens a store on dsn, closed when t ends.
@@ -66,7 +97,7 @@ func openTest(t testing.TB, dsn string) *Store {
 // TestStore runs the suite with a database for each subtest.
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) qslocal.Store {
-		s, err := Open(t.Context(), database(t), testConfig)
+		s, err := Open(t.Context(), migrated(t), testConfig)
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
@@ -78,6 +109,9 @@ func TestStore(t *testing.T) {
 // in a schema of its own named by search_path in the DSN: how qslocal
 // shares a database with other programs.
 func TestStoreInSchemas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the suite again, its migrations taking turns on one database's lock")
+	}
 	t.Parallel()
 	dsn := pgtest.Database(t) // the subtests take the slots
 	var n atomic.Int64
@@ -170,6 +204,9 @@ func mustView(t testing.TB, s qslocal.Store, fn func(tx qslocal.Tx) error) {
 // Processes opening a new database at once: one migrates, the others wait
 // for it and find the schema current; all share one secret.
 func TestConcurrentOpen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: processes racing to migrate a new database")
+	}
 	t.Parallel()
 	slot(t)
 	testConcurrentOpen(t, lockQuery)
@@ -179,6 +216,9 @@ func TestConcurrentOpen(t *testing.T) {
 // nothing, or are missing), the concurrent migrations fail on each other's
 // tables and start again until one has committed.
 func TestConcurrentOpenWithoutLock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: processes racing to migrate a new database")
+	}
 	t.Parallel()
 	slot(t)
 	for range 2 {
@@ -284,7 +324,7 @@ func TestReopen(t *testing.T) {
 
 func TestRefusesNewerSchema(t *testing.T) {
 	t.Parallel()
-	dsn := database(t)
+	dsn := migrated(t)
 	s := openTest(t, dsn)
 	if _, err := s.pool.Exec(t.Context(), `INSERT INTO schema_migrations VALUES (9999, now())`); err != nil {
 		t.Fatal(err)
@@ -304,7 +344,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 // index of the referencing table.
 func TestSchema(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	rows, err := s.pool.Query(t.Context(), `SELECT table_name || '.' || column_name FROM information_schema.columns
 		WHERE table_schema = current_schema() AND data_type = 'text' AND table_name <> 'schema_migrations'
 		AND collation_name IS DISTINCT FROM 'C'`)

@@ -84,7 +84,7 @@ func TestMigrateFromFirstVersion(t *testing.T) {
 // instant included where a time is required, come back as they went.
 func TestResourceTimes(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	live := asset("1", "live")
 	live.Meta = []byte(`{"ThemeArn":"arn:aws:quicksight::aws:theme/MIDNIGHT"}`)
@@ -159,7 +159,7 @@ func equalAsset(a, b qslocal.Asset) bool {
 // writing them fails before any statement, leaving the transaction usable.
 func TestResourcesUnstorableText(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		return errors.Join(
@@ -317,7 +317,7 @@ func grantsEqual(a, b []qslocal.Grant) bool {
 // Writes in a View fail before any statement, so the View goes on.
 func TestResourceWritesInView(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, "1", "us-east-1", now) })
 	g := []qslocal.Grant{{Principal: "p", Actions: []string{"a"}}}
@@ -364,7 +364,7 @@ func TestResourceWritesInView(t *testing.T) {
 // bytes, and the index range is used rather than a scan.
 func TestGrantsLiteralPrefixes(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	principals := []string{"user/ns_1/a", "user/nsx1/a", "user/ns%/b", "user/nsA/c", "user/ns/d", "group/ns_1/g", "user/ns_1"}
 	var grants []qslocal.Grant
@@ -412,7 +412,7 @@ func TestGrantsLiteralPrefixes(t *testing.T) {
 // nothing of another namespace or account.
 func TestDeleteNamespaceTakesUpgrades(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
 		errs := []error{tx.EnsureAccount(ctx, "1", "us-east-1", now), tx.EnsureAccount(ctx, "2", "us-east-1", now)}
@@ -455,7 +455,7 @@ func TestDeleteNamespaceTakesUpgrades(t *testing.T) {
 // Filters of ListUpgradeRequests, alone and together, page by id.
 func TestListUpgradeRequestFilters(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	ctx := t.Context()
 	var all []qslocal.UpgradeRequest
 	for i := range 12 {
@@ -512,6 +512,9 @@ func TestListUpgradeRequestFilters(t *testing.T) {
 // Racing creates of one id: one wins, the others meet ErrExists (after
 // running again, when the winner committed under their snapshot).
 func TestResourceCreateRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()
@@ -533,6 +536,9 @@ func TestResourceCreateRaces(t *testing.T) {
 // Racing grants and revokes of overlapping actions on one resource all
 // commit (retried, never deadlocked for good), and grants add up.
 func TestGrantRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()
@@ -589,6 +595,9 @@ func TestGrantRaces(t *testing.T) {
 // racer either sets it or finds the namespace gone, and no configuration
 // outlives its namespace.
 func TestSelfUpgradeStatusRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: races between two stores")
+	}
 	t.Parallel()
 	stores := twoStores(t)
 	ctx := t.Context()

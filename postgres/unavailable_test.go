@@ -136,8 +136,11 @@ func viaProxy(t *testing.T, dsn string) (*proxy, string) {
 // The database goes away: calls fail at once with ErrUnavailable. It comes
 // back: the same store works again, without reopening.
 func TestUnavailableAndRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: database outage and recovery")
+	}
 	t.Parallel()
-	p, dsn := viaProxy(t, database(t))
+	p, dsn := viaProxy(t, migrated(t))
 	s := openTest(t, dsn)
 	ctx := t.Context()
 	ensure := func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, "1", "us-east-1", now) }
@@ -179,8 +182,11 @@ func TestUnavailableAndRecovery(t *testing.T) {
 // pg_terminate_backend): the next calls find their pooled connections
 // broken before running fn, and start again on new ones.
 func TestTerminatedSessions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: sessions ended by the server")
+	}
 	t.Parallel()
-	dsn := database(t)
+	dsn := migrated(t)
 	s := openTest(t, dsn)
 	ctx := t.Context()
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, "1", "us-east-1", now) })
@@ -234,8 +240,11 @@ func databaseName(t *testing.T, dsn string) string {
 
 // Waiting for a pooled connection is bounded by ConnectTimeout.
 func TestAcquireTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits out the connection timeout")
+	}
 	t.Parallel()
-	s, err := Open(t.Context(), database(t), Config{MaxConns: 1, ConnectTimeout: 300 * time.Millisecond})
+	s, err := Open(t.Context(), migrated(t), Config{MaxConns: 1, ConnectTimeout: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +278,7 @@ func TestAcquireTimeout(t *testing.T) {
 // context.Canceled, nothing is committed, and the store goes on.
 func TestCancelMidTransaction(t *testing.T) {
 	t.Parallel()
-	s := openTest(t, database(t))
+	s := openTest(t, migrated(t))
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", "us-east-1", now) })
 	ctx, cancel := context.WithCancel(t.Context())
 	err := s.Update(ctx, func(tx qslocal.Tx) error {
@@ -310,8 +319,11 @@ func TestCancelMidTransaction(t *testing.T) {
 // connection (the transaction was rolled back), View reports
 // ErrUnavailable (it runs fn once).
 func TestSessionEndsMidTransaction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: sessions ended by the server")
+	}
 	t.Parallel()
-	dsn := database(t)
+	dsn := migrated(t)
 	s := openTest(t, dsn)
 	ctx := t.Context()
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, "1", "us-east-1", now) })

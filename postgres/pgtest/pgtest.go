@@ -1,4 +1,5 @@
-// Package pgtest gives tests a fresh PostgreSQL database of their own.
+// Package pgtest gives tests a fresh PostgreSQL database of their own:
+// empty (Database), or with a schema already applied (Migrated).
 //
 // The server is $QSLOCAL_TEST_POSTGRES, else a local one reached as user
 // postgres (see DSN). When it cannot be reached, tests that ask for a
@@ -16,6 +17,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +35,7 @@ const (
 )
 
 // timeout bounds each administrative step: connecting, creating or
-// dropping a database.
+// dropping a database, building a template.
 const timeout = 30 * time.Second
 
 // DSN returns the base DSN: $QSLOCAL_TEST_POSTGRES, else
@@ -59,20 +61,199 @@ func Database(t testing.TB) string {
 	conn := connect(t, base)
 	defer conn.Close(context.Background())
 
-	var b [8]byte
-	rand.Read(b[:])
-	name := "qslocal_test_" + hex.EncodeToString(b[:])
+	name := newName()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("pgtest: create database %s on %s: %v", name, redact(base), err)
 	}
+	return registered(t, base, name)
+}
+
+// Migrated is Database, but the new database holds the schema that migrate
+// applies. It is a copy (CREATE DATABASE ... TEMPLATE) of the template
+// database qslocal_tmpl_<digest>, where digest stands for the schema (such
+// as a hash of its migrations: lower-case letters and digits, at most 40).
+// The first test to need a digest's template builds it by calling migrate
+// on an empty database: once for all the test processes sharing the
+// server, and kept there for later runs. Building one also drops the
+// templates of other digests that no test process has used for an hour.
+//
+// The copies share whatever migrate wrote into the template, rows
+// included.
+func Migrated(t testing.TB, digest string, migrate func(ctx context.Context, dsn string) error) string {
+	t.Helper()
+	if !validDigest.MatchString(digest) {
+		t.Fatalf("pgtest: digest %q: want 1 to 40 lower-case letters and digits", digest)
+	}
+	base := DSN()
+	conn := connect(t, base)
+	defer conn.Close(context.Background())
+
+	name, tmpl := newName(), templatePrefix+digest
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		_, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+tmpl)
+		cancel()
+		if err == nil {
+			break
+		}
+		// undefined_database: no template yet, or another digest's build
+		// just dropped it as stale.
+		if pgCode(err) != "3D000" || attempt == 3 {
+			t.Fatalf("pgtest: create database %s from %s on %s: %v", name, tmpl, redact(base), err)
+		}
+		if err := buildTemplate(conn, base, tmpl, migrate); err != nil {
+			t.Fatalf("pgtest: build template %s on %s: %v", tmpl, redact(base), err)
+		}
+	}
+	if _, done := used.LoadOrStore(tmpl, true); !done {
+		// Once a process, so that builds for other digests keep it. Best
+		// effort: of processes commenting at once, all but one may fail.
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		markUsed(ctx, conn, tmpl)
+		cancel()
+	}
+	return registered(t, base, name)
+}
+
+// used holds the templates this process marked used.
+var used sync.Map
+
+const (
+	templatePrefix = "qslocal_tmpl_"
+	// templateLock is the key of the advisory lock held while building a
+	// template: "qstmpl" in ASCII.
+	templateLock int64 = 0x7173746d706c
+	// staleAfter is how long a template of another digest is kept unused,
+	// for other checkouts testing on the same server.
+	staleAfter = time.Hour
+	// usedPrefix starts a template's comment, followed by when a process
+	// last started using it (RFC 3339).
+	usedPrefix = "qslocal test template, last used "
+)
+
+var validDigest = regexp.MustCompile(`^[a-z0-9]{1,40}$`)
+
+// buildTemplate makes the template database tmpl, unless another process
+// made it meanwhile. It builds it under another name and renames it when
+// complete, so a half-built template is never copied; the template
+// refuses connections, so that no session stands in the way of copying it.
+func buildTemplate(conn *pgx.Conn, base, tmpl string, migrate func(ctx context.Context, dsn string) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	// Session-level: CREATE DATABASE cannot run in a transaction. Ended
+	// with the connection if not before.
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", templateLock); err != nil {
+		return err
+	}
+	defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", templateLock)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)", tmpl).Scan(&exists); err != nil || exists {
+		return err
+	}
+	build := tmpl + "_build"
+	dsn, err := withDatabase(base, build)
+	if err != nil {
+		return err
+	}
+	// A build left by a process that died has no comment: dropped below,
+	// or here when it is this digest's.
+	for _, q := range []string{"DROP DATABASE IF EXISTS " + build + " WITH (FORCE)", "CREATE DATABASE " + build} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	if err := migrate(ctx, dsn); err != nil {
+		conn.Exec(ctx, "DROP DATABASE "+build+" WITH (FORCE)")
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, q := range []string{
+		"ALTER DATABASE " + build + " WITH ALLOW_CONNECTIONS false IS_TEMPLATE true",
+		"ALTER DATABASE " + build + " RENAME TO " + tmpl,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	if err := markUsed(ctx, conn, tmpl); err != nil {
+		return err
+	}
+	return dropStale(ctx, conn, tmpl)
+}
+
+// markUsed records in tmpl's comment that it is in use.
+func markUsed(ctx context.Context, conn *pgx.Conn, tmpl string) error {
+	_, err := conn.Exec(ctx, "COMMENT ON DATABASE "+tmpl+" IS '"+usedPrefix+time.Now().UTC().Format(time.RFC3339)+"'")
+	return err
+}
+
+// dropStale drops the templates other than keep unused for staleAfter,
+// and those never finished (they have no comment).
+func dropStale(ctx context.Context, conn *pgx.Conn, keep string) error {
+	rows, err := conn.Query(ctx, `SELECT datname, coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database
+		WHERE starts_with(datname, $1) AND datname <> $2`, templatePrefix, keep)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for rows.Next() {
+		var name, comment string
+		if err := rows.Scan(&name, &comment); err != nil {
+			return err
+		}
+		last, err := time.Parse(time.RFC3339, strings.TrimPrefix(comment, usedPrefix))
+		if err != nil || time.Since(last) > staleAfter {
+			stale = append(stale, name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, name := range stale {
+		if err := dropTemplate(ctx, conn, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropTemplate drops the template database name.
+func dropTemplate(ctx context.Context, conn *pgx.Conn, name string) error {
+	for _, q := range []string{"ALTER DATABASE " + name + " IS_TEMPLATE false", "DROP DATABASE " + name + " WITH (FORCE)"} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newName returns a new database name, qslocal_test_<16 hex digits>.
+func newName() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return "qslocal_test_" + hex.EncodeToString(b[:])
+}
+
+// registered registers t.Cleanup to drop the new database name, and
+// returns its DSN.
+func registered(t testing.TB, base, name string) string {
+	t.Helper()
 	t.Cleanup(func() { drop(t, base, name) })
 	dsn, err := withDatabase(base, name)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
 	return dsn
+}
+
+// pgCode returns err's SQLSTATE, or "".
+func pgCode(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code
+	}
+	return ""
 }
 
 // connect opens an administrative connection to dsn, skipping or failing t

@@ -2,12 +2,18 @@ package pgtest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -116,16 +122,18 @@ func (f *fakeTB) Fatalf(format string, args ...any) { f.end(false, format, args.
 func (f *fakeTB) Errorf(format string, args ...any) { f.end(false, format, args...) }
 func (f *fakeTB) Cleanup(func())                    { f.cleanups++ }
 
-// database runs Database(f) to its end, in a goroutine of its own since
-// Skipf and Fatalf end it.
-func (f *fakeTB) database() {
+// run runs fn(f) to its end, in a goroutine of its own since Skipf and
+// Fatalf end it.
+func (f *fakeTB) run(fn func(t testing.TB)) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		Database(f)
+		fn(f)
 	}()
 	<-done
 }
+
+func database(t testing.TB) { Database(t) }
 
 func TestUnreachableServer(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -139,7 +147,7 @@ func TestUnreachableServer(t *testing.T) {
 
 	t.Setenv(envRequire, "")
 	f := &fakeTB{TB: t}
-	f.database()
+	f.run(database)
 	if !f.skipped || !strings.Contains(f.message, envDSN) || !strings.Contains(f.message, fmt.Sprint(port)) ||
 		strings.Contains(f.message, "hunter2") {
 		t.Errorf("without $%s: skipped %v, message %q; want a skip naming the DSN (password hidden) and $%s",
@@ -148,7 +156,7 @@ func TestUnreachableServer(t *testing.T) {
 
 	t.Setenv(envRequire, "1")
 	f = &fakeTB{TB: t}
-	f.database()
+	f.run(database)
 	if !f.failed || !strings.Contains(f.message, envRequire) {
 		t.Errorf("with $%s: failed %v, message %q; want a failure", envRequire, f.failed, f.message)
 	}
@@ -166,4 +174,173 @@ func TestDSN(t *testing.T) {
 	if got := DSN(); got != "host=elsewhere" {
 		t.Errorf("DSN() = %q", got)
 	}
+}
+
+// testDigest returns a digest of its own for t, whose template is dropped
+// when t ends.
+func testDigest(t *testing.T) string {
+	var b [8]byte
+	rand.Read(b[:])
+	digest := "pgtest" + hex.EncodeToString(b[:])
+	t.Cleanup(func() {
+		conn, err := dial(DSN())
+		if err != nil {
+			return // no server: no template
+		}
+		defer conn.Close(context.Background())
+		if templates(t, conn, templatePrefix+digest) == 1 {
+			if err := dropTemplate(context.Background(), conn, templatePrefix+digest); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	return digest
+}
+
+// admin runs fn on a connection to the server.
+func admin(t *testing.T, fn func(conn *pgx.Conn)) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	fn(conn)
+}
+
+// templates counts the databases named name, and checks that those are
+// templates nobody may connect to.
+func templates(t *testing.T, conn *pgx.Conn, name string) int {
+	t.Helper()
+	var n int
+	var ok bool
+	if err := conn.QueryRow(context.Background(), `SELECT count(*), coalesce(bool_and(datistemplate AND NOT datallowconn), true)
+		FROM pg_database WHERE datname = $1`, name).Scan(&n, &ok); err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		t.Errorf("%s is not a template refusing connections", name)
+	}
+	return n
+}
+
+func TestMigrated(t *testing.T) {
+	digest := testDigest(t)
+	tmpl := templatePrefix + digest
+	var runs atomic.Int32
+	migrate := func(ctx context.Context, dsn string) error {
+		runs.Add(1)
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(context.Background())
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, tmpl).Scan(&n); err != nil || n != 0 {
+			return fmt.Errorf("%d databases named %s while it is built (%v)", n, tmpl, err)
+		}
+		_, err = conn.Exec(ctx, `CREATE TABLE t (v text); INSERT INTO t VALUES ('migrated')`)
+		return err
+	}
+	// Tests wanting a template at once: one builds it, all copy it.
+	const n = 4
+	var names [n]string
+	t.Run("copies", func(t *testing.T) {
+		for i := range n {
+			t.Run(fmt.Sprint(i), func(t *testing.T) {
+				t.Parallel()
+				dsn := Migrated(t, digest, migrate)
+				conn, err := pgx.Connect(t.Context(), dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close(context.Background())
+				var rows []string
+				if err := conn.QueryRow(t.Context(), `SELECT current_database(), array_agg(v) FROM t`).Scan(&names[i], &rows); err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(rows, []string{"migrated"}) {
+					t.Errorf("rows %q, want migrate's alone", rows)
+				}
+				if _, err := conn.Exec(t.Context(), `INSERT INTO t VALUES ($1)`, names[i]); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	})
+	if names[0] == "" {
+		t.Skip("no database (see the subtests)")
+	}
+	if got := runs.Load(); got != 1 {
+		t.Errorf("migrate ran %d times, want once", got)
+	}
+	admin(t, func(conn *pgx.Conn) {
+		if templates(t, conn, tmpl) != 1 {
+			t.Errorf("no template %s", tmpl)
+		}
+		var left int
+		if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM pg_database WHERE datname = ANY ($1) OR datname = $2`,
+			names[:], tmpl+"_build").Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left != 0 || len(slices.Compact(slices.Sorted(slices.Values(names[:])))) != n {
+			t.Errorf("copies %q: %d left after their tests, want %d distinct ones, all dropped", names, left, n)
+		}
+	})
+}
+
+func TestMigratedFailures(t *testing.T) {
+	f := &fakeTB{TB: t}
+	f.run(func(t testing.TB) { Migrated(t, "Not-Hex", nil) })
+	if !f.failed || !strings.Contains(f.message, "Not-Hex") {
+		t.Errorf("bad digest: failed %v, message %q", f.failed, f.message)
+	}
+
+	digest := testDigest(t)
+	f = &fakeTB{TB: t}
+	f.run(func(t testing.TB) {
+		Migrated(t, digest, func(context.Context, string) error { return errors.New("no schema today") })
+	})
+	if f.skipped {
+		t.Skip(f.message)
+	}
+	if !f.failed || !strings.Contains(f.message, "no schema today") || f.cleanups != 0 {
+		t.Errorf("failing migrate: failed %v, message %q, %d cleanups; want a failure with migrate's error", f.failed, f.message, f.cleanups)
+	}
+	admin(t, func(conn *pgx.Conn) {
+		if n := templates(t, conn, templatePrefix+digest) + templates(t, conn, templatePrefix+digest+"_build"); n != 0 {
+			t.Errorf("%d databases left by the failed build", n)
+		}
+	})
+}
+
+// Templates unused for an hour, and builds never finished, are dropped;
+// templates in use are kept.
+func TestDropStale(t *testing.T) {
+	Database(t) // skips without a server
+	keep, fresh, stale, unfinished := testDigest(t), testDigest(t), testDigest(t), testDigest(t)+"_build"
+	admin(t, func(conn *pgx.Conn) {
+		ctx := t.Context()
+		for _, d := range []string{keep, fresh, stale, unfinished} {
+			if _, err := conn.Exec(ctx, "CREATE DATABASE "+templatePrefix+d+" IS_TEMPLATE true ALLOW_CONNECTIONS false"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Cleanup(func() {
+			conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+templatePrefix+unfinished+" WITH (FORCE)")
+		})
+		for d, used := range map[string]time.Time{keep: time.Now().Add(-2 * time.Hour), fresh: time.Now().Add(-50 * time.Minute), stale: time.Now().Add(-70 * time.Minute)} {
+			if _, err := conn.Exec(ctx, "COMMENT ON DATABASE "+templatePrefix+d+" IS '"+usedPrefix+used.UTC().Format(time.RFC3339)+"'"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := dropStale(ctx, conn, templatePrefix+keep); err != nil {
+			t.Fatal(err)
+		}
+		for d, want := range map[string]int{keep: 1, fresh: 1, stale: 0, unfinished: 0} {
+			if got := templates(t, conn, templatePrefix+d); got != want {
+				t.Errorf("%d databases named %s, want %d", got, templatePrefix+d, want)
+			}
+		}
+	})
 }
