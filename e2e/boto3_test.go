@@ -40,6 +40,9 @@ func missingClient(t *testing.T, msg string) {
 // TestBoto3 drives qslocal through boto3, the way Python users meet it.
 func TestBoto3(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("the other clients' runs take seconds of interpreter start-up; the Go SDK suite covers the same behaviour")
+	}
 	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
 		missingClient(t, "python3 with boto3 is not installed; skipping the boto3 run")
 	}

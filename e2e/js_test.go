@@ -15,6 +15,9 @@ var jsDir = filepath.Join("testdata", "js")
 // AWS SDK for JavaScript v3.
 func TestJavaScriptSDK(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("the other clients' runs take seconds of interpreter start-up; the Go SDK suite covers the same behaviour")
+	}
 	_, noNode := exec.LookPath("node")
 	_, noSDK := os.Stat(filepath.Join(jsDir, "node_modules", "@aws-sdk", "client-quicksight"))
 	if noNode != nil || noSDK != nil {

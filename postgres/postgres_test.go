@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,7 +43,7 @@ func TestMain(m *testing.M) {
 	if !set {
 		flag.Set("test.parallel", strconv.Itoa(cap(slots)))
 	}
-	m.Run()
+	os.Exit(pgtest.Main(m))
 }
 
 // slot waits for a slot, held until t ends. Call it first: cleanups run

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -80,7 +81,8 @@ func Database(t testing.TB) string {
 // templates of other digests that no test process has used for an hour.
 //
 // The copies share whatever migrate wrote into the template, rows
-// included.
+// included; under Main, a database handed on to another test keeps only
+// the rows of schema_migrations and meta.
 func Migrated(t testing.TB, digest string, migrate func(ctx context.Context, dsn string) error) string {
 	t.Helper()
 	if !validDigest.MatchString(digest) {
@@ -90,7 +92,11 @@ func Migrated(t testing.TB, digest string, migrate func(ctx context.Context, dsn
 	conn := connect(t, base)
 	defer conn.Close(context.Background())
 
-	name, tmpl := newName(), templatePrefix+digest
+	tmpl := templatePrefix + digest
+	if name := reuse(tmpl); name != "" {
+		return pooled(t, base, tmpl, name)
+	}
+	name := newName()
 	for attempt := 1; ; attempt++ {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		_, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+tmpl)
@@ -113,6 +119,9 @@ func Migrated(t testing.TB, digest string, migrate func(ctx context.Context, dsn
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		markUsed(ctx, conn, tmpl)
 		cancel()
+	}
+	if pool.on {
+		return pooled(t, base, tmpl, name)
 	}
 	return registered(t, base, name)
 }
@@ -347,3 +356,173 @@ func redact(dsn string) string {
 	}
 	return keywordPassword.ReplaceAllString(dsn, "${1}xxxxx")
 }
+
+// Copying a template writes the whole database through PostgreSQL's WAL,
+// which made creating and dropping databases most of the suite's time.
+// Under Main, a test's migrated database is emptied when the test ends
+// and handed to the next test that asks for one of the same template;
+// Main drops them all when the tests are done.
+var pool struct {
+	on   bool
+	mu   sync.Mutex
+	free map[string][]string // template -> emptied databases
+	all  []string            // every pooled database, to drop at the end
+	// shape is a fingerprint of each template's schema, taken on a fresh
+	// copy: a database whose schema a test changed is dropped, not reused.
+	shape map[string]string
+}
+
+// Main runs the tests with migrated databases reused, then drops them.
+// Call it from TestMain: os.Exit(pgtest.Main(m)).
+func Main(m *testing.M) int {
+	pool.on = true
+	pool.free, pool.shape = map[string][]string{}, map[string]string{}
+	code := m.Run()
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	if len(pool.all) == 0 {
+		return code
+	}
+	conn, err := dial(DSN())
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pgtest: dropping the test databases: %v\n", err)
+		return code
+	}
+	defer conn.Close(context.Background())
+	for _, name := range pool.all {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			fmt.Fprintf(os.Stderr, "pgtest: drop database %s: %v\n", name, err)
+		}
+		cancel()
+	}
+	return code
+}
+
+// reuse takes an emptied database of template tmpl from the pool, or "".
+func reuse(tmpl string) string {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	free := pool.free[tmpl]
+	if len(free) == 0 {
+		return ""
+	}
+	name := free[len(free)-1]
+	pool.free[tmpl] = free[:len(free)-1]
+	return name
+}
+
+// pooled registers name for reuse when t ends, and returns its DSN.
+func pooled(t testing.TB, base, tmpl, name string) string {
+	t.Helper()
+	dsn, err := withDatabase(base, name)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	pool.mu.Lock()
+	if !slices.Contains(pool.all, name) {
+		pool.all = append(pool.all, name)
+	}
+	_, known := pool.shape[tmpl]
+	pool.mu.Unlock()
+	if !known {
+		shape, err := fingerprint(dsn)
+		if err != nil {
+			t.Fatalf("pgtest: %v", err)
+		}
+		pool.mu.Lock()
+		pool.shape[tmpl] = shape
+		pool.mu.Unlock()
+	}
+	t.Cleanup(func() {
+		if err := empty(base, dsn, name, tmpl); err != nil {
+			t.Logf("pgtest: %s not reused: %v", name, err)
+			drop(t, base, name)
+			return
+		}
+		pool.mu.Lock()
+		pool.free[tmpl] = append(pool.free[tmpl], name)
+		pool.mu.Unlock()
+	})
+	return dsn
+}
+
+// empty ends every session on database name and, when its schema is still
+// its template's, deletes every row but the schema's own records
+// (schema_migrations, meta).
+func empty(base, dsn, name, tmpl string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	admin, err := dial(base)
+	if err != nil {
+		return err
+	}
+	_, err = admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, name)
+	admin.Close(context.Background())
+	if err != nil {
+		return err
+	}
+	shape, err := fingerprint(dsn)
+	if err != nil {
+		return err
+	}
+	pool.mu.Lock()
+	want := pool.shape[tmpl]
+	pool.mu.Unlock()
+	if shape != want {
+		return errors.New("its schema changed")
+	}
+	conn, err := dial(dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	var deletes string
+	if err := conn.QueryRow(ctx, `SELECT coalesce(string_agg('DELETE FROM ' || quote_ident(tablename), '; '), '') FROM pg_tables
+		WHERE schemaname = 'public' AND tablename <> ALL ($1)`, kept).Scan(&deletes); err != nil {
+		return err
+	}
+	// DELETE, not TRUNCATE, which makes new files for every table and
+	// index: slower than copying the template. Foreign keys are not
+	// checked meanwhile (session_replication_role), so the order of the
+	// tables does not matter.
+	_, err = conn.Exec(ctx, "BEGIN; SET LOCAL session_replication_role = replica; "+deletes+"; COMMIT")
+	return err
+}
+
+// fingerprint sums up a database's schema: its schemas, tables, columns,
+// indexes and constraints, and the rows of the tables empty keeps.
+func fingerprint(dsn string) (string, error) {
+	conn, err := dial(dsn)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var shape string
+	err = conn.QueryRow(ctx, `SELECT md5(
+		(SELECT coalesce(string_agg(nspname, ',' ORDER BY nspname), '') FROM pg_namespace WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema') ||
+		(SELECT coalesce(string_agg(c.relname || '.' || a.attname || ':' || a.atttypid::regtype::text, ',' ORDER BY c.relname, a.attnum), '')
+			FROM pg_class AS c JOIN pg_attribute AS a ON a.attrelid = c.oid
+			WHERE c.relnamespace = 'public'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped) ||
+		(SELECT coalesce(string_agg(conname, ',' ORDER BY conname), '') FROM pg_constraint WHERE connamespace = 'public'::regnamespace))`).Scan(&shape)
+	if err != nil {
+		return "", err
+	}
+	for _, table := range kept {
+		var rows string
+		err := conn.QueryRow(ctx, `SELECT coalesce((SELECT string_agg(r::text, ',' ORDER BY r::text) FROM `+table+` AS r), '')`).Scan(&rows)
+		if pgCode(err) == "42P01" { // undefined_table: a schema without it
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		shape += "/" + rows
+	}
+	return shape, nil
+}
+
+// kept are the tables empty leaves as they are: the schema's own records.
+var kept = []string{"schema_migrations", "meta"}

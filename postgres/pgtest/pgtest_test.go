@@ -344,3 +344,91 @@ func TestDropStale(t *testing.T) {
 		}
 	})
 }
+
+// TestPool: under Main, a test's database goes to the next test emptied,
+// with the schema's own records kept; one whose schema a test changed is
+// dropped instead; what is left is dropped at the end.
+func TestPool(t *testing.T) {
+	digest := testDigest(t)
+	migrate := func(ctx context.Context, dsn string) error {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(context.Background())
+		_, err = conn.Exec(ctx, `CREATE TABLE schema_migrations (version int); INSERT INTO schema_migrations VALUES (1);
+			CREATE TABLE u (v text PRIMARY KEY); CREATE TABLE t (v text REFERENCES u)`)
+		return err
+	}
+	pool.on, pool.free, pool.shape, pool.all = true, map[string][]string{}, map[string]string{}, nil
+	t.Cleanup(func() {
+		pool.on = false
+		for _, name := range pool.all { // what Main would drop
+			drop(t, DSN(), name)
+		}
+	})
+	exec := func(t *testing.T, dsn, sql string) {
+		t.Helper()
+		conn, err := pgx.Connect(t.Context(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(t.Context(), sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(t *testing.T, dsn, table string) (n int) {
+		t.Helper()
+		conn, err := pgx.Connect(t.Context(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	var first, second, third string
+	t.Run("writes rows", func(t *testing.T) {
+		first = Migrated(t, digest, migrate)
+		exec(t, first, `INSERT INTO u VALUES ('a'); INSERT INTO t VALUES ('a')`)
+		// A session left open, as a killed server's would be.
+		conn, err := pgx.Connect(t.Context(), first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(t.Context(), `BEGIN; SELECT * FROM u FOR UPDATE`); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("gets it emptied", func(t *testing.T) {
+		second = Migrated(t, digest, migrate)
+		if second != first {
+			t.Fatalf("got %s, want %s again", second, first)
+		}
+		if count(t, second, "t") != 0 || count(t, second, "u") != 0 || count(t, second, "schema_migrations") != 1 {
+			t.Error("the reused database is not empty but for its schema's records")
+		}
+		exec(t, second, `DROP TABLE t`)
+	})
+	t.Run("not one whose schema changed", func(t *testing.T) {
+		third = Migrated(t, digest, migrate)
+		if third == first {
+			t.Fatal("a database whose schema changed was reused")
+		}
+		exec(t, third, `INSERT INTO schema_migrations VALUES (9999)`)
+	})
+	t.Run("nor one whose records changed", func(t *testing.T) {
+		if got := Migrated(t, digest, migrate); got == third {
+			t.Error("a database whose schema_migrations changed was reused")
+		}
+	})
+	admin(t, func(conn *pgx.Conn) {
+		var n int
+		if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM pg_database WHERE datname = $1`, first).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s, whose schema changed, still there (%d, %v)", first, n, err)
+		}
+	})
+}
