@@ -52,6 +52,7 @@ func (a oldAnalysis) wantDoc() []byte {
 // become assets whose document holds what they held, the permissions
 // grants, and the tags stay.
 func TestMigrateFrom0003(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "qslocal.db")
 	secret := bytes.Repeat([]byte{3}, 32)
@@ -291,6 +292,7 @@ func checkMigratedDoc(t *testing.T, old oldAnalysis, doc []byte) {
 // tables for the two holding documents, which come last so that listings
 // stop reading before them.
 func TestAssetTables(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	for _, tt := range []struct {

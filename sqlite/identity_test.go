@@ -175,6 +175,7 @@ func buildWorld(t *testing.T, s *Store) {
 // TestNoOrphans checks, with SQL on every table, that each cascade removes
 // exactly the rows it should, and leaves none whose parent is gone.
 func TestNoOrphans(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, filepath.Join(t.TempDir(), "qslocal.db"))
 	defer s.Close()
 	buildWorld(t, s)
@@ -366,6 +367,7 @@ func schemaVersions(t *testing.T, s *Store) string {
 }
 
 func TestMigrateFrom0001(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "qslocal.db")
 	secret := bytes.Repeat([]byte{7}, 32)
@@ -452,6 +454,7 @@ func TestMigrateFrom0001(t *testing.T) {
 // TestMigrateFrom0002 opens a database that a program knowing migrations
 // 0001 and 0002 filled, and uses what 0003 and 0004 add on its old rows.
 func TestMigrateFrom0002(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "qslocal.db")
 	secret := bytes.Repeat([]byte{9}, 32)
@@ -538,6 +541,7 @@ func TestMigrateFrom0002(t *testing.T) {
 }
 
 func TestPrefixEnd(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		prefix, end string
 		ok          bool
@@ -578,6 +582,7 @@ func TestPrefixEnd(t *testing.T) {
 // TestQueryPlans checks that counts, listings and prefix searches read an
 // index range instead of scanning a table.
 func TestQueryPlans(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	groups, groupArgs := listGroupsQuery("1", "default", "a", "", 10)
@@ -687,6 +692,7 @@ func TestQueryPlans(t *testing.T) {
 // TestForeignKeysIndexed checks that the child columns of every foreign key
 // lead an index, so cascades and parent deletes look children up by range.
 func TestForeignKeysIndexed(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	ctx := t.Context()
@@ -744,6 +750,7 @@ func TestForeignKeysIndexed(t *testing.T) {
 // different kinds. And the namespace check of SetRoleCustomPermission runs
 // only when there is nothing to clear.
 func TestIdentityMisc(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	ctx := t.Context()

@@ -19,6 +19,7 @@ func upgradeRequest(account, namespace, id, user string) qslocal.UpgradeRequest 
 // Optional times and JSON documents are NULL when unset, and read back as
 // the zero time and nil; set ones keep their microseconds.
 func TestOptionalColumns(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	ctx := t.Context()
@@ -116,6 +117,7 @@ func assetEqual(a, b qslocal.Asset) bool {
 // Principals and actions sort byte-wise, and prefixes are bytes, not LIKE
 // patterns: % and _ match only themselves, case counts.
 func TestGrantsBytes(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	ctx := t.Context()
@@ -182,6 +184,7 @@ func TestGrantsBytes(t *testing.T) {
 // ListUpgradeRequests combines its filters with paging, and the self-upgrade
 // status belongs to the namespace: gone with it, unset when it comes back.
 func TestUpgradeRequests(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	ctx := t.Context()
@@ -242,6 +245,7 @@ func TestUpgradeRequests(t *testing.T) {
 // Missing parents are ErrNotFound and taken keys ErrExists, each wrapping
 // the driver's error.
 func TestResourceErrors(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	ctx := t.Context()

@@ -28,12 +28,14 @@ func mustOpen(t testing.TB, path string) *Store {
 }
 
 func TestStoreFile(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) qslocal.Store {
 		return mustOpen(t, filepath.Join(t.TempDir(), "qslocal.db"))
 	})
 }
 
 func TestStoreMemory(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) qslocal.Store { return mustOpen(t, ":memory:") })
 }
 
@@ -63,6 +65,7 @@ func count(t *testing.T, s *Store, table string) int {
 }
 
 func TestReopenKeepsDataAndSecret(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "qslocal.db")
 	s := mustOpen(t, path)
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
@@ -98,6 +101,7 @@ func TestReopenKeepsDataAndSecret(t *testing.T) {
 }
 
 func TestMigrationsIdempotent(t *testing.T) {
+	t.Parallel()
 	files, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("embedded migrations: %q, %v", files, err)
@@ -123,6 +127,7 @@ func TestMigrationsIdempotent(t *testing.T) {
 }
 
 func TestRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "qslocal.db")
 	s := mustOpen(t, path)
 	if _, err := s.write.ExecContext(t.Context(), "INSERT INTO schema_migrations VALUES (9999, 0)"); err != nil {
@@ -138,6 +143,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 // Stores sharing a file stand for processes sharing it: they must agree on
 // the secret, and writers must wait for each other rather than fail.
 func TestStoresSharingAFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "qslocal.db")
 	stores := make([]*Store, 4)
 	errs := make([]error, len(stores))
@@ -207,6 +213,7 @@ func TestPaths(t *testing.T) {
 }
 
 func TestPragmas(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, filepath.Join(t.TempDir(), "qslocal.db"))
 	defer s.Close()
 	tests := []struct{ pragma, want string }{
@@ -231,6 +238,7 @@ func TestPragmas(t *testing.T) {
 // LockTimeout sets busy_timeout on every connection, in whole
 // milliseconds rounded up; 0 is the default.
 func TestLockTimeoutPragma(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		timeout time.Duration
 		want    string
@@ -296,6 +304,7 @@ func holdWriteLock(t *testing.T, path string) (release func()) {
 // nothing; readers go on meanwhile, and the store writes again once the
 // lock is free.
 func TestBusy(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "qslocal.db")
 	const timeout = 200 * time.Millisecond
@@ -368,6 +377,7 @@ func TestBusy(t *testing.T) {
 }
 
 func TestUnknownNamespace(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(t.Context(), "1", "us-east-1", now) })
@@ -380,6 +390,7 @@ func TestUnknownNamespace(t *testing.T) {
 }
 
 func TestSameNameInAnotherNamespace(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
@@ -413,6 +424,7 @@ func TestSameNameInAnotherNamespace(t *testing.T) {
 }
 
 func TestDeleteCascades(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, filepath.Join(t.TempDir(), "qslocal.db"))
 	defer s.Close()
 	mustUpdate(t, s, func(tx qslocal.Tx) error {
@@ -438,6 +450,7 @@ func TestDeleteCascades(t *testing.T) {
 }
 
 func TestMemoryStoresArePrivate(t *testing.T) {
+	t.Parallel()
 	a, b := mustOpen(t, ":memory:"), mustOpen(t, ":memory:")
 	defer a.Close()
 	defer b.Close()
@@ -452,6 +465,7 @@ func TestMemoryStoresArePrivate(t *testing.T) {
 }
 
 func TestErrorsKeepCause(t *testing.T) {
+	t.Parallel()
 	s := mustOpen(t, ":memory:")
 	defer s.Close()
 	u := user("1", "default", "alice")
@@ -524,6 +538,7 @@ func BenchmarkListUsers(b *testing.B) {
 // holds its write lock (migrating a large database, say) waits past its
 // lock timeout until the lock is free, and only as long as ctx allows.
 func TestOpenWaitsForAMigration(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "qslocal.db")
 	s, err := Open(t.Context(), path, Config{})
 	if err != nil {
