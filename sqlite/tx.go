@@ -185,6 +185,11 @@ func list[T any](ctx context.Context, t *tx, op string, limit int, scan func(sca
 	if limit <= 0 {
 		return nil, ctx.Err()
 	}
+	return collect(ctx, t, op, scan, query, args...)
+}
+
+// collect runs a query and scans every row.
+func collect[T any](ctx context.Context, t *tx, op string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := t.tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, wrap(op, err)
@@ -222,23 +227,7 @@ func (t *tx) count(ctx context.Context, op, query string, args ...any) (int, err
 // column runs a query returning one string per row and reads them all;
 // no row is nil.
 func (t *tx) column(ctx context.Context, op, query string, args ...any) ([]string, error) {
-	rows, err := t.tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrap(op, err)
-	}
-	defer rows.Close()
-	var items []string
-	for rows.Next() {
-		item, err := scanString(rows)
-		if err != nil {
-			return nil, wrap(op, err)
-		}
-		items = append(items, item)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(op, err)
-	}
-	return items, nil
+	return collect(ctx, t, op, scanString, query, args...)
 }
 
 // optionalString runs a query returning at most one string; no row is "".
