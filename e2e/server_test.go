@@ -4,6 +4,8 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -24,21 +26,22 @@ const account = "111122223333"
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "qslocal-e2e")
+	// A path of this checkout's own that outlives the run: go build does
+	// not link again when the binary there is up to date.
+	wd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "qslocal")
+	sum := sha256.Sum256([]byte(wd))
+	binary = filepath.Join(os.TempDir(), "qslocal-e2e-"+hex.EncodeToString(sum[:6]), "qslocal")
 	build := exec.Command("go", "build", "-o", binary, "../cmd/qslocal")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building qslocal:", err)
 		os.Exit(1)
 	}
-	code := pgtest.Main(m)
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(pgtest.Main(m))
 }
 
 // server is a running qslocal process.
