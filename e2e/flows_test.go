@@ -35,15 +35,18 @@ func flowPerm(principal string, actions ...string) types.Permission {
 	return types.Permission{Principal: aws.String(principal), Actions: actions}
 }
 
-// flowPermString shows a flow's permissions as permString does.
-func flowPermString(perms []types.Permission) string {
-	var out []string
-	for _, p := range perms {
-		out = append(out, aws.ToString(p.Principal)+"="+strings.Join(p.Actions, ","))
+// asResourcePermissions reads a flow's permissions as the shape every
+// other asset uses, so that one set of helpers shows both.
+func asResourcePermissions(perms []types.Permission) []types.ResourcePermission {
+	out := make([]types.ResourcePermission, len(perms))
+	for i, p := range perms {
+		out[i] = types.ResourcePermission{Principal: p.Principal, Actions: p.Actions}
 	}
-	sort.Strings(out)
-	return strings.Join(out, " ")
+	return out
 }
+
+// flowPermString shows a flow's permissions as permString does.
+func flowPermString(perms []types.Permission) string { return permString(asResourcePermissions(perms)) }
 
 // without returns actions less those named.
 func without(actions []string, drop ...string) []string {

@@ -389,13 +389,7 @@ func flowTarget(t *testing.T, qs *quicksight.Client) permTarget {
 		}
 		return out
 	}
-	asMap := func(perms []types.Permission) map[string][]string {
-		m := map[string][]string{}
-		for _, p := range perms {
-			m[aws.ToString(p.Principal)] = slices.Sorted(slices.Values(p.Actions))
-		}
-		return m
-	}
+	asMap := func(perms []types.Permission) map[string][]string { return permMap(asResourcePermissions(perms)) }
 	return permTarget{markers: "fmarker", marker: "quicksight:GetFlow",
 		actions: []string{"quicksight:GetFlow", "quicksight:UpdateFlow", "quicksight:DeleteFlow", "quicksight:StartFlowSession"},
 		update: func(q *quicksight.Client, grant, revoke []grantSet) (map[string][]string, error) {
