@@ -46,6 +46,20 @@ type Accounts interface {
 	// the given capacity region) when they do not exist yet; it is a no-op
 	// otherwise.
 	EnsureAccount(ctx context.Context, account, region string, now time.Time) error
+	// Account returns ErrNotFound when the account does not exist.
+	Account(ctx context.Context, account string) (Account, error)
+	// ListAccounts returns up to limit accounts whose ids sort after
+	// `after`, in id order.
+	ListAccounts(ctx context.Context, after string, limit int) ([]Account, error)
+	// DeleteAccount removes an account with everything in it, tags and
+	// grants included; ErrNotFound when it does not exist.
+	DeleteAccount(ctx context.Context, account string) error
+}
+
+// Account is an AWS account, which exists from its first request.
+type Account struct {
+	ID        string
+	CreatedAt time.Time
 }
 
 // Namespaces keeps an account's namespaces.

@@ -31,6 +31,54 @@ func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time
 	return err
 }
 
+func (t *tx) Account(ctx context.Context, account string) (qslocal.Account, error) {
+	const op = "get account"
+	if !storable(account) {
+		return qslocal.Account{}, notFoundCtx(ctx, op)
+	}
+	var a qslocal.Account
+	if err := t.row(ctx, op, `SELECT account, created_at FROM accounts WHERE account = $1`, []any{account}, &a.ID, &a.CreatedAt); err != nil {
+		return qslocal.Account{}, err
+	}
+	a.CreatedAt = utc(a.CreatedAt)
+	return a, nil
+}
+
+func (t *tx) ListAccounts(ctx context.Context, afterID string, limit int) ([]qslocal.Account, error) {
+	const op = "list accounts"
+	lo, ok := after(afterID)
+	if !ok {
+		return nil, ctxErr(ctx, op)
+	}
+	return list(ctx, t, op, limit, scanAccount, `SELECT account, created_at FROM accounts
+		WHERE account >= $1 ORDER BY account LIMIT $2`, lo, limit)
+}
+
+// DeleteAccount implements qslocal.Tx: tags and grants name no parent, so
+// they go by statement; everything else cascades from the account's row.
+// One round trip: the CTEs all see the same snapshot.
+func (t *tx) DeleteAccount(ctx context.Context, account string) error {
+	const op = "delete account"
+	if !storable(account) {
+		return t.notFoundOrReadOnly(ctx, op)
+	}
+	return t.execOne(ctx, op, `WITH tags AS (
+			DELETE FROM tags WHERE account = $1
+		), grants AS (
+			DELETE FROM grants WHERE account = $1
+		)
+		DELETE FROM accounts WHERE account = $1`, account)
+}
+
+func scanAccount(row scanner) (qslocal.Account, error) {
+	var a qslocal.Account
+	if err := row.Scan(&a.ID, &a.CreatedAt); err != nil {
+		return qslocal.Account{}, err
+	}
+	a.CreatedAt = utc(a.CreatedAt)
+	return a, nil
+}
+
 const namespaceColumns = `account, name, capacity_region, identity_store, created_at`
 
 // CreateNamespace implements qslocal.Tx: ErrNotFound when the account does

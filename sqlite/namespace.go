@@ -22,6 +22,45 @@ func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time
 	return err
 }
 
+func (t *tx) Account(ctx context.Context, account string) (qslocal.Account, error) {
+	a, err := scanAccount(t.tx.QueryRowContext(ctx, `SELECT account, created_at FROM accounts WHERE account = ?`, account))
+	if err != nil {
+		return qslocal.Account{}, wrap("get account", err)
+	}
+	return a, nil
+}
+
+func (t *tx) ListAccounts(ctx context.Context, after string, limit int) ([]qslocal.Account, error) {
+	return list(ctx, t, "list accounts", limit, scanAccount, `SELECT account, created_at FROM accounts
+		WHERE account > ? ORDER BY account LIMIT ?`, after, limit)
+}
+
+// DeleteAccount implements qslocal.Tx: tags and grants name no parent, so
+// they go by statement; everything else cascades from the account's row.
+func (t *tx) DeleteAccount(ctx context.Context, account string) error {
+	const op = "delete account"
+	for _, table := range []string{"tags", "grants"} {
+		if _, err := t.exec(ctx, op, `DELETE FROM `+table+` WHERE account = ?`, account); err != nil {
+			return err
+		}
+	}
+	res, err := t.exec(ctx, op, `DELETE FROM accounts WHERE account = ?`, account)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, op)
+}
+
+func scanAccount(row scanner) (qslocal.Account, error) {
+	var a qslocal.Account
+	var created int64
+	if err := row.Scan(&a.ID, &created); err != nil {
+		return qslocal.Account{}, err
+	}
+	a.CreatedAt = fromMicro(created)
+	return a, nil
+}
+
 func (t *tx) CreateNamespace(ctx context.Context, ns qslocal.Namespace) error {
 	_, err := t.exec(ctx, "create namespace", `INSERT INTO namespaces (`+namespaceColumns+`)
 		VALUES (?, ?, ?, ?, ?)`,

@@ -37,6 +37,8 @@ func Run(t *testing.T, open func(t *testing.T) qslocal.Store) {
 		// accounts.go
 		{"EnsureAccount", testEnsureAccount},
 		{"EnsureAccountRegion", testEnsureAccountRegion},
+		{"ListAccounts", testListAccounts},
+		{"DeleteAccount", testDeleteAccount},
 
 		// namespaces.go
 		{"CreateNamespace", testCreateNamespace},
