@@ -160,7 +160,9 @@ func testDeleteAccount(t *testing.T, s qslocal.Store) {
 		_, verr := getVersion(t, s, a, "analysis", "x", 1)
 		ts := must(t, s, func(tx qslocal.Tx) ([]qslocal.Tag, error) { return tx.Tags(ctx, a, "analysis/x") })
 		gs := must(t, s, func(tx qslocal.Tx) ([]qslocal.Grant, error) { return tx.Grants(ctx, a, "analysis/x") })
-		ps := must(t, s, func(tx qslocal.Tx) ([]qslocal.CustomPermissions, error) { return tx.ListCustomPermissions(ctx, a, "", 10) })
+		ps := must(t, s, func(tx qslocal.Tx) ([]qslocal.CustomPermissions, error) {
+			return tx.ListCustomPermissions(ctx, a, "", 10)
+		})
 		ap := must(t, s, func(tx qslocal.Tx) (string, error) { return tx.AccountCustomPermission(ctx, a) })
 		if got := []bool{err == nil, verr == nil, len(ts) == 1, len(gs) == 1, len(ps) == 1, ap == "p"}; slices.Contains(got, !wantFound) {
 			t.Errorf("%s after DeleteAccount(%s): link, version, tags, grants, profiles, account profile present = %v, want all %v", a, acct, got, wantFound)
