@@ -87,7 +87,8 @@ func (s *Service) regionOf(ctx context.Context) string {
 
 // ensureAccount creates an account on first use, in a transaction of its
 // own. Creation is idempotent, so the cache only saves a write per request;
-// it never decides anything.
+// it never decides anything: a reset, here or in another process sharing
+// the store, can remove a cached account (see within).
 func (s *Service) ensureAccount(ctx context.Context, account string) error {
 	if _, ok := s.accounts.Load(account); ok {
 		return nil
@@ -103,19 +104,87 @@ func (s *Service) ensureAccount(ctx context.Context, account string) error {
 // update runs fn in a read-write transaction on an account, which springs
 // into existence first if it is new.
 func (s *Service) update(ctx context.Context, account string, fn func(tx Tx) error) error {
-	if err := s.ensureAccount(ctx, account); err != nil {
-		return err
-	}
-	return s.store.Update(ctx, fn)
+	return s.within(ctx, account, s.store.Update, fn)
 }
 
 // view runs fn in a read-only transaction on an account, which springs
 // into existence first if it is new.
 func (s *Service) view(ctx context.Context, account string, fn func(tx Tx) error) error {
+	return s.within(ctx, account, s.store.View, fn)
+}
+
+// within runs fn on an account through run. An account the cache believed
+// in may have been reset since; then fn fails as if something were not
+// found, and runs again once the account exists anew. A failed fn changed
+// nothing, so running it again is safe.
+func (s *Service) within(ctx context.Context, account string, run func(context.Context, func(Tx) error) error, fn func(tx Tx) error) error {
+	_, cached := s.accounts.Load(account)
 	if err := s.ensureAccount(ctx, account); err != nil {
 		return err
 	}
-	return s.store.View(ctx, fn)
+	err := run(ctx, fn)
+	if !cached || !notFound(err) {
+		return err
+	}
+	if made, rerr := s.remade(ctx, account); rerr != nil || !made {
+		return err
+	}
+	return run(ctx, fn)
+}
+
+// notFound tells the errors a missing account causes.
+func notFound(err error) bool {
+	var e *Error
+	return errors.Is(err, ErrNotFound) || errors.As(err, &e) && e.Code == CodeResourceNotFound
+}
+
+// remade makes an account exist again if it was removed since it was
+// cached, and reports whether it had to.
+func (s *Service) remade(ctx context.Context, account string) (bool, error) {
+	s.accounts.Delete(account)
+	var missing bool
+	err := s.store.View(ctx, func(tx Tx) error {
+		_, err := tx.Account(ctx, account)
+		missing = errors.Is(err, ErrNotFound)
+		if missing {
+			return nil
+		}
+		return err
+	})
+	if err != nil || !missing {
+		return false, err
+	}
+	return true, s.ensureAccount(ctx, account)
+}
+
+// Reset wipes every account, or only the one named, in one transaction.
+// Requests in flight finish before it or after it, as with any write.
+func (s *Service) Reset(ctx context.Context, account string) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if account != "" {
+			if err := tx.DeleteAccount(ctx, account); err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			return nil
+		}
+		for {
+			as, err := tx.ListAccounts(ctx, "", 1000)
+			if err != nil || len(as) == 0 {
+				return err
+			}
+			for _, a := range as {
+				if err := tx.DeleteAccount(ctx, a.ID); err != nil {
+					return err
+				}
+			}
+		}
+	})
+	if account != "" {
+		s.accounts.Delete(account)
+	} else {
+		s.accounts.Clear()
+	}
+	return err
 }
 
 // namespace checks that a namespace exists within tx.
