@@ -24,6 +24,10 @@ import (
 // its Target the version number.
 const relAlias = "alias"
 
+// linkRels lists every Rel of asset links, for what reads them all (an
+// export): a new Rel goes here.
+var linkRels = []string{relAlias}
+
 // deleted reports whether the asset is waiting out its recovery window.
 func (a Asset) deleted() bool { return !a.DeletionTime.IsZero() }
 

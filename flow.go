@@ -73,14 +73,7 @@ func FlowARN(region, account, id string) string { return flowKind.ref(account, i
 
 // flowIDFor derives the id of the flow a CreateFlow with this ClientToken
 // makes in account: a UUID (version 8: made by qslocal's own rule).
-func flowIDFor(account, token string) string {
-	sum := sha256.Sum256([]byte("flow\x00" + account + "\x00" + token))
-	var b [16]byte
-	copy(b[:], sum[:])
-	b[6] = b[6]&0x0f | 0x80
-	b[8] = b[8]&0x3f | 0x80
-	return formatUUID(b)
-}
+func flowIDFor(account, token string) string { return nameID("flow", account, token) }
 
 // flowDigest hashes a request's input for its ClientToken: the members
 // given, and the definition in a canonical form (keys sorted, numbers as

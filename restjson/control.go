@@ -1,9 +1,14 @@
 package restjson
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
@@ -83,9 +88,123 @@ type selfUpgradeOutput struct {
 
 func (out *selfUpgradeOutput) SetResponseMeta(requestID string, _ int32) { out.RequestId = requestID }
 
+// Admin is implemented by handlers that can reset, export and import
+// their whole state, for test authors and operators.
+type Admin interface {
+	Reset(ctx context.Context, account string) error
+	Export(ctx context.Context, account string) (*qslocal.Snapshot, error)
+	Import(ctx context.Context, snap *qslocal.Snapshot) error
+}
+
+// maxImport bounds an imported snapshot: far more than the request bound,
+// since a snapshot holds whole accounts.
+const maxImport = 256 << 20
+
 // routeControl serves qslocal's own operations the handler supports.
 func (s *Server) routeControl() {
 	if _, ok := s.cfg.Handler.(Seeder); ok {
 		s.mux.Handle(fileSelfUpgrade.Method+" "+fileSelfUpgrade.URI, s.operation(&fileSelfUpgrade))
 	}
+	if a, ok := s.cfg.Handler.(Admin); ok {
+		reset := func(r *http.Request) (any, error) {
+			account, err := accountParam(r)
+			if err != nil {
+				return nil, err
+			}
+			if err := a.Reset(r.Context(), account); err != nil {
+				return nil, err
+			}
+			return map[string]string{"Reset": cmp.Or(account, "all"), "RequestId": requestIDOf(r)}, nil
+		}
+		s.mux.Handle("POST "+ControlPrefix+"reset", s.control(reset))
+		// Suites written for moto's server mode reset it here, and moto
+		// answers this body.
+		s.mux.Handle("POST /moto-api/reset", s.control(func(r *http.Request) (any, error) {
+			if _, err := reset(r); err != nil {
+				return nil, err
+			}
+			return map[string]string{"status": "ok"}, nil
+		}))
+		s.mux.Handle("GET "+ControlPrefix+"export", s.control(func(r *http.Request) (any, error) {
+			account, err := accountParam(r)
+			if err != nil {
+				return nil, err
+			}
+			return a.Export(r.Context(), account)
+		}))
+		s.mux.Handle("POST "+ControlPrefix+"import", s.control(func(r *http.Request) (any, error) {
+			body, err := io.ReadAll(io.LimitReader(r.Body, maxImport+1))
+			if err != nil {
+				return nil, invalid("The snapshot could not be read: " + err.Error())
+			}
+			if len(body) > maxImport {
+				return nil, invalid(fmt.Sprintf("The snapshot is larger than %d bytes; load it with --seed instead.", maxImport))
+			}
+			snap, err := qslocal.DecodeSnapshot(body)
+			if err != nil {
+				return nil, err
+			}
+			if err := a.Import(r.Context(), snap); err != nil {
+				return nil, err
+			}
+			return map[string]any{"Accounts": len(snap.Accounts), "RequestId": requestIDOf(r)}, nil
+		}))
+	}
+	s.mux.Handle("GET "+ControlPrefix+"faults", s.control(func(*http.Request) (any, error) { return s.faults.get(), nil }))
+	s.mux.Handle("PUT "+ControlPrefix+"faults", s.control(func(r *http.Request) (any, error) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBody))
+		if err != nil {
+			return nil, invalid("The fault rules could not be read: " + err.Error())
+		}
+		fr, err := DecodeFaults(body)
+		if err != nil {
+			return nil, err
+		}
+		s.SetFaults(fr)
+		return s.faults.get(), nil
+	}))
+	s.mux.Handle("DELETE "+ControlPrefix+"faults", s.control(func(*http.Request) (any, error) {
+		s.SetFaults(FaultRules{})
+		return s.faults.get(), nil
+	}))
+}
+
+// control serves one of qslocal's own JSON endpoints: fn's result is the
+// body, and its error is answered as the API's errors are.
+func (s *Server) control(fn func(r *http.Request) (any, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := requestIDOf(r)
+		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
+		out, err := fn(r.WithContext(ctx))
+		if err != nil {
+			s.writeError(ctx, w, id, err)
+			return
+		}
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			s.writeError(ctx, w, id, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b.Bytes())
+	})
+}
+
+// accountParam is the ?account= of a control request, checked with the
+// model's rules for an account id; "" when absent.
+func accountParam(r *http.Request) (string, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return "", invalid("The query string is not valid: " + err.Error())
+	}
+	account := q.Get("account")
+	if account == "" {
+		return "", nil
+	}
+	var v shape.Validator
+	(&api.ListNamespacesRequest{AwsAccountId: &account}).Validate(&v)
+	return account, v.Err()
 }

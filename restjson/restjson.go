@@ -44,6 +44,7 @@ type Server struct {
 	cfg      Config
 	codes    map[string]api.ErrorShape
 	throttle *throttle
+	faults   faults
 }
 
 // New builds a Server routing every operation in api.Operations.
@@ -147,6 +148,11 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := requestIDOf(r)
 		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
+		// Faults strike before anything is read, as AWS's throttling does.
+		if err := s.inject(ctx, op.Name, accountOf(r)); err != nil {
+			s.writeError(ctx, w, id, err)
+			return
+		}
 		in := op.NewInput()
 		if err := s.decodeBody(w, r, in); err != nil {
 			s.writeError(ctx, w, id, err)

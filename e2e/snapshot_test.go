@@ -1,0 +1,313 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/quicksight"
+	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
+)
+
+// control calls one of qslocal's own endpoints and returns its status and
+// body.
+func control(t *testing.T, s *server, method, path string, body []byte) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx(t), method, s.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+func mustControl(t *testing.T, s *server, method, path string, body []byte) []byte {
+	t.Helper()
+	status, b := control(t, s, method, path, body)
+	if status != http.StatusOK {
+		t.Fatalf("%s %s: %d %s", method, path, status, b)
+	}
+	return b
+}
+
+// populate makes one of everything qslocal keeps, in two accounts.
+func populate(t *testing.T, s *server) {
+	t.Helper()
+	c := s.client("us-east-1")
+	must := func(what string, _ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	for _, acct := range []string{account, "444455556666"} {
+		a := aws.String(acct)
+		out, err := c.CreateNamespace(ctx(t), &quicksight.CreateNamespaceInput{AwsAccountId: a, Namespace: aws.String("sales"),
+			IdentityStore: types.IdentityStoreQuicksight, Tags: []types.Tag{tag("team", "sales")}})
+		must("CreateNamespace", out, err)
+		cp, err := c.CreateCustomPermissions(ctx(t), &quicksight.CreateCustomPermissionsInput{AwsAccountId: a, CustomPermissionsName: aws.String("no-export"),
+			Capabilities: &types.Capabilities{ExportToCsv: types.CapabilityStateDeny}, Tags: []types.Tag{tag("k", "v")}})
+		must("CreateCustomPermissions", cp, err)
+		for _, ns := range []string{"default", "sales"} {
+			for i, role := range []types.UserRole{types.UserRoleReader, types.UserRoleAuthor, types.UserRoleAdmin} {
+				ru, err := c.RegisterUser(ctx(t), &quicksight.RegisterUserInput{AwsAccountId: a, Namespace: aws.String(ns), IdentityType: types.IdentityTypeQuicksight,
+					UserName: aws.String(fmt.Sprintf("user%d", i)), Email: aws.String(fmt.Sprintf("user%d@example.com", i)), UserRole: role,
+					Tags: []types.Tag{tag("n", fmt.Sprint(i))}})
+				must("RegisterUser", ru, err)
+			}
+			ru, err := c.RegisterUser(ctx(t), &quicksight.RegisterUserInput{AwsAccountId: a, Namespace: aws.String(ns), IdentityType: types.IdentityTypeIam,
+				IamArn: aws.String("arn:aws:iam::" + acct + ":role/Analyst"), SessionName: aws.String("jane"), Email: aws.String("jane@example.com"),
+				UserRole: types.UserRoleAuthor, CustomPermissionsName: aws.String("no-export")})
+			must("RegisterUser IAM", ru, err)
+			g, err := c.CreateGroup(ctx(t), &quicksight.CreateGroupInput{AwsAccountId: a, Namespace: aws.String(ns), GroupName: aws.String("analysts"), Description: aws.String("d")})
+			must("CreateGroup", g, err)
+			for _, u := range []string{"user0", "user2"} {
+				m, err := c.CreateGroupMembership(ctx(t), &quicksight.CreateGroupMembershipInput{AwsAccountId: a, Namespace: aws.String(ns), GroupName: aws.String("analysts"), MemberName: aws.String(u)})
+				must("CreateGroupMembership", m, err)
+			}
+			rm, err := c.CreateRoleMembership(ctx(t), &quicksight.CreateRoleMembershipInput{AwsAccountId: a, Namespace: aws.String(ns), Role: types.RoleAuthor, MemberName: aws.String("analysts")})
+			must("CreateRoleMembership", rm, err)
+			rc, err := c.UpdateRoleCustomPermission(ctx(t), &quicksight.UpdateRoleCustomPermissionInput{AwsAccountId: a, Namespace: aws.String(ns), Role: types.RoleReader, CustomPermissionsName: aws.String("no-export")})
+			must("UpdateRoleCustomPermission", rc, err)
+			sc, err := c.UpdateSelfUpgradeConfiguration(ctx(t), &quicksight.UpdateSelfUpgradeConfigurationInput{AwsAccountId: a, Namespace: aws.String(ns), SelfUpgradeStatus: types.SelfUpgradeStatusAdminApproval})
+			must("UpdateSelfUpgradeConfiguration", sc, err)
+			ia, err := c.CreateIAMPolicyAssignment(ctx(t), &quicksight.CreateIAMPolicyAssignmentInput{AwsAccountId: a, Namespace: aws.String(ns), AssignmentName: aws.String("readers"),
+				AssignmentStatus: types.AssignmentStatusEnabled, PolicyArn: aws.String("arn:aws:iam::aws:policy/AWSQuickSightReadOnly"),
+				Identities: map[string][]string{"user": {"user0"}, "group": {"analysts"}}})
+			must("CreateIAMPolicyAssignment", ia, err)
+		}
+		ac, err := c.UpdateAccountCustomPermission(ctx(t), &quicksight.UpdateAccountCustomPermissionInput{AwsAccountId: a, CustomPermissionsName: aws.String("no-export")})
+		must("UpdateAccountCustomPermission", ac, err)
+		owner := "arn:aws:quicksight:us-east-1:" + acct + ":user/default/user2"
+		for _, id := range []string{"a1", "a2"} {
+			an, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: a, AnalysisId: aws.String(id), Name: aws.String("Analysis " + id),
+				Definition: definition("s-" + id), Permissions: []types.ResourcePermission{perm(owner, "quicksight:DescribeAnalysis", "quicksight:UpdateAnalysisPermissions")},
+				Tags: []types.Tag{tag("id", id)}})
+			must("CreateAnalysis", an, err)
+		}
+		ua, err := c.UpdateAnalysis(ctx(t), &quicksight.UpdateAnalysisInput{AwsAccountId: a, AnalysisId: aws.String("a1"), Name: aws.String("Renamed"), Definition: definition("s-2")})
+		must("UpdateAnalysis", ua, err)
+		da, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: a, AnalysisId: aws.String("a2")})
+		must("DeleteAnalysis", da, err)
+		fl, err := c.CreateFlow(ctx(t), &quicksight.CreateFlowInput{AwsAccountId: a, Name: aws.String("Intake"), Description: aws.String("d"),
+			FlowDefinition: flowDefinition("a", "b"), Permissions: []types.Permission{flowPerm(owner, "quicksight:GetFlow", "quicksight:UpdateFlowPermissions")}})
+		must("CreateFlow", fl, err)
+		uf, err := c.UpdateFlow(ctx(t), &quicksight.UpdateFlowInput{AwsAccountId: a, FlowId: fl.FlowId, Name: aws.String("Intake 2"), FlowDefinition: flowDefinition("c")})
+		must("UpdateFlow", uf, err)
+		if acct == account {
+			fileUpgrade(t, s, "default", "user0", "AUTHOR", "please")
+			f, _, _ := fileUpgrade(t, s, "sales", "user1", "ADMIN", "")
+			id := f.SelfUpgradeRequestDetail.UpgradeRequestId
+			us, err := c.UpdateSelfUpgrade(ctx(t), &quicksight.UpdateSelfUpgradeInput{AwsAccountId: a, Namespace: aws.String("sales"), UpgradeRequestId: aws.String(id), Action: types.SelfUpgradeAdminActionDeny})
+			must("UpdateSelfUpgrade", us, err)
+		}
+	}
+}
+
+// requestMeta matches what differs between two servers' answers to the
+// same question: request ids, and pagination tokens, which each store
+// signs with its own key.
+var requestMeta = regexp.MustCompile(`"(RequestId|NextToken|UserInvitationUrl)":"[^"]*"`)
+
+var errRequestID = regexp.MustCompile(`RequestID: [0-9a-f-]+`)
+
+// answers asks every Describe and List question about the accounts and
+// returns each answer (an SDK output as JSON) by question.
+func answers(t *testing.T, s *server) map[string]string {
+	t.Helper()
+	c := s.client("us-east-1")
+	got := map[string]string{}
+	ask := func(q string, out any, err error) {
+		t.Helper()
+		if err != nil {
+			got[q] = "error: " + errRequestID.ReplaceAllString(err.Error(), "RequestID: -")
+			return
+		}
+		v := reflect.ValueOf(out).Elem()
+		if f := v.FieldByName("ResultMetadata"); f.IsValid() {
+			f.SetZero()
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[q] = requestMeta.ReplaceAllString(string(b), `"$1":"-"`)
+	}
+	for _, acct := range []string{account, "444455556666", "777788889999"} {
+		a := aws.String(acct)
+		nss, err := c.ListNamespaces(ctx(t), &quicksight.ListNamespacesInput{AwsAccountId: a})
+		ask(acct+" ListNamespaces", nss, err)
+		cps, err := c.ListCustomPermissions(ctx(t), &quicksight.ListCustomPermissionsInput{AwsAccountId: a})
+		ask(acct+" ListCustomPermissions", cps, err)
+		if err == nil {
+			for _, p := range cps.CustomPermissionsList {
+				d, err := c.DescribeCustomPermissions(ctx(t), &quicksight.DescribeCustomPermissionsInput{AwsAccountId: a, CustomPermissionsName: p.CustomPermissionsName})
+				ask(acct+" DescribeCustomPermissions "+*p.CustomPermissionsName, d, err)
+				tg, err := c.ListTagsForResource(ctx(t), &quicksight.ListTagsForResourceInput{ResourceArn: p.Arn})
+				ask(acct+" tags "+*p.Arn, tg, err)
+			}
+		}
+		acp, err := c.DescribeAccountCustomPermission(ctx(t), &quicksight.DescribeAccountCustomPermissionInput{AwsAccountId: a})
+		ask(acct+" DescribeAccountCustomPermission", acp, err)
+		for _, ns := range []string{"default", "sales"} {
+			q := acct + " " + ns + " "
+			n := aws.String(ns)
+			dn, err := c.DescribeNamespace(ctx(t), &quicksight.DescribeNamespaceInput{AwsAccountId: a, Namespace: n})
+			ask(q+"DescribeNamespace", dn, err)
+			if err == nil {
+				tg, err := c.ListTagsForResource(ctx(t), &quicksight.ListTagsForResourceInput{ResourceArn: dn.Namespace.Arn})
+				ask(q+"tags", tg, err)
+			}
+			var next *string
+			for page := 0; ; page++ {
+				us, err := c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: a, Namespace: n, MaxResults: aws.Int32(2), NextToken: next})
+				ask(fmt.Sprintf("%sListUsers page %d", q, page), us, err)
+				if err != nil {
+					break
+				}
+				for _, u := range us.UserList {
+					du, err := c.DescribeUser(ctx(t), &quicksight.DescribeUserInput{AwsAccountId: a, Namespace: n, UserName: u.UserName})
+					ask(q+"DescribeUser "+*u.UserName, du, err)
+					ug, err := c.ListUserGroups(ctx(t), &quicksight.ListUserGroupsInput{AwsAccountId: a, Namespace: n, UserName: u.UserName})
+					ask(q+"ListUserGroups "+*u.UserName, ug, err)
+					tg, err := c.ListTagsForResource(ctx(t), &quicksight.ListTagsForResourceInput{ResourceArn: u.Arn})
+					ask(q+"tags "+*u.Arn, tg, err)
+					ua, err := c.ListIAMPolicyAssignmentsForUser(ctx(t), &quicksight.ListIAMPolicyAssignmentsForUserInput{AwsAccountId: a, Namespace: n, UserName: u.UserName})
+					ask(q+"ListIAMPolicyAssignmentsForUser "+*u.UserName, ua, err)
+				}
+				if next = us.NextToken; next == nil {
+					break
+				}
+			}
+			gs, err := c.ListGroups(ctx(t), &quicksight.ListGroupsInput{AwsAccountId: a, Namespace: n})
+			ask(q+"ListGroups", gs, err)
+			if err == nil {
+				for _, g := range gs.GroupList {
+					dg, err := c.DescribeGroup(ctx(t), &quicksight.DescribeGroupInput{AwsAccountId: a, Namespace: n, GroupName: g.GroupName})
+					ask(q+"DescribeGroup "+*g.GroupName, dg, err)
+					gm, err := c.ListGroupMemberships(ctx(t), &quicksight.ListGroupMembershipsInput{AwsAccountId: a, Namespace: n, GroupName: g.GroupName})
+					ask(q+"ListGroupMemberships "+*g.GroupName, gm, err)
+				}
+			}
+			for _, role := range types.Role("").Values() {
+				rm, err := c.ListRoleMemberships(ctx(t), &quicksight.ListRoleMembershipsInput{AwsAccountId: a, Namespace: n, Role: role})
+				ask(q+"ListRoleMemberships "+string(role), rm, err)
+				rc, err := c.DescribeRoleCustomPermission(ctx(t), &quicksight.DescribeRoleCustomPermissionInput{AwsAccountId: a, Namespace: n, Role: role})
+				ask(q+"DescribeRoleCustomPermission "+string(role), rc, err)
+			}
+			su, err := c.ListSelfUpgrades(ctx(t), &quicksight.ListSelfUpgradesInput{AwsAccountId: a, Namespace: n})
+			ask(q+"ListSelfUpgrades", su, err)
+			sc, err := c.DescribeSelfUpgradeConfiguration(ctx(t), &quicksight.DescribeSelfUpgradeConfigurationInput{AwsAccountId: a, Namespace: n})
+			ask(q+"DescribeSelfUpgradeConfiguration", sc, err)
+			ias, err := c.ListIAMPolicyAssignments(ctx(t), &quicksight.ListIAMPolicyAssignmentsInput{AwsAccountId: a, Namespace: n})
+			ask(q+"ListIAMPolicyAssignments", ias, err)
+			if err == nil {
+				for _, w := range ias.IAMPolicyAssignments {
+					d, err := c.DescribeIAMPolicyAssignment(ctx(t), &quicksight.DescribeIAMPolicyAssignmentInput{AwsAccountId: a, Namespace: n, AssignmentName: w.AssignmentName})
+					ask(q+"DescribeIAMPolicyAssignment "+*w.AssignmentName, d, err)
+				}
+			}
+		}
+		as, err := c.ListAnalyses(ctx(t), &quicksight.ListAnalysesInput{AwsAccountId: a})
+		ask(acct+" ListAnalyses", as, err)
+		if err == nil {
+			for _, an := range as.AnalysisSummaryList {
+				id := an.AnalysisId
+				d, err := c.DescribeAnalysis(ctx(t), &quicksight.DescribeAnalysisInput{AwsAccountId: a, AnalysisId: id})
+				ask(acct+" DescribeAnalysis "+*id, d, err)
+				dd, err := c.DescribeAnalysisDefinition(ctx(t), &quicksight.DescribeAnalysisDefinitionInput{AwsAccountId: a, AnalysisId: id})
+				ask(acct+" DescribeAnalysisDefinition "+*id, dd, err)
+				dp, err := c.DescribeAnalysisPermissions(ctx(t), &quicksight.DescribeAnalysisPermissionsInput{AwsAccountId: a, AnalysisId: id})
+				ask(acct+" DescribeAnalysisPermissions "+*id, dp, err)
+				tg, err := c.ListTagsForResource(ctx(t), &quicksight.ListTagsForResourceInput{ResourceArn: an.Arn})
+				ask(acct+" tags "+*an.Arn, tg, err)
+			}
+		}
+		owner := "arn:aws:quicksight:us-east-1:" + acct + ":user/default/user2"
+		sa, err := c.SearchAnalyses(ctx(t), &quicksight.SearchAnalysesInput{AwsAccountId: a, Filters: []types.AnalysisSearchFilter{{
+			Name: types.AnalysisFilterAttributeQuicksightOwner, Operator: types.FilterOperatorStringEquals, Value: aws.String(owner)}}})
+		ask(acct+" SearchAnalyses", sa, err)
+		fs, err := c.ListFlows(ctx(t), &quicksight.ListFlowsInput{AwsAccountId: a})
+		ask(acct+" ListFlows", fs, err)
+		if err == nil {
+			for _, f := range fs.FlowSummaryList {
+				fm, err := c.GetFlowMetadata(ctx(t), &quicksight.GetFlowMetadataInput{AwsAccountId: a, FlowId: f.FlowId})
+				ask(acct+" GetFlowMetadata "+*f.FlowId, fm, err)
+				fp, err := c.GetFlowPermissions(ctx(t), &quicksight.GetFlowPermissionsInput{AwsAccountId: a, FlowId: f.FlowId})
+				ask(acct+" GetFlowPermissions "+*f.FlowId, fp, err)
+			}
+		}
+		sf, err := c.SearchFlows(ctx(t), &quicksight.SearchFlowsInput{AwsAccountId: a, Filters: []types.SearchFlowsFilter{{
+			Name: types.FieldNameDirectQuicksightOwner, Operator: types.SearchFilterOperatorStringEquals, Value: aws.String(owner)}}})
+		ask(acct+" SearchFlows", sf, err)
+	}
+	return got
+}
+
+// TestExportImport exports a populated server, imports the snapshot into
+// an empty one, and asks both every Describe and List question.
+func TestExportImport(t *testing.T) {
+	t.Parallel()
+	src := start(t, "")
+	populate(t, src)
+	snap := mustControl(t, src, http.MethodGet, "/_qslocal/export", nil)
+
+	dst := start(t, "", "--region", "eu-west-1")
+	mustControl(t, dst, http.MethodPost, "/_qslocal/import", snap)
+	// Exporting again gives the same snapshot, byte for byte.
+	if again := mustControl(t, dst, http.MethodGet, "/_qslocal/export", nil); !bytes.Equal(again, snap) {
+		t.Errorf("export after import differs:\n%s", diffLines(string(again), string(snap)))
+	}
+	// Importing it again changes nothing.
+	mustControl(t, dst, http.MethodPost, "/_qslocal/import", snap)
+	if again := mustControl(t, dst, http.MethodGet, "/_qslocal/export", nil); !bytes.Equal(again, snap) {
+		t.Errorf("a second import changed the state:\n%s", diffLines(string(again), string(snap)))
+	}
+	want, got := answers(t, src), answers(t, dst)
+	if len(want) < 100 {
+		t.Fatalf("only %d questions asked", len(want))
+	}
+	for q, w := range want {
+		if strings.HasPrefix(w, "error: ") && !strings.Contains(q, "777788889999") && !strings.Contains(q, "DescribeRoleCustomPermission") && !strings.Contains(q, "DescribeAccountCustomPermission") {
+			t.Errorf("%s: %s", q, w)
+		}
+		if got[q] != w {
+			t.Errorf("%s after import:\n got %s\nwant %s", q, got[q], w)
+		}
+	}
+
+}
+
+// diffLines shows the lines of got and want that differ, by position.
+func diffLines(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	var out []string
+	for i := 0; i < max(len(g), len(w)) && len(out) < 20; i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			out = append(out, fmt.Sprintf("line %d: got %q, want %q", i+1, gl, wl))
+		}
+	}
+	return strings.Join(out, "\n")
+}
