@@ -101,6 +101,15 @@ func unknownMembers(v any, t reflect.Type, place string) error {
 				}
 			}
 		}
+	case float64:
+		if t.Kind() == reflect.String {
+			// encoding/json would name the member but not its place.
+			return invalidParameter("%s: a number where a string belongs (in YAML, quote it).", place)
+		}
+	case bool:
+		if t.Kind() == reflect.String {
+			return invalidParameter("%s: true or false where a string belongs (in YAML, quote it).", place)
+		}
 	}
 	return nil
 }
