@@ -21,6 +21,24 @@ type Store interface {
 	Close() error
 }
 
+// StoreObserver watches a store's transactions, for metrics. Stores take
+// one in their configuration; nil watches nothing. Kinds are "update" and
+// "view".
+type StoreObserver interface {
+	// Transaction reports a finished Update or View, whatever its outcome,
+	// and how long it took, retries included.
+	Transaction(kind string, d time.Duration)
+	// Retry reports that a transaction starts again (after a serialization
+	// failure or a broken connection, say).
+	Retry(kind string)
+}
+
+// Sizer is implemented by stores that can tell how large their database
+// is, in bytes.
+type Sizer interface {
+	Size(ctx context.Context) (int64, error)
+}
+
 // Tx is one transaction: every store interface below, each over one part
 // of the control plane. Keys are exact byte strings: names compare
 // case-sensitively. Times are kept in UTC to at least the microsecond. A

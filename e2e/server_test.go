@@ -3,14 +3,17 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,9 +49,28 @@ func TestMain(m *testing.M) {
 
 // server is a running qslocal process.
 type server struct {
-	URL string
-	DB  string
-	cmd *exec.Cmd
+	URL  string
+	DB   string
+	cmd  *exec.Cmd
+	logs logs // what it writes on stderr, which also goes to ours
+}
+
+// logs keeps what a process logs, for tests to read while it runs.
+type logs struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 var readyLine = regexp.MustCompile(`listening on (http://\S+)`)
@@ -67,11 +89,11 @@ func start(t *testing.T, db string, extra ...string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	s := &server{DB: db, cmd: cmd}
+	cmd.Stderr = io.MultiWriter(os.Stderr, &s.logs)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{DB: db, cmd: cmd}
 	t.Cleanup(func() { s.stop(t) })
 	lines := bufio.NewScanner(out)
 	ready := make(chan string, 1)

@@ -16,7 +16,10 @@ import (
 // qslocal processes, with an account "1" and its default namespace.
 func twoStores(t *testing.T) [2]*Store {
 	dsn := migrated(t)
-	stores := [2]*Store{openTest(t, dsn), openTest(t, dsn)}
+	var stores [2]*Store
+	for i := range stores {
+		stores[i], _ = openObserved(t, dsn)
+	}
 	mustUpdate(t, stores[0], func(tx qslocal.Tx) error {
 		return tx.EnsureAccount(t.Context(), "1", "us-east-1", now)
 	})
@@ -296,8 +299,13 @@ func TestSerializationFailureRetried(t *testing.T) {
 			t.Errorf("racer %d: %v", i, err)
 		}
 	}
-	if r := stores[0].retries.Load() + stores[1].retries.Load(); r == 0 {
+	r := stores[0].retries.Load() + stores[1].retries.Load()
+	if r == 0 {
 		t.Error("no transaction ran again")
+	}
+	// Every retry here is an update's, and each is reported.
+	if observed := stores[0].obs.(*txLog).updateRetries.Load() + stores[1].obs.(*txLog).updateRetries.Load(); observed != r {
+		t.Errorf("observer saw %d retries, the stores made %d", observed, r)
 	}
 	mustView(t, stores[0], func(tx qslocal.Tx) error {
 		for _, r := range []string{"r0", "r1"} {

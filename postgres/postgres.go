@@ -110,6 +110,9 @@ type Config struct {
 	// startup); past it the transaction fails with qslocal.ErrBusy.
 	// 0: the DSN's lock_timeout, else 10s.
 	LockTimeout time.Duration
+	// Observer, when set, is told of every Update and View, and of each
+	// time one starts again.
+	Observer qslocal.StoreObserver
 }
 
 // Store is a qslocal.Store. It is safe for concurrent use.
@@ -119,6 +122,7 @@ type Store struct {
 	secret         []byte       // never changes once created, so read once at Open
 	retries        atomic.Int64 // transactions started again, for tests
 	retryBudget    time.Duration
+	obs            qslocal.StoreObserver
 }
 
 var _ qslocal.Store = (*Store)(nil)
@@ -171,7 +175,7 @@ func open(ctx context.Context, dsn string, cfg Config, lock string) (*Store, err
 	if err != nil {
 		return nil, wrap(ctx, "open", err)
 	}
-	s := &Store{pool: pool, acquireTimeout: pc.ConnConfig.ConnectTimeout, retryBudget: retryBudget}
+	s := &Store{pool: pool, acquireTimeout: pc.ConnConfig.ConnectTimeout, retryBudget: retryBudget, obs: cfg.Observer}
 	if err := s.migrate(ctx, lock); err != nil {
 		pool.Close()
 		return nil, err
@@ -226,6 +230,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error 
 	opts := pgx.TxOptions{IsoLevel: pgx.Serializable, AccessMode: pgx.ReadWrite}
 	var err error
 	start := time.Now()
+	defer s.observe("update", start)
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			if time.Since(start) > s.retryBudget {
@@ -244,7 +249,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error 
 		if again, err = s.run(ctx, opts, fn); !again {
 			return err
 		}
-		s.retries.Add(1)
+		s.retry("update")
 	}
 }
 
@@ -254,14 +259,44 @@ func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error 
 func (s *Store) View(ctx context.Context, fn func(tx qslocal.Tx) error) error {
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 	var err error
+	defer s.observe("view", time.Now())
 	for range maxAttempts {
 		var again bool
 		if again, err = s.run(ctx, opts, fn); !again {
 			return err
 		}
-		s.retries.Add(1)
+		s.retry("view")
 	}
 	return err
+}
+
+// observe reports a transaction of kind begun at start to the observer.
+func (s *Store) observe(kind string, start time.Time) {
+	if s.obs != nil {
+		s.obs.Transaction(kind, time.Since(start))
+	}
+}
+
+// retry counts a transaction of kind started again.
+func (s *Store) retry(kind string) {
+	s.retries.Add(1)
+	if s.obs != nil {
+		s.obs.Retry(kind)
+	}
+}
+
+// Size implements qslocal.Sizer: the disk space the database takes.
+func (s *Store) Size(ctx context.Context) (int64, error) {
+	conn, err := s.acquire(ctx, "size")
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Release()
+	var n int64
+	if err := conn.QueryRow(ctx, `SELECT pg_database_size(current_database())`).Scan(&n); err != nil {
+		return 0, wrap(ctx, "size", err)
+	}
+	return n, nil
 }
 
 // run runs fn in one transaction. again reports a failure that running it

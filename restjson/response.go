@@ -38,6 +38,7 @@ func (s *Server) writeJSON(ctx context.Context, w http.ResponseWriter, status in
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	outcomeOf(ctx).Status = status
 	w.WriteHeader(status)
 	if status != http.StatusNoContent {
 		_, _ = w.Write(b.Bytes())
@@ -93,6 +94,8 @@ func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, id strin
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h["X-Amzn-ErrorType"] = []string{qe.Code}
+	out := outcomeOf(ctx)
+	out.Status, out.ErrorCode = status, qe.Code
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/qslocal/qslocal"
@@ -36,7 +37,40 @@ type Config struct {
 	// RateLimit is the steady number of requests per second each account
 	// may make (the burst is the same number); 0 means unlimited.
 	RateLimit float64
+	// Observer, when set, watches every request, for metrics.
+	Observer Observer
+	// Health, when set, serves GET /_qslocal/health (see health.go).
+	Health *Health
 }
+
+// Observer watches the requests a Server answers.
+type Observer interface {
+	// RequestStarted is called as a request arrives, and RequestFinished
+	// once it is answered, each once per request.
+	RequestStarted()
+	RequestFinished(Outcome)
+}
+
+// Outcome describes an answered request.
+type Outcome struct {
+	// Operation is the model's operation name, a qslocal one (such as
+	// FileSelfUpgradeRequest or Health), or UnknownOperation.
+	Operation string
+	// Account is the account a valid request addresses; "" for one that
+	// fails validation, lest bad input be reported as an account.
+	Account   string
+	RequestID string
+	// Status is the HTTP status answered; 0 when no answer was written
+	// (the handler panicked and net/http dropped the connection).
+	Status int
+	// ErrorCode is the AWS error code answered; "" on success.
+	ErrorCode string
+	Duration  time.Duration
+}
+
+// UnknownOperation is Outcome.Operation for a request that matches no
+// operation.
+const UnknownOperation = "Unknown"
 
 // Server is an http.Handler for every operation of the model.
 type Server struct {
@@ -73,6 +107,9 @@ func New(cfg Config) *Server {
 		s.mux.Handle(op.Method+" "+op.URI, h)
 	}
 	s.routeControl()
+	if cfg.Health != nil {
+		s.mux.HandleFunc("GET "+HealthPath, s.health)
+	}
 	s.mux.HandleFunc("/", s.unknownOperation)
 	return s
 }
@@ -89,10 +126,17 @@ func (s *Server) unknownOperation(w http.ResponseWriter, r *http.Request) {
 // decoded path and redirect, breaking labels whose value holds "//" or
 // "/../" (user names may contain "/"); shape.Path decodes each label.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	id := s.cfg.NewRequestID()
+	out := &Outcome{Operation: UnknownOperation, RequestID: id}
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.RequestStarted()
+	}
+	// Deferred so that a panicking handler is reported too.
+	defer s.finish(r.Context(), out, start)
 	u := *r.URL
 	u.Path, u.RawPath = routingPath(r.URL.EscapedPath()), ""
-	r2 := r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	r2 := r.WithContext(context.WithValue(r.Context(), outcomeKey{}, out))
 	r2.URL = &u
 	// Set directly to keep AWS's spelling; Set would canonicalize it.
 	w.Header()["x-amzn-RequestId"] = []string{id}
@@ -137,16 +181,38 @@ func routingPath(escaped string) string {
 	return strings.Join(segs, "/")
 }
 
-type requestIDKey struct{}
+// finish logs a request's outcome, one line each, and reports it.
+func (s *Server) finish(ctx context.Context, out *Outcome, start time.Time) {
+	out.Duration = time.Since(start)
+	s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "request",
+		slog.String("operation", out.Operation), slog.String("account", out.Account),
+		slog.Int("status", out.Status), slog.String("code", out.ErrorCode),
+		slog.Duration("latency", out.Duration), slog.String("request_id", out.RequestID))
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.RequestFinished(*out)
+	}
+}
+
+// outcomeKey keys the request's *Outcome in its context, which the
+// handlers fill in as they learn the operation, account and answer.
+type outcomeKey struct{}
+
+// outcomeOf is ctx's Outcome; a throwaway one outside ServeHTTP.
+func outcomeOf(ctx context.Context) *Outcome {
+	if out, ok := ctx.Value(outcomeKey{}).(*Outcome); ok {
+		return out
+	}
+	return new(Outcome)
+}
 
 func requestIDOf(r *http.Request) string {
-	id, _ := r.Context().Value(requestIDKey{}).(string)
-	return id
+	return outcomeOf(r.Context()).RequestID
 }
 
 func (s *Server) operation(op *api.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := requestIDOf(r)
+		outcomeOf(r.Context()).Operation = op.Name
 		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
 		// Faults strike before anything is read, as AWS's throttling does.
 		if err := s.inject(ctx, op.Name, accountOf(r)); err != nil {
@@ -172,7 +238,9 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		}
 		// Throttle on the validated account, so that neither bad input nor
 		// another spelling of the account makes buckets.
-		if !s.throttle.allow(accountOf(r)) {
+		account := accountOf(r)
+		outcomeOf(ctx).Account = account
+		if !s.throttle.allow(account) {
 			s.writeError(ctx, w, id, &qslocal.Error{Code: qslocal.CodeThrottling, Message: "Rate exceeded."})
 			return
 		}

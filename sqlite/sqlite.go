@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -31,6 +32,8 @@ type Config struct {
 	// and how long Open waits to switch a new file to WAL mode. Past it the
 	// write fails with qslocal.ErrBusy. 0: 10s.
 	LockTimeout time.Duration
+	// Observer, when set, is told of every Update and View.
+	Observer qslocal.StoreObserver
 }
 
 // defaultLockTimeout is Config.LockTimeout's default.
@@ -76,6 +79,7 @@ type Store struct {
 	write  *sql.DB // one connection: SQLite has a single writer anyway
 	read   *sql.DB // several connections; the same pool as write for ":memory:"
 	secret []byte  // never changes once created, so read once at Open
+	obs    qslocal.StoreObserver
 }
 
 var _ qslocal.Store = (*Store)(nil)
@@ -97,13 +101,16 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: open: %w", err)
 		}
 		db.SetMaxOpenConns(1)
-		s = &Store{write: db, read: db}
+		s = &Store{write: db, read: db, obs: cfg.Observer}
 	} else {
 		// A file: URI, so that '?' or '%' in the path are not taken as
 		// parameters; relative URIs would be read as having an authority.
 		abs, err := filepath.Abs(path)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: open: %w", err)
+		}
+		if err := checkDir(filepath.Dir(abs)); err != nil {
+			return nil, err
 		}
 		uri := url.URL{Scheme: "file", Path: abs}
 		if err := enableWAL(ctx, uri, timeout); err != nil {
@@ -124,13 +131,35 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 		n := max(4, runtime.NumCPU())
 		read.SetMaxOpenConns(n)
 		read.SetMaxIdleConns(n)
-		s = &Store{write: write, read: read}
+		s = &Store{write: write, read: read, obs: cfg.Observer}
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkDir tells why SQLite could not create a database, its journal or
+// its WAL in dir, which SQLite itself reports only as "unable to open
+// database file".
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("sqlite: open: directory %s does not exist", dir)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: open: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("sqlite: open: %s is not a directory", dir)
+	}
+	f, err := os.CreateTemp(dir, ".qslocal-probe-*")
+	if err != nil {
+		return fmt.Errorf("sqlite: open: directory %s is not writable: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // enableWAL puts the database file at uri in WAL mode, which the file then
@@ -251,12 +280,31 @@ func (s *Store) migrate(ctx context.Context) error {
 // Update implements qslocal.Store. It never retries: BEGIN IMMEDIATE waits
 // for the write lock (up to busy_timeout) instead of failing later.
 func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error {
+	defer s.observe("update", time.Now())
 	return run(ctx, s.write, false, fn)
 }
 
 // View implements qslocal.Store.
 func (s *Store) View(ctx context.Context, fn func(tx qslocal.Tx) error) error {
+	defer s.observe("view", time.Now())
 	return run(ctx, s.read, true, fn)
+}
+
+// observe reports a transaction of kind begun at start to the observer.
+func (s *Store) observe(kind string, start time.Time) {
+	if s.obs != nil {
+		s.obs.Transaction(kind, time.Since(start))
+	}
+}
+
+// Size implements qslocal.Sizer: the pages of the database as a reader
+// sees it now, those still in the WAL included.
+func (s *Store) Size(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.read.QueryRowContext(ctx, `SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`).Scan(&n); err != nil {
+		return 0, wrap("size", err)
+	}
+	return n, nil
 }
 
 func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx qslocal.Tx) error) error {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/postgres"
+	"github.com/qslocal/qslocal/prometheus"
 	"github.com/qslocal/qslocal/restjson"
 	"github.com/qslocal/qslocal/sqlite"
 )
@@ -27,28 +28,40 @@ import (
 // DefaultAddr is where qslocal listens with no --addr: loopback only.
 const DefaultAddr = "127.0.0.1:4718"
 
+// version and commit name what the binary was built from; a release sets
+// them with -ldflags "-X main.version=v0.1.0 -X main.commit=abc123", and
+// builds that do not fall back to the build information Go records.
+var version, commit string
+
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Environ(), os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "qslocal:", err)
 		os.Exit(1)
 	}
 }
 
 type options struct {
-	addr, db, region, logLevel string
-	rateLimit                  float64
-	lockTimeout                time.Duration
-	pg                         postgres.Config
+	addr, db, region, logLevel, logFormat string
+	rateLimit                             float64
+	lockTimeout                           time.Duration
+	pg                                    postgres.Config
 }
 
-func parseFlags(args []string, stderr io.Writer) (options, error) {
+// parseFlags reads the flags from args and, for those args leave unset,
+// from the environment (QSLOCAL_<FLAG>; see envName); it warns on stderr
+// of QSLOCAL_ variables that name no flag. On --help it prints the usage
+// on stdout and returns flag.ErrHelp.
+func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("qslocal", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.addr, "addr", DefaultAddr, "listen address HOST:PORT (port 0 picks a free port)")
-	fs.StringVar(&o.db, "db", "qslocal.db", "SQLite database file, :memory: for a throwaway store, or a postgres:// URL")
-	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "region for ARNs when a request is not signed for one")
-	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	// Errors reach the user once, through run's caller; not also here.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&o.addr, "addr", DefaultAddr, "listen address `HOST:PORT` (port 0 picks a free port)")
+	fs.StringVar(&o.db, "db", "qslocal.db", "SQLite database `file`, :memory: for a throwaway store, or a postgres:// URL")
+	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "`region` for ARNs when a request is not signed for one")
+	fs.StringVar(&o.logLevel, "log-level", "info", "`level`: debug, info, warn or error")
+	fs.StringVar(&o.logFormat, "log-format", "text", "`format` of the log: text or json")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second each account may make before ThrottlingException (0: unlimited)")
 	fs.DurationVar(&o.lockTimeout, "db-lock-timeout", 0, "how long a write waits for data another writer holds before it fails (0: 10s)")
 	var maxConns, minConns int
@@ -58,6 +71,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.pg.MaxConnIdleTime, "db-max-conn-idle", 0, "PostgreSQL: close connections idle longer than this (0: 30m)")
 	fs.DurationVar(&o.pg.ConnectTimeout, "db-connect-timeout", 0, "PostgreSQL: give up connecting after this long (0: 5s)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout, fs)
+			return o, err
+		}
+		return o, fmt.Errorf("%w (see qslocal --help)", err)
+	}
+	if err := applyEnv(fs, environ, stderr); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
@@ -69,6 +89,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	o.pg.MaxConns, o.pg.MinConns = int32(maxConns), int32(minConns)
 	if !(o.rateLimit >= 0) || math.IsInf(o.rateLimit, 1) { // also refuses NaN
 		return o, fmt.Errorf("--rate-limit must be a number of requests per second, 0 for unlimited; got %v", o.rateLimit)
+	}
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return o, fmt.Errorf("--log-format must be text or json; got %q", o.logFormat)
 	}
 	if o.lockTimeout < 0 {
 		return o, fmt.Errorf("--db-lock-timeout must not be negative; got %v", o.lockTimeout)
@@ -93,24 +116,33 @@ func isPostgres(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
-// openStore opens the store --db names, and describes it for the ready
-// line without any password.
-func openStore(ctx context.Context, o options) (qslocal.Store, string, error) {
+// openStore opens the store --db names, telling obs of its transactions;
+// it returns the store's kind, and describes it for the ready line
+// without any password.
+func openStore(ctx context.Context, o options, obs qslocal.StoreObserver) (st qslocal.Store, kind, desc string, err error) {
 	if isPostgres(o.db) {
 		// A URL that does not parse may still hold a password.
 		shown := "(a URL that does not parse)"
 		if u, err := url.Parse(o.db); err == nil {
 			shown = u.Redacted()
 		}
-		st, err := postgres.Open(ctx, o.db, o.pg)
-		return st, "postgres " + shown, err
+		pg := o.pg
+		pg.Observer = obs
+		st, err := postgres.Open(ctx, o.db, pg)
+		return st, "postgres", "postgres " + shown, err
 	}
-	st, err := sqlite.Open(ctx, o.db, sqlite.Config{LockTimeout: o.lockTimeout})
-	return st, "sqlite " + o.db, err
+	st, err = sqlite.Open(ctx, o.db, sqlite.Config{LockTimeout: o.lockTimeout, Observer: obs})
+	return st, "sqlite", "sqlite " + o.db, err
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseFlags(args, stderr)
+func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return command(ctx, args[0], args[1:], stdout, stderr)
+	}
+	o, err := parseFlags(args, environ, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -118,16 +150,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	var handler slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+	if o.logFormat == "json" {
+		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+	}
+	logger := slog.New(handler)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	store, desc, err := openStore(ctx, o)
+	metrics := prometheus.New()
+	store, kind, desc, err := openStore(ctx, o, metrics)
 	if err != nil {
 		return fmt.Errorf("opening the store (%s): %w", desc, err)
 	}
 	defer store.Close()
+	if sizer, ok := store.(qslocal.Sizer); ok {
+		metrics.CollectSize(sizer)
+	}
 	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: store, Region: o.region})
 	if err != nil {
 		return err
@@ -136,8 +176,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	v, c := buildVersion()
+	api := restjson.New(restjson.Config{
+		Handler: svc, Logger: logger, RateLimit: o.rateLimit, Observer: metrics,
+		Health: &restjson.Health{Check: readsFrom(store), Store: kind, Version: v, Commit: c},
+	})
 	srv := &http.Server{
-		Handler:           restjson.New(restjson.Config{Handler: svc, Logger: logger, RateLimit: o.rateLimit}),
+		Handler:           metrics.Handler(api),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -158,4 +203,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// readsFrom is the health check: a read transaction that touches a table.
+func readsFrom(store qslocal.Store) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		return store.View(ctx, func(tx qslocal.Tx) error {
+			_, err := tx.CountNamespaces(ctx, "")
+			return err
+		})
+	}
 }
