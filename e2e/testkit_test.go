@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -169,5 +172,77 @@ func TestImportErrors(t *testing.T) {
 				t.Errorf("a refused import changed the state:\n%s", diffLines(string(after), string(before)))
 			}
 		})
+	}
+}
+
+// TestSeedFaultsAndAdminCommands starts qslocal with --seed and --faults
+// and drives it with the admin commands, as the README shows.
+func TestSeedFaultsAndAdminCommands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	seedFile, faultFile := filepath.Join(dir, "seed.yaml"), filepath.Join(dir, "faults.json")
+	writeFile(t, seedFile, `accounts:
+- AwsAccountId: "111122223333"
+  users:
+  - {UserName: alice, Email: alice@example.com, Role: READER}
+  groups:
+  - {GroupName: analysts, Members: [alice]}
+`)
+	writeFile(t, faultFile, `{"rules": [{"operation": "ListGroups", "error": "InternalFailureException", "count": 1}]}`)
+	s := start(t, "", "--seed", seedFile, "--faults", faultFile)
+	c := s.client("us-east-1")
+	if _, err := c.ListGroups(ctx(t), &quicksight.ListGroupsInput{AwsAccountId: aws.String(account), Namespace: aws.String("default")}); err == nil {
+		t.Error("ListGroups under an InternalFailureException fault succeeded")
+	}
+	out, err := c.ListGroups(ctx(t), &quicksight.ListGroupsInput{AwsAccountId: aws.String(account), Namespace: aws.String("default")})
+	if err != nil || len(out.GroupList) != 1 {
+		t.Fatalf("ListGroups of the seed: %+v, %v", out, err)
+	}
+
+	qslocal := func(args ...string) (string, error) {
+		cmd := exec.Command(binary, append(args[:1:1], append([]string{"--endpoint", s.URL}, args[1:]...)...)...)
+		b, err := cmd.CombinedOutput()
+		return string(b), err
+	}
+	if got, err := qslocal("request-upgrade", "--account", account, "--user", "alice", "--role", "AUTHOR"); err != nil || !strings.Contains(got, "PENDING") {
+		t.Errorf("request-upgrade: %s, %v", got, err)
+	}
+	if got, err := qslocal("request-upgrade", "--account", account, "--user", "nobody", "--role", "AUTHOR"); err == nil || !strings.Contains(got, "ResourceNotFoundException") {
+		t.Errorf("request-upgrade of a user that does not exist: %s, %v", got, err)
+	}
+	snap, err := qslocal("export")
+	if err != nil || !strings.Contains(snap, `"UserName": "alice"`) {
+		t.Fatalf("export: %s, %v", snap, err)
+	}
+	if got, err := qslocal("faults"); err != nil || !strings.Contains(got, `"fired": 1`) {
+		t.Errorf("faults: %s, %v", got, err)
+	}
+	if got, err := qslocal("faults", "clear"); err != nil || !strings.Contains(got, `"rules": []`) {
+		t.Errorf("faults clear: %s, %v", got, err)
+	}
+	if got, err := qslocal("reset"); err != nil {
+		t.Errorf("reset: %s, %v", got, err)
+	}
+	if got, _ := qslocal("export"); strings.Contains(got, "alice") {
+		t.Errorf("export after reset: %s", got)
+	}
+	snapFile := filepath.Join(dir, "snap.json")
+	writeFile(t, snapFile, snap)
+	if got, err := qslocal("import", snapFile); err != nil || !strings.Contains(got, "imported 1 account") {
+		t.Errorf("import: %s, %v", got, err)
+	}
+	if got, _ := qslocal("export"); got != snap {
+		t.Errorf("export after import:\n%s", diffLines(got, snap))
+	}
+	writeFile(t, snapFile, strings.Replace(snap, `"Role": "READER"`, `"Role": "SUPER"`, 1))
+	if got, err := qslocal("import", snapFile); err == nil || !strings.Contains(got, "accounts[0].users[0].Role") {
+		t.Errorf("import of a bad snapshot: %s, %v", got, err)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -116,23 +116,23 @@ func (s *Server) routeControl() {
 			}
 			return map[string]string{"Reset": cmp.Or(account, "all"), "RequestId": requestIDOf(r)}, nil
 		}
-		s.mux.Handle("POST "+ControlPrefix+"reset", s.control(reset))
+		s.mux.Handle("POST "+ControlPrefix+"reset", s.control("Reset", reset))
 		// Suites written for moto's server mode reset it here, and moto
 		// answers this body.
-		s.mux.Handle("POST /moto-api/reset", s.control(func(r *http.Request) (any, error) {
+		s.mux.Handle("POST /moto-api/reset", s.control("Reset", func(r *http.Request) (any, error) {
 			if _, err := reset(r); err != nil {
 				return nil, err
 			}
 			return map[string]string{"status": "ok"}, nil
 		}))
-		s.mux.Handle("GET "+ControlPrefix+"export", s.control(func(r *http.Request) (any, error) {
+		s.mux.Handle("GET "+ControlPrefix+"export", s.control("Export", func(r *http.Request) (any, error) {
 			account, err := accountParam(r)
 			if err != nil {
 				return nil, err
 			}
 			return a.Export(r.Context(), account)
 		}))
-		s.mux.Handle("POST "+ControlPrefix+"import", s.control(func(r *http.Request) (any, error) {
+		s.mux.Handle("POST "+ControlPrefix+"import", s.control("Import", func(r *http.Request) (any, error) {
 			body, err := io.ReadAll(io.LimitReader(r.Body, maxImport+1))
 			if err != nil {
 				return nil, invalid("The snapshot could not be read: " + err.Error())
@@ -150,8 +150,8 @@ func (s *Server) routeControl() {
 			return map[string]any{"Accounts": len(snap.Accounts), "RequestId": requestIDOf(r)}, nil
 		}))
 	}
-	s.mux.Handle("GET "+ControlPrefix+"faults", s.control(func(*http.Request) (any, error) { return s.faults.get(), nil }))
-	s.mux.Handle("PUT "+ControlPrefix+"faults", s.control(func(r *http.Request) (any, error) {
+	s.mux.Handle("GET "+ControlPrefix+"faults", s.control("GetFaults", func(*http.Request) (any, error) { return s.faults.get(), nil }))
+	s.mux.Handle("PUT "+ControlPrefix+"faults", s.control("PutFaults", func(r *http.Request) (any, error) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBody))
 		if err != nil {
 			return nil, invalid("The fault rules could not be read: " + err.Error())
@@ -163,7 +163,7 @@ func (s *Server) routeControl() {
 		s.SetFaults(fr)
 		return s.faults.get(), nil
 	}))
-	s.mux.Handle("DELETE "+ControlPrefix+"faults", s.control(func(*http.Request) (any, error) {
+	s.mux.Handle("DELETE "+ControlPrefix+"faults", s.control("DeleteFaults", func(*http.Request) (any, error) {
 		s.SetFaults(FaultRules{})
 		return s.faults.get(), nil
 	}))
@@ -171,9 +171,10 @@ func (s *Server) routeControl() {
 
 // control serves one of qslocal's own JSON endpoints: fn's result is the
 // body, and its error is answered as the API's errors are.
-func (s *Server) control(fn func(r *http.Request) (any, error)) http.Handler {
+func (s *Server) control(name string, fn func(r *http.Request) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := requestIDOf(r)
+		outcomeOf(r.Context()).Operation = name
 		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
 		out, err := fn(r.WithContext(ctx))
 		if err != nil {
@@ -189,6 +190,7 @@ func (s *Server) control(fn func(r *http.Request) (any, error)) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
+		outcomeOf(ctx).Status = http.StatusOK
 		_, _ = w.Write(b.Bytes())
 	})
 }

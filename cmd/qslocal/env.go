@@ -11,9 +11,9 @@ import (
 // envPrefix starts the environment variables that stand for flags.
 const envPrefix = "QSLOCAL_"
 
-// testPrefixes start QSLOCAL_ variables that the test suites read, which
-// name no flag and are not worth a warning.
-var testPrefixes = []string{"QSLOCAL_TEST_", "QSLOCAL_E2E_", "QSLOCAL_REQUIRE_"}
+// testPrefixes start QSLOCAL_ variables that the test suites and the admin
+// commands read, which name no flag and are not worth a warning.
+var testPrefixes = []string{"QSLOCAL_TEST_", "QSLOCAL_E2E_", "QSLOCAL_REQUIRE_", "QSLOCAL_ENDPOINT"}
 
 // envName is the environment variable that stands for a flag:
 // --db-lock-timeout is QSLOCAL_DB_LOCK_TIMEOUT.
@@ -57,12 +57,8 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, `Usage:
   qslocal [flags]             serve the Amazon QuickSight API
   qslocal version             print the version and the commit it was built from
-  qslocal reset [flags]       empty a running server's store
-  qslocal export [flags]      write a running server's data out
-  qslocal import [flags]      load data into a running server
-  qslocal faults [flags]      set the faults a running server injects
-  qslocal request-upgrade     file a self-upgrade request on a running server
-The admin commands (reset to request-upgrade) talk to a running server at --endpoint.
+Admin commands:
+`+adminUsage+`
 
 Flags (each also set by the environment variable shown; a flag on the
 command line wins):

@@ -42,6 +42,7 @@ func main() {
 
 type options struct {
 	addr, db, region, logLevel, logFormat string
+	seed, faults                          string
 	rateLimit                             float64
 	lockTimeout                           time.Duration
 	pg                                    postgres.Config
@@ -62,6 +63,8 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "`region` for ARNs when a request is not signed for one")
 	fs.StringVar(&o.logLevel, "log-level", "info", "`level`: debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "text", "`format` of the log: text or json")
+	fs.StringVar(&o.seed, "seed", "", "load this snapshot `file` (JSON or YAML) at start: the accounts it names become what it says")
+	fs.StringVar(&o.faults, "faults", "", "set these fault rules (a JSON `file`) at start")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second each account may make before ThrottlingException (0: unlimited)")
 	fs.DurationVar(&o.lockTimeout, "db-lock-timeout", 0, "how long a write waits for data another writer holds before it fails (0: 10s)")
 	var maxConns, minConns int
@@ -172,6 +175,21 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	var faults restjson.FaultRules
+	if o.faults != "" {
+		b, err := os.ReadFile(o.faults)
+		if err != nil {
+			return fmt.Errorf("--faults: %w", err)
+		}
+		if faults, err = restjson.DecodeFaults(b); err != nil {
+			return fmt.Errorf("--faults %s: %w", o.faults, err)
+		}
+	}
+	if o.seed != "" {
+		if err := seed(ctx, svc, o.seed); err != nil {
+			return fmt.Errorf("--seed %s: %w", o.seed, err)
+		}
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
@@ -181,6 +199,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		Handler: svc, Logger: logger, RateLimit: o.rateLimit, Observer: metrics,
 		Health: &restjson.Health{Check: readsFrom(store), Store: kind, Version: v, Commit: c},
 	})
+	api.SetFaults(faults)
 	srv := &http.Server{
 		Handler:           metrics.Handler(api),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -203,6 +222,19 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return err
 	}
 	return nil
+}
+
+// seed loads a snapshot file into the service.
+func seed(ctx context.Context, svc *qslocal.Service, path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	snap, err := qslocal.DecodeSnapshot(b)
+	if err != nil {
+		return err
+	}
+	return svc.Import(ctx, snap)
 }
 
 // readsFrom is the health check: a read transaction that touches a table.
