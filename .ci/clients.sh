@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the AWS clients the end-to-end suite drives are here: boto3
 # and the AWS CLI (Debian's packages where missing; the tests give them the
-# shared model through AWS_DATA_PATH, so their age does not matter) and the
-# JavaScript SDK v3 (npm ci into e2e/testdata/js).
+# repository's model, internal/apigen/model, through AWS_DATA_PATH, so
+# their age does not matter) and the JavaScript SDK v3 (npm ci into
+# e2e/testdata/js).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

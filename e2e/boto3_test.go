@@ -5,24 +5,23 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/qslocal/qslocal/internal/botocore"
 )
 
-// sharedModels is the folder of AWS models beside the repository. Pointing
-// AWS_DATA_PATH at it gives botocore (boto3, the AWS CLI) the same model
-// qslocal is generated from, even where the installed botocore predates
-// operations such as the flows.
-var sharedModels = filepath.Join("..", "..", "shared", "aws-model")
-
-// modelEnv returns the environment for a botocore client: the current one
-// with AWS_DATA_PATH set, or skips t when the models are not there.
+// modelEnv returns the environment for a botocore client (boto3, the AWS
+// CLI): the current one with AWS_DATA_PATH naming the repository's copy of
+// the AWS models, so that the client speaks the model qslocal is generated
+// from even where the installed botocore predates operations such as the
+// flows.
 func modelEnv(t *testing.T) []string {
 	t.Helper()
-	abs, err := filepath.Abs(sharedModels)
+	abs, err := filepath.Abs(filepath.Join("..", filepath.FromSlash(botocore.ModelDir)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(abs, "quicksight")); err != nil {
-		t.Skipf("no AWS models at %s (clone ../shared beside the repository): %v", abs, err)
+		t.Fatal(err)
 	}
 	return append(os.Environ(), "AWS_DATA_PATH="+abs)
 }

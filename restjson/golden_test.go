@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -22,9 +20,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite restjson/testdata/*.golden from the current responses")
 
-// clientRequestsFile holds requests captured from real AWS clients; it lives
-// beside the repository, in the shared folder.
-var clientRequestsFile = filepath.Join("..", "..", "shared", "testdata", "client-requests", "ok.requests.jsonl")
+// clientRequestsFile holds requests captured from real AWS clients (see the
+// README beside it).
+var clientRequestsFile = filepath.Join("testdata", "client-requests", "ok.requests.jsonl")
 
 // clientRequest is one line of ok.requests.jsonl.
 type clientRequest struct {
@@ -41,9 +39,6 @@ type clientRequest struct {
 func loadClientRequests(t *testing.T) []clientRequest {
 	t.Helper()
 	f, err := os.Open(clientRequestsFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s is absent (the shared folder is not checked out beside the repository); skipping the client replay", clientRequestsFile)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,9 @@
 """Drives flows and IAM policy assignments through boto3.
 
 Usage: boto3_flows.py ENDPOINT. Exits non-zero with a message on the first
-deviation. Run with AWS_DATA_PATH naming the shared model folder when the
-installed botocore predates the flow operations.
+deviation. Run with AWS_DATA_PATH naming the repository's model folder
+(internal/apigen/model) when the installed botocore predates the flow
+operations.
 """
 import sys
 

@@ -190,23 +190,38 @@ func (m *Model) OperationNames() []string {
 	return names
 }
 
-// ModelFile is the QuickSight model's path relative to the repository root.
-const ModelFile = "../shared/aws-model/quicksight/2018-04-01/service-2.json"
+// ModelDir is the repository's copy of the AWS models, relative to the
+// repository root, in botocore's data layout (SERVICE/VERSION/FILE), so
+// that AWS_DATA_PATH can point botocore clients at it. It holds no
+// documentation text: cmd/stripmodel refreshes it from a published model.
+const ModelDir = "internal/apigen/model"
 
-// FindModel looks for the QuickSight model beside the repository that
-// contains dir, walking up to the directory holding go.mod.
+// ModelFile is the QuickSight model's path relative to the repository root.
+const ModelFile = ModelDir + "/quicksight/2018-04-01/service-2.json"
+
+// FindModel returns the path of the QuickSight model in the repository
+// that contains dir.
 func FindModel(dir string) (string, error) {
+	root, err := RepoRoot(dir)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(root, filepath.FromSlash(ModelFile))
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("model not found at %s: %w", p, err)
+	}
+	return p, nil
+}
+
+// RepoRoot returns the directory holding go.mod at or above dir.
+func RepoRoot(dir string) (string, error) {
 	d, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			p := filepath.Join(d, ModelFile)
-			if _, err := os.Stat(p); err != nil {
-				return "", fmt.Errorf("model not found at %s: %w", p, err)
-			}
-			return p, nil
+			return d, nil
 		}
 		parent := filepath.Dir(d)
 		if parent == d {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -17,17 +16,16 @@ import (
 	"time"
 
 	"github.com/dlclark/regexp2"
+
+	"github.com/qslocal/qslocal/internal/botocore"
 )
 
-// modelPatterns returns the distinct patterns of the QuickSight model, which
-// lives outside the module (/work/shared/...), three levels above this
-// package directory.
+// modelPatterns returns the distinct patterns of the QuickSight model.
 func modelPatterns() (string, []string, error) {
-	wd, err := os.Getwd()
+	path, err := botocore.FindModel(".")
 	if err != nil {
-		return "", nil, err
+		return path, nil, err
 	}
-	path := filepath.Join(wd, "..", "..", "..", "shared", "aws-model", "quicksight", "2018-04-01", "service-2.json")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return path, nil, err
@@ -54,9 +52,6 @@ func modelPatterns() (string, []string, error) {
 
 func TestModelPatternsCompile(t *testing.T) {
 	path, pats, err := modelPatterns()
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("QuickSight model not found at %s; nothing to compile", path)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,10 +414,12 @@ func TestAgainstJava(t *testing.T) {
 	for _, c := range slices.Concat(matchCases, syntaxCases) {
 		pats[c.pattern] = append(pats[c.pattern], slices.Concat(c.yes, c.no)...)
 	}
-	if _, model, err := modelPatterns(); err == nil {
-		for _, p := range model {
-			pats[p] = append(pats[p], "")
-		}
+	_, model, err := modelPatterns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range model {
+		pats[p] = append(pats[p], "")
 	}
 	rnd := rand.New(rand.NewPCG(1, 2))
 	type probe struct {
@@ -500,10 +497,12 @@ func FuzzMatch(f *testing.F) {
 	for _, c := range cases {
 		srcs[c.pattern] = true
 	}
-	if _, model, err := modelPatterns(); err == nil {
-		for _, p := range model {
-			srcs[p] = true
-		}
+	_, model, err := modelPatterns()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, p := range model {
+		srcs[p] = true
 	}
 	sorted := slices.Sorted(maps.Keys(srcs))
 	for _, c := range cases {

@@ -13,7 +13,7 @@ import (
 
 func main() {
 	out := flag.String("out", ".", "directory of package api")
-	model := flag.String("model", "", "path of service-2.json (default: ../shared beside the repository)")
+	model := flag.String("model", "", "path of service-2.json (default: the repository's copy, internal/apigen/model)")
 	flag.Parse()
 	if err := run(*out, *model); err != nil {
 		fmt.Fprintln(os.Stderr, "apigen:", err)
