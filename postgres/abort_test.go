@@ -41,6 +41,17 @@ func sentinelCases() []sentinelCase {
 		{"CreateNamespace", "account PostgreSQL cannot name", notFound, func(ctx context.Context, tx qslocal.Tx) error {
 			return tx.CreateNamespace(ctx, qslocal.Namespace{Account: "\xff", Name: "x", CreatedAt: now})
 		}},
+		{"Account", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.Account(ctx, "nope")
+			return err
+		}},
+		{"Account", "NUL", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			_, err := tx.Account(ctx, a+"\x00")
+			return err
+		}},
+		{"DeleteAccount", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.DeleteAccount(ctx, "nope")
+		}},
 		{"Namespace", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
 			_, err := tx.Namespace(ctx, a, "nope")
 			return err
@@ -272,7 +283,7 @@ func sentinelCases() []sentinelCase {
 // noSentinel are the Tx methods that never return ErrExists or
 // ErrNotFound.
 var noSentinel = []string{
-	"EnsureAccount", "ListNamespaces", "CountNamespaces", "ListUsers", "ListUserGroups", "ListGroups",
+	"EnsureAccount", "ListAccounts", "ListNamespaces", "CountNamespaces", "ListUsers", "ListUserGroups", "ListGroups",
 	"CountGroups", "ListGroupMembers", "ListCustomPermissions", "AccountCustomPermission",
 	"RoleCustomPermission", "ProfileUses", "ListRoleMembers", "Tags", "SetTags", "DeleteTags", "ClearTags",
 	"Grants", "Grant", "Revoke", "ClearGrants", "DropPrincipal", "DropPrincipalPrefix",
