@@ -30,6 +30,10 @@ const (
 	CodeInternalFailure       = "InternalFailureException"
 	CodeThrottling            = "ThrottlingException"
 	CodeConcurrentUpdating    = "ConcurrentUpdatingException"
+	// CodeValidation is AWS's answer to input that breaks a rule of the
+	// model (required, length, pattern, enum, range); the model does not
+	// declare it (see docs/behaviour.md).
+	CodeValidation = "ValidationException"
 )
 
 // Resource types carried by ResourceNotFound, ResourceExists, LimitExceeded

@@ -276,7 +276,7 @@ func TestAnalysisErrors(t *testing.T) {
 			in.SourceEntity = &types.AnalysisSourceEntity{SourceTemplate: &types.AnalysisSourceTemplate{
 				Arn: aws.String("arn:aws:quicksight:us-east-1:" + account + ":template/t"), DataSetReferences: []types.DataSetReference{}}}
 		}), expectInvalid("Definition")},
-		{"bad id", create("bad id!", nil), expectInvalid("AnalysisId")},
+		{"bad id", create("bad id!", nil), expectValidation("AnalysisId")},
 		{"grant to a user that does not exist", create("x3", func(in *quicksight.CreateAnalysisInput) {
 			in.Permissions = []types.ResourcePermission{perm(principal("user", "default/nobody"), "quicksight:DescribeAnalysis")}
 		}), expectInvalid("user/default/nobody")},
@@ -297,7 +297,7 @@ func TestAnalysisErrors(t *testing.T) {
 		{"window too short", func() error {
 			_, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("taken"), RecoveryWindowInDays: aws.Int64(3)})
 			return err
-		}, expectInvalid("RecoveryWindowInDays")},
+		}, expectValidation("RecoveryWindowInDays")},
 		{"restore a missing analysis", func() error {
 			_, err := c.RestoreAnalysis(ctx(t), &quicksight.RestoreAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("missing")})
 			return err

@@ -236,8 +236,8 @@ func TestIAMPolicyAssignmentErrors(t *testing.T) {
 		{"a policy ARN that is not one", create("default", "x6", func(in *quicksight.CreateIAMPolicyAssignmentInput) {
 			in.PolicyArn = aws.String("arn:aws:iam::" + account + ":role/Admin")
 		}), expectInvalid("PolicyArn")},
-		{"a name with a space", create("default", "a b", nil), expectInvalid("AssignmentName")},
-		{"a name too short", create("default", "a", nil), expectInvalid("AssignmentName")},
+		{"a name with a space", create("default", "a b", nil), expectValidation("AssignmentName")},
+		{"a name too short", create("default", "a", nil), expectValidation("AssignmentName")},
 		{"update an unknown assignment", update("missing", func(in *quicksight.UpdateIAMPolicyAssignmentInput) {
 			in.AssignmentStatus = types.AssignmentStatusDraft
 		}), expectNotFound(types.ExceptionResourceTypeIampolicyAssignment, "missing")},

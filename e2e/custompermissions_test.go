@@ -147,11 +147,11 @@ func TestCustomPermissionsErrors(t *testing.T) {
 	}(), expectExists(""))
 	for _, bad := range []string{"no spaces", strings.Repeat("p", 65), "a/b"} {
 		_, err := c.CreateCustomPermissions(ctx(t), &quicksight.CreateCustomPermissionsInput{AwsAccountId: acct, CustomPermissionsName: name(bad)})
-		checkErr(t, "create "+bad, err, expectInvalid("CustomPermissionsName"))
+		checkErr(t, "create "+bad, err, expectValidation("CustomPermissionsName"))
 	}
 	_, err := c.CreateCustomPermissions(ctx(t), &quicksight.CreateCustomPermissionsInput{AwsAccountId: acct, CustomPermissionsName: name("q"),
 		Capabilities: &types.Capabilities{ExportToCsv: "MAYBE"}})
-	checkErr(t, "create with a bad capability state", err, expectInvalid("Capabilities.ExportToCsv"))
+	checkErr(t, "create with a bad capability state", err, expectValidation("Capabilities.ExportToCsv"))
 	_, err = c.CreateCustomPermissions(ctx(t), &quicksight.CreateCustomPermissionsInput{AwsAccountId: acct, CustomPermissionsName: name("q"),
 		Tags: []types.Tag{tag("a", "1"), tag("a", "2")}})
 	checkErr(t, "create with a duplicate tag key", err, expectInvalid("Tags[1].Key"))
@@ -223,7 +223,7 @@ func TestCustomPermissionsErrors(t *testing.T) {
 		checkErr(t, "ListCustomPermissions with token "+tok, err, expectInvalid("NextToken"))
 	}
 	_, err = c.ListCustomPermissions(ctx(t), &quicksight.ListCustomPermissionsInput{AwsAccountId: acct, MaxResults: aws.Int32(101)})
-	checkErr(t, "ListCustomPermissions MaxResults 101", err, expectInvalid("MaxResults"))
+	checkErr(t, "ListCustomPermissions MaxResults 101", err, expectValidation("MaxResults"))
 }
 
 // TestProfileInUse: a profile applied to a user, a role or the account

@@ -8,6 +8,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/qslocal/qslocal/internal/shape"
 )
 
 // The SDK's typed errors, checked one way throughout the suite.
@@ -98,5 +101,19 @@ func runErrCases(t *testing.T, cases []errCase) {
 		if msg := tc.want(err); msg != "" {
 			t.Errorf("%s: got %v; %s", tc.name, err, msg)
 		}
+	}
+}
+
+// expectValidation: input that breaks a rule of the model is AWS's
+// ValidationException, which the model does not declare (so SDKs give a
+// generic API error), naming the member by its wire path.
+func expectValidation(member string) expect {
+	return func(err error) string {
+		var e smithy.APIError
+		want := "'" + shape.WirePath(member)
+		if !errors.As(err, &e) || e.ErrorCode() != "ValidationException" || !strings.Contains(e.ErrorMessage(), want) {
+			return "want ValidationException naming " + want + "'"
+		}
+		return ""
 	}
 }

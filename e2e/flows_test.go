@@ -426,7 +426,7 @@ func TestFlowPermissionErrors(t *testing.T) {
 		{"principal in another account", grant(id, flowPerm("arn:aws:quicksight:us-east-1:999999999999:user/default/bob", "quicksight:GetFlow")), expectInvalid("GrantPermissions[0].Principal")},
 		{"namespace as an owner", grant(id, flowPerm(principal("namespace", "default"), "quicksight:DeleteFlow")), expectInvalid("GrantPermissions[0].Actions[0]")},
 		{"a flow that does not exist", grant("00000000-0000-4000-8000-000000000000", flowPerm(bob, "quicksight:GetFlow")), expectCode("ResourceNotFoundException", "00000000-0000-4000-8000-000000000000")},
-		{"an id that is not a UUID", grant("not-a-uuid", flowPerm(bob, "quicksight:GetFlow")), expectInvalid("FlowId")},
+		{"an id that is not a UUID", grant("not-a-uuid", flowPerm(bob, "quicksight:GetFlow")), expectValidation("FlowId")},
 	})
 	if list, err := c.ListFlows(ctx(t), &quicksight.ListFlowsInput{AwsAccountId: aws.String(account)}); err != nil || len(list.FlowSummaryList) != 1 {
 		t.Errorf("refused creates left flows behind: %+v, %v", list, err)

@@ -314,12 +314,12 @@ func TestSearchGroups(t *testing.T) {
 				Filters: []types.GroupSearchFilter{{Operator: "StringEquals", Name: types.GroupFilterAttributeGroupName, Value: aws.String("a")}},
 			})
 			return err
-		}, expectInvalid("Operator")},
+		}, expectValidation("Filters[0].Operator")},
 		{"two filters", func() error {
 			f := types.GroupSearchFilter{Operator: types.GroupFilterOperatorStartsWith, Name: types.GroupFilterAttributeGroupName, Value: aws.String("a")}
 			_, err := c.SearchGroups(ctx(t), &quicksight.SearchGroupsInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"), Filters: []types.GroupSearchFilter{f, f}})
 			return err
-		}, expectInvalid("Filters")},
+		}, expectValidation("Filters")},
 	})
 }
 
@@ -386,11 +386,11 @@ func TestGroupErrors(t *testing.T) {
 	runErrCases(t, []errCase{
 		{"CreateGroup taken name", createGroup(def, "eng"), expectExists(types.ExceptionResourceTypeGroup)},
 		{"CreateGroup unknown namespace", createGroup(nope, "x"), nsNotFound},
-		{"CreateGroup control character in name", createGroup(def, "a\tb"), expectInvalid("GroupName")},
+		{"CreateGroup control character in name", createGroup(def, "a\tb"), expectValidation("GroupName")},
 		{"CreateGroup empty description", func() error {
 			_, err := c.CreateGroup(ctx(t), &quicksight.CreateGroupInput{AwsAccountId: acct, Namespace: def, GroupName: aws.String("x"), Description: aws.String("")})
 			return err
-		}, expectInvalid("Description")},
+		}, expectValidation("Description")},
 		{"DescribeGroup unknown", func() error {
 			_, err := c.DescribeGroup(ctx(t), &quicksight.DescribeGroupInput{AwsAccountId: acct, Namespace: def, GroupName: aws.String("x")})
 			return err
@@ -422,7 +422,7 @@ func TestGroupErrors(t *testing.T) {
 		{"ListGroups MaxResults 101", func() error {
 			_, err := c.ListGroups(ctx(t), &quicksight.ListGroupsInput{AwsAccountId: acct, Namespace: def, MaxResults: aws.Int32(101)})
 			return err
-		}, expectInvalid("MaxResults")},
+		}, expectValidation("MaxResults")},
 		{"ListGroups forged token", func() error {
 			_, err := c.ListGroups(ctx(t), &quicksight.ListGroupsInput{AwsAccountId: acct, Namespace: def, NextToken: aws.String("x.y")})
 			return err

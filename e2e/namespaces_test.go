@@ -158,9 +158,9 @@ func TestNamespaceErrors(t *testing.T) {
 		{"CreateNamespace taken name", create("sales", types.IdentityStoreQuicksight), expectExists(types.ExceptionResourceTypeNamespace)},
 		{"CreateNamespace default", create("default", types.IdentityStoreQuicksight), expectExists(types.ExceptionResourceTypeNamespace)},
 		{"CreateNamespace empty name", create("", types.IdentityStoreQuicksight), expectInvalid("Namespace")},
-		{"CreateNamespace name with a space", create("a b", types.IdentityStoreQuicksight), expectInvalid("Namespace")},
-		{"CreateNamespace name of 65 characters", create(strings.Repeat("n", 65), types.IdentityStoreQuicksight), expectInvalid("Namespace")},
-		{"CreateNamespace IdentityStore IAM", create("x", "IAM"), expectInvalid("IdentityStore")},
+		{"CreateNamespace name with a space", create("a b", types.IdentityStoreQuicksight), expectValidation("Namespace")},
+		{"CreateNamespace name of 65 characters", create(strings.Repeat("n", 65), types.IdentityStoreQuicksight), expectValidation("Namespace")},
+		{"CreateNamespace IdentityStore IAM", create("x", "IAM"), expectValidation("IdentityStore")},
 		{"CreateNamespace duplicate tag key", create("x", types.IdentityStoreQuicksight, tag("a"), tag("a")), expectInvalid("Tags")},
 		{"CreateNamespace reserved tag key", create("x", types.IdentityStoreQuicksight, tag("aws:owner")), expectInvalid("Tags")},
 		{"CreateNamespace 51 tags", create("x", types.IdentityStoreQuicksight, tooMany...), expectLimit(types.ExceptionResourceTypeNamespace)},
@@ -179,7 +179,7 @@ func TestNamespaceErrors(t *testing.T) {
 		{"ListNamespaces MaxResults 0", func() error {
 			_, err := c.ListNamespaces(ctx(t), &quicksight.ListNamespacesInput{AwsAccountId: acct, MaxResults: aws.Int32(0)})
 			return err
-		}, expectInvalid("MaxResults")},
+		}, expectValidation("MaxResults")},
 		{"ListNamespaces forged token", listToken("x.y"), expectBadToken},
 		{"ListNamespaces with a ListUsers token", listToken(*users.NextToken), expectBadToken},
 	})

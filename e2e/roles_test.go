@@ -106,9 +106,9 @@ func TestRoleCustomPermission(t *testing.T) {
 	_, err = c.DeleteRoleCustomPermission(ctx(t), &quicksight.DeleteRoleCustomPermissionInput{AwsAccountId: acct, Namespace: name("nowhere"), Role: types.RoleAdmin})
 	checkErr(t, "delete in an unknown namespace", err, expectNotFound(types.ExceptionResourceTypeNamespace, "nowhere"))
 	_, err = c.UpdateRoleCustomPermission(ctx(t), &quicksight.UpdateRoleCustomPermissionInput{AwsAccountId: acct, Namespace: name("default"), Role: "SUPERUSER", CustomPermissionsName: name("readers")})
-	checkErr(t, "an unknown role", err, expectInvalid("Role"))
+	checkErr(t, "an unknown role", err, expectValidation("Role"))
 	_, err = c.UpdateRoleCustomPermission(ctx(t), &quicksight.UpdateRoleCustomPermissionInput{AwsAccountId: acct, Namespace: name("default"), Role: types.RoleAdmin, CustomPermissionsName: name("bad name")})
-	checkErr(t, "a malformed profile name", err, expectInvalid("CustomPermissionsName"))
+	checkErr(t, "a malformed profile name", err, expectValidation("CustomPermissionsName"))
 
 	// Deleting a namespace takes its roles' profiles with it, releasing the profile.
 	if _, err := c.UpdateRoleCustomPermission(ctx(t), &quicksight.UpdateRoleCustomPermissionInput{AwsAccountId: acct, Namespace: name("sales"), Role: types.RoleAdminPro, CustomPermissionsName: name("readers")}); err != nil {
@@ -190,11 +190,11 @@ func TestRoleMemberships(t *testing.T) {
 	checkErr(t, "map an unknown group", add("default", types.RoleAdmin, "nobody"), expectNotFound(types.ExceptionResourceTypeGroup, "nobody"))
 	checkErr(t, "map a group of another namespace", add("sales", types.RoleAdmin, "analysts"), expectNotFound(types.ExceptionResourceTypeGroup, "analysts"))
 	checkErr(t, "map in an unknown namespace", add("nowhere", types.RoleAdmin, "analysts"), expectNotFound(types.ExceptionResourceTypeNamespace, "nowhere"))
-	checkErr(t, "map to an unknown role", add("default", "OWNER", "analysts"), expectInvalid("Role"))
+	checkErr(t, "map to an unknown role", add("default", "OWNER", "analysts"), expectValidation("Role"))
 	_, err = c.ListRoleMemberships(ctx(t), &quicksight.ListRoleMembershipsInput{AwsAccountId: acct, Namespace: name("nowhere"), Role: types.RoleAuthor})
 	checkErr(t, "list in an unknown namespace", err, expectNotFound(types.ExceptionResourceTypeNamespace, "nowhere"))
 	_, err = c.ListRoleMemberships(ctx(t), &quicksight.ListRoleMembershipsInput{AwsAccountId: acct, Namespace: name("default"), Role: types.RoleAuthor, MaxResults: aws.Int32(0)})
-	checkErr(t, "MaxResults 0", err, expectInvalid("MaxResults"))
+	checkErr(t, "MaxResults 0", err, expectValidation("MaxResults"))
 
 	remove := func(ns string, role types.Role, group string) error {
 		out, err := c.DeleteRoleMembership(ctx(t), &quicksight.DeleteRoleMembershipInput{AwsAccountId: acct, Namespace: name(ns), Role: role, MemberName: name(group)})

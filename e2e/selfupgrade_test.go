@@ -143,7 +143,7 @@ func TestSelfUpgrade(t *testing.T) {
 		{"bob", "AUTHOR", "InvalidParameterValueException", 400},    // the role bob has
 		{"bob", "ADMIN", "", 200},                                   // up from AUTHOR
 		{"nobody", "AUTHOR", "ResourceNotFoundException", 404},      // no such user
-		{"eve", "SUPERUSER", "InvalidParameterValueException", 400}, // not a role
+		{"eve", "SUPERUSER", "ValidationException", 400},            // not a role
 	} {
 		if _, code, status := fileUpgrade(t, s, "default", tc.user, tc.role, ""); code != tc.code || status != tc.status {
 			t.Errorf("filing %s for %s: %d %s, want %d %s", tc.role, tc.user, status, code, tc.status, tc.code)
@@ -199,7 +199,7 @@ func TestSelfUpgrade(t *testing.T) {
 	_, err = c.UpdateSelfUpgrade(ctx(t), &quicksight.UpdateSelfUpgradeInput{AwsAccountId: aws.String(account), Namespace: aws.String("nowhere"), UpgradeRequestId: aws.String(bob), Action: types.SelfUpgradeAdminActionApprove})
 	checkErr(t, "unknown namespace", err, expectNotFound(types.ExceptionResourceTypeNamespace, "nowhere"))
 	_, err = c.UpdateSelfUpgrade(ctx(t), &quicksight.UpdateSelfUpgradeInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"), UpgradeRequestId: aws.String(bob), Action: "PROMOTE"})
-	checkErr(t, "unknown action", err, expectInvalid("Action"))
+	checkErr(t, "unknown action", err, expectValidation("Action"))
 }
 
 func TestSelfUpgradeConfiguration(t *testing.T) {

@@ -164,9 +164,9 @@ func TestTagLimitsAndRules(t *testing.T) {
 		t.Errorf("the 50th tag after untagging one: %v", err)
 	}
 	// Model limits, checked before anything else.
-	checkErr(t, "an empty value", tagResource(c, t, arn, tag("k", "")), expectInvalid("Tags[0].Value"))
-	checkErr(t, "a long key", tagResource(c, t, arn, tag(strings.Repeat("k", 129), "v")), expectInvalid("Tags[0].Key"))
-	checkErr(t, "201 tags", tagResource(c, t, arn, nTags(201, "n")...), expectInvalid("Tags"))
+	checkErr(t, "an empty value", tagResource(c, t, arn, tag("k", "")), expectValidation("Tags[0].Value"))
+	checkErr(t, "a long key", tagResource(c, t, arn, tag(strings.Repeat("k", 129), "v")), expectValidation("Tags[0].Key"))
+	checkErr(t, "201 tags", tagResource(c, t, arn, nTags(201, "n")...), expectValidation("Tags"))
 
 	// RegisterUser applies the same rules.
 	for _, tc := range []struct {

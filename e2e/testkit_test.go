@@ -130,7 +130,7 @@ func TestReset(t *testing.T) {
 		mustControl(t, s, http.MethodPost, "/_qslocal/reset", nil)
 	}
 	status, body := control(t, s, http.MethodPost, "/_qslocal/reset?account=12", nil)
-	if status != http.StatusBadRequest || !strings.Contains(string(body), "AwsAccountId") {
+	if status != http.StatusBadRequest || !strings.Contains(string(body), "'awsAccountId'") {
 		t.Errorf("reset of a malformed account: %d %s", status, body)
 	}
 }

@@ -67,7 +67,7 @@ func TestUserOperationErrors(t *testing.T) {
 		{"ListUsers MaxResults out of range", func() error {
 			_, err := c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: def, MaxResults: aws.Int32(101)})
 			return err
-		}, expectInvalid("MaxResults")},
+		}, expectValidation("MaxResults")},
 		{"ListUsers forged token", func() error {
 			_, err := c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: def, NextToken: aws.String("x.y")})
 			return err

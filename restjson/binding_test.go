@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qslocal/qslocal/api"
+	"github.com/qslocal/qslocal/internal/shape"
 )
 
 const usersPath = "/accounts/111122223333/namespaces/default/users/"
@@ -161,7 +162,7 @@ func TestQueryBinding(t *testing.T) {
 }
 
 // TestQueryValueErrors: values that do not parse, or break the model's
-// range, are InvalidParameterValueException naming the member.
+// range, are ValidationException naming the member as AWS does.
 func TestQueryValueErrors(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ method, target, member string }{
@@ -180,8 +181,8 @@ func TestQueryValueErrors(t *testing.T) {
 			t.Parallel()
 			fake := &fakeHandler{}
 			r := send(t, newServer(fake), c.method, c.target, "")
-			e := wantError(t, r, http.StatusBadRequest, "InvalidParameterValueException")
-			if !strings.Contains(e.Message, "'"+c.member+"'") {
+			e := wantError(t, r, http.StatusBadRequest, "ValidationException")
+			if !strings.Contains(e.Message, "'"+shape.WirePath(c.member)+"'") {
 				t.Errorf("message %q does not name %s", e.Message, c.member)
 			}
 			if n := len(fake.Calls()); n != 0 {
@@ -206,7 +207,7 @@ func TestQueryBooleans(t *testing.T) {
 			t.Parallel()
 			r := send(t, newServer(api.Unimplemented{}), "DELETE", del+v, "")
 			e := parseError(t, r)
-			if r.Status != http.StatusBadRequest || !strings.Contains(e.Message, "ForceDeleteWithoutRecovery") {
+			if r.Status != http.StatusBadRequest || !strings.Contains(e.Message, "forceDeleteWithoutRecovery") {
 				t.Errorf("force-delete-without-recovery=%s: got %d %s %q, want 400 naming ForceDeleteWithoutRecovery", v, r.Status, e.Code, e.Message)
 			}
 		})
@@ -245,8 +246,8 @@ func TestRepeatedQueryList(t *testing.T) {
 	}
 	// No keys at all: TagKeys is required.
 	r := send(t, newServer(&fakeHandler{}), "DELETE", "/resources/"+arn+"/tags", "")
-	e := wantError(t, r, http.StatusBadRequest, "InvalidParameterValueException")
-	if !strings.Contains(e.Message, "'TagKeys'") {
+	e := wantError(t, r, http.StatusBadRequest, "ValidationException")
+	if !strings.Contains(e.Message, "'tagKeys'") {
 		t.Errorf("message %q does not name TagKeys", e.Message)
 	}
 }
@@ -288,7 +289,7 @@ func TestRegion(t *testing.T) {
 // TestMalformedQuery: net/url drops query pairs it cannot parse (a bad
 // escape, or a ';' separator) without a word, so "max-results=%zz" today
 // reaches the handler as "no MaxResults" and answers 200. A query string
-// that does not parse must be InvalidParameterValueException instead.
+// that does not parse must be ValidationException instead.
 func TestMalformedQuery(t *testing.T) {
 	t.Parallel()
 	for _, q := range []string{"?max-results=%zz", "?next-token=%E", "?max-results=5;next-token=x"} {
@@ -299,7 +300,7 @@ func TestMalformedQuery(t *testing.T) {
 			if r.Status == http.StatusOK {
 				t.Fatalf("a query that does not parse was accepted; handler got %s", dump(fake.only(t).Input))
 			}
-			wantError(t, r, http.StatusBadRequest, "InvalidParameterValueException")
+			wantError(t, r, http.StatusBadRequest, "ValidationException")
 		})
 	}
 }

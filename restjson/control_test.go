@@ -58,12 +58,12 @@ func TestFileSelfUpgradeRefused(t *testing.T) {
 		status                   int
 		code, inMessage          string
 	}{
-		{"bad account", "POST", "/_qslocal/accounts/12/namespaces/default/self-upgrade-requests", `{"UserName":"a","RequestedRole":"AUTHOR"}`, nil, 400, "InvalidParameterValueException", "AwsAccountId"},
-		{"bad namespace", "POST", "/_qslocal/accounts/" + testAccount + "/namespaces/a%20b/self-upgrade-requests", `{"UserName":"a","RequestedRole":"AUTHOR"}`, nil, 400, "InvalidParameterValueException", "Namespace"},
-		{"no user", "POST", filingPath, `{"RequestedRole":"AUTHOR"}`, nil, 400, "InvalidParameterValueException", "UserName"},
-		{"user out of pattern", "POST", filingPath, `{"UserName":"\u0100","RequestedRole":"AUTHOR"}`, nil, 400, "InvalidParameterValueException", "UserName"},
-		{"no role", "POST", filingPath, `{"UserName":"a"}`, nil, 400, "InvalidParameterValueException", "RequestedRole"},
-		{"not a role", "POST", filingPath, `{"UserName":"a","RequestedRole":"BOSS"}`, nil, 400, "InvalidParameterValueException", "RequestedRole"},
+		{"bad account", "POST", "/_qslocal/accounts/12/namespaces/default/self-upgrade-requests", `{"UserName":"a","RequestedRole":"AUTHOR"}`, nil, 400, "ValidationException", "awsAccountId"},
+		{"bad namespace", "POST", "/_qslocal/accounts/" + testAccount + "/namespaces/a%20b/self-upgrade-requests", `{"UserName":"a","RequestedRole":"AUTHOR"}`, nil, 400, "ValidationException", "namespace"},
+		{"no user", "POST", filingPath, `{"RequestedRole":"AUTHOR"}`, nil, 400, "ValidationException", "userName"},
+		{"user out of pattern", "POST", filingPath, `{"UserName":"\u0100","RequestedRole":"AUTHOR"}`, nil, 400, "ValidationException", "userName"},
+		{"no role", "POST", filingPath, `{"UserName":"a"}`, nil, 400, "ValidationException", "requestedRole"},
+		{"not a role", "POST", filingPath, `{"UserName":"a","RequestedRole":"BOSS"}`, nil, 400, "ValidationException", "requestedRole"},
 		{"note of the wrong type", "POST", filingPath, `{"UserName":"a","RequestedRole":"AUTHOR","RequestNote":7}`, nil, 400, "InvalidParameterValueException", "RequestNote"},
 		{"not JSON", "POST", filingPath, `{"UserName":`, nil, 400, "InvalidParameterValueException", ""},
 		{"wrong method", "GET", filingPath, "", nil, 404, "UnknownOperationException", "GET"},
@@ -109,7 +109,7 @@ func TestFilingSharesThePipeline(t *testing.T) {
 		t.Errorf("second filing within the second: %s", r)
 	}
 	r = send(t, newServer(&seedingHandler{}), "POST", filingPath+"?a=%zz", body)
-	if e := parseError(t, r); r.Status != 400 || e.Code != "InvalidParameterValueException" {
+	if e := parseError(t, r); r.Status != 400 || e.Code != "ValidationException" {
 		t.Errorf("malformed query: %s", r)
 	}
 }

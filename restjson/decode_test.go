@@ -158,8 +158,8 @@ func TestMemberNamesAreCaseSensitive(t *testing.T) {
 		in := fake.only(t).Input.(*api.UpdateUserRequest)
 		t.Fatalf("wrongly-cased keys bound: Email=%q Role=%q; want 400 naming Email and Role", deref(in.Email), string(deref(in.Role)))
 	}
-	e := wantError(t, r, http.StatusBadRequest, "InvalidParameterValueException")
-	for _, m := range []string{"'Email'", "'Role'"} {
+	e := wantError(t, r, http.StatusBadRequest, "ValidationException")
+	for _, m := range []string{"'email'", "'role'"} {
 		if !strings.Contains(e.Message, m) {
 			t.Errorf("message %q does not name %s", e.Message, m)
 		}
@@ -210,8 +210,8 @@ func TestEmptyBodies(t *testing.T) {
 		// For an operation with required body members, an empty body is
 		// the validation error naming them, not a decode error.
 		r = send(t, newServer(&fakeHandler{}), "PUT", updateUserPath, body)
-		e := wantError(t, r, http.StatusBadRequest, "InvalidParameterValueException")
-		if !strings.Contains(e.Message, "'Email'") || !strings.Contains(e.Message, "'Role'") {
+		e := wantError(t, r, http.StatusBadRequest, "ValidationException")
+		if !strings.Contains(e.Message, "'email'") || !strings.Contains(e.Message, "'role'") {
 			t.Errorf("UpdateUser with body %q: message %q should name Email and Role", body, e.Message)
 		}
 	}
@@ -241,18 +241,20 @@ func TestNonObjectBodies(t *testing.T) {
 // a path label or a query value, are bad input, never a store failure.
 func TestRejectsUnstorableText(t *testing.T) {
 	t.Parallel()
-	cases := []struct{ name, method, path, body string }{
-		{"NUL in a body string", "PUT", "/accounts/111122223333/namespaces/default/users/alice", `{"Email":"a\u0000b","Role":"READER"}`},
-		{"NUL in a path label", "GET", "/accounts/111122223333/namespaces/default/users/a%00b", ""},
-		{"invalid UTF-8 in a path label", "GET", "/accounts/111122223333/namespaces/default/users/a%FFb", ""},
-		{"NUL in a query value", "GET", "/accounts/111122223333/namespaces/default/users?next-token=a%00b", ""},
+	// A body that cannot be read is a bad parameter; labels and query
+	// values are checked with the model's rules.
+	cases := []struct{ name, method, path, body, code string }{
+		{"NUL in a body string", "PUT", "/accounts/111122223333/namespaces/default/users/alice", `{"Email":"a\u0000b","Role":"READER"}`, "InvalidParameterValueException"},
+		{"NUL in a path label", "GET", "/accounts/111122223333/namespaces/default/users/a%00b", "", "ValidationException"},
+		{"invalid UTF-8 in a path label", "GET", "/accounts/111122223333/namespaces/default/users/a%FFb", "", "ValidationException"},
+		{"NUL in a query value", "GET", "/accounts/111122223333/namespaces/default/users?next-token=a%00b", "", "ValidationException"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			fake := &fakeHandler{}
 			r := send(t, newServer(fake), c.method, c.path, c.body)
-			wantError(t, r, http.StatusBadRequest, "InvalidParameterValueException")
+			wantError(t, r, http.StatusBadRequest, c.code)
 			if n := len(fake.Calls()); n != 0 {
 				t.Errorf("handler called %d times", n)
 			}

@@ -147,7 +147,7 @@ func TestRuntimeErrors(t *testing.T) {
 	}{
 		{"not implemented", &shape.NotImplementedError{Operation: "DescribeUser"}, 501, "NotImplementedException", "DescribeUser"},
 		{"wrapped not implemented", fmt.Errorf("x: %w", &shape.NotImplementedError{Operation: "DescribeUser"}), 501, "NotImplementedException", "DescribeUser"},
-		{"validation from the service", &shape.ValidationError{Violations: []shape.Violation{{Path: "UserName", Value: "'x'", Message: "Member must be nice"}}}, 400, "InvalidParameterValueException", "'UserName'"},
+		{"validation from the service", &shape.ValidationError{Violations: []shape.Violation{{Path: "UserName", Value: "'x'", Message: "Member must be nice"}}}, 400, "ValidationException", "'userName'"},
 		{"wrapped model error", fmt.Errorf("ctx: %w", &qslocal.Error{Code: qslocal.CodeConflict, Message: "busy"}), 409, "ConflictException", "busy"},
 		{"code outside the model", &qslocal.Error{Code: "MadeUpException", Message: "m"}, 400, "MadeUpException", "m"},
 	}

@@ -119,6 +119,7 @@ func FuzzDecode(f *testing.F) {
 		status, known := map[string]int{
 			"UnknownOperationException": http.StatusNotFound,
 			"NotImplementedException":   http.StatusNotImplemented,
+			"ValidationException":       http.StatusBadRequest,
 		}[e.Code]
 		if es, ok := api.ErrorShapes[e.Code]; ok {
 			status, known = es.Status, true
@@ -129,7 +130,7 @@ func FuzzDecode(f *testing.F) {
 		if e.Code == "InternalFailureException" {
 			t.Fatalf("the fake never fails, yet: %s", r)
 		}
-		if e.Code == "InvalidParameterValueException" && len(fake.Calls()) != 0 {
+		if (e.Code == "InvalidParameterValueException" || e.Code == "ValidationException") && len(fake.Calls()) != 0 {
 			t.Fatalf("rejected, yet the handler ran")
 		}
 	})

@@ -59,7 +59,7 @@ func TestRequestLog(t *testing.T) {
 		code               string
 	}{
 		{"GET", users, "", "ListUsers", testAccount, 200, ""},
-		{"GET", "/accounts/" + testAccount + "/namespaces/default/users?max-results=0", "", "ListUsers", "", 400, "InvalidParameterValueException"},
+		{"GET", "/accounts/" + testAccount + "/namespaces/default/users?max-results=0", "", "ListUsers", "", 400, "ValidationException"},
 		{"GET", "/no/such/path", "", restjson.UnknownOperation, "", 404, "UnknownOperationException"},
 		{"GET", "/accounts/" + testAccount + "/dashboards", "", "ListDashboards", testAccount, 501, "NotImplementedException"},
 	} {

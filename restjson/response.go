@@ -25,8 +25,9 @@ const (
 
 // extraCodes are the statuses of codes outside the model.
 var extraCodes = map[string]int{
-	CodeNotImplemented:   http.StatusNotImplemented,
-	CodeUnknownOperation: http.StatusNotFound,
+	qslocal.CodeValidation: http.StatusBadRequest,
+	CodeNotImplemented:     http.StatusNotImplemented,
+	CodeUnknownOperation:   http.StatusNotFound,
 }
 
 func (s *Server) writeJSON(ctx context.Context, w http.ResponseWriter, status int, v any) {
@@ -46,7 +47,7 @@ func (s *Server) writeJSON(ctx context.Context, w http.ResponseWriter, status in
 }
 
 // writeError is the one way errors leave the server. *qslocal.Error keeps
-// its code; validation failures are InvalidParameterValueException; anything
+// its code; validation failures are ValidationException; anything
 // else is an InternalFailureException whose cause is logged, never sent.
 func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, id string, err error) {
 	var (
@@ -57,7 +58,7 @@ func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, id strin
 	switch {
 	case errors.As(err, &qe):
 	case errors.As(err, &ve):
-		qe = &qslocal.Error{Code: qslocal.CodeInvalidParameterValue, Message: ve.Error()}
+		qe = &qslocal.Error{Code: qslocal.CodeValidation, Message: ve.Error()}
 	case errors.As(err, &nie):
 		qe = &qslocal.Error{Code: CodeNotImplemented, Message: nie.Error()}
 	case errors.Is(err, qslocal.ErrUnavailable):

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qslocal/qslocal/api"
+	"github.com/qslocal/qslocal/internal/shape"
 )
 
 // labelValue is a value valid for the shape of a path label.
@@ -73,19 +74,19 @@ func TestEveryOperationIsRouted(t *testing.T) {
 				}
 				reachedHandler++
 			case r.Status == http.StatusBadRequest:
-				if e.Code != "InvalidParameterValueException" {
-					t.Errorf("400 with X-Amzn-ErrorType %s, want InvalidParameterValueException: %q", e.Code, e.Message)
+				if e.Code != "ValidationException" {
+					t.Errorf("400 with X-Amzn-ErrorType %s, want ValidationException: %q", e.Code, e.Message)
 				}
 				// Every label carried a valid value, so validation must
 				// not complain about one: that would mean it was not bound.
 				for _, l := range labels {
-					if strings.Contains(e.Message, "'"+l+"'") {
+					if strings.Contains(e.Message, "'"+shape.WirePath(l)+"'") {
 						t.Errorf("label %s=%q was rejected or not bound: %q", l, labelValue(l), e.Message)
 					}
 				}
 				rejected++
 			default:
-				t.Fatalf("%s %s: got %d %s %q, want 501 NotImplementedException or 400 InvalidParameterValueException",
+				t.Fatalf("%s %s: got %d %s %q, want 501 NotImplementedException or 400 ValidationException",
 					op.Method, target, r.Status, e.Code, e.Message)
 			}
 			routed++
@@ -107,11 +108,11 @@ func TestEveryOperationIsRouted(t *testing.T) {
 				return labelValue(l)
 			})
 			r = send(t, h, op.Method, bad, "{}")
-			if e = parseError(t, r); r.Status != http.StatusBadRequest || e.Code != "InvalidParameterValueException" {
-				t.Fatalf("%s %s: got %d %s %q, want 400 InvalidParameterValueException: the account label %s is not validated",
+			if e = parseError(t, r); r.Status != http.StatusBadRequest || e.Code != "ValidationException" {
+				t.Fatalf("%s %s: got %d %s %q, want 400 ValidationException: the account label %s is not validated",
 					op.Method, bad, r.Status, e.Code, e.Message, account)
 			}
-			if !strings.Contains(e.Message, "'"+account+"'") {
+			if !strings.Contains(e.Message, "'"+shape.WirePath(account)+"'") {
 				t.Errorf("message %q does not name %s", e.Message, account)
 			}
 			if !strings.Contains(e.Message, "not-an-account") {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/qslocal/qslocal/internal/pattern"
@@ -68,6 +69,8 @@ type ValidationError struct {
 	Violations []Violation
 }
 
+// Error writes the violations as AWS's request validation does: counted,
+// joined with "; ", each member named by its wire path (see WirePath).
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	n := len(e.Violations)
@@ -80,7 +83,49 @@ func (e *ValidationError) Error() string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "Value %s at '%s' failed to satisfy constraint: %s", v.Value, v.Path, v.Message)
+		fmt.Fprintf(&b, "Value %s at '%s' failed to satisfy constraint: %s", v.Value, WirePath(v.Path), v.Message)
+	}
+	return b.String()
+}
+
+// WirePath writes a member path as AWS's validation messages do: members
+// in lowerCamelCase, list items numbered from 1 and followed by
+// ".member", map entries by key: "GrantPermissions[0].Principal" is
+// "grantPermissions.1.member.principal".
+func WirePath(path string) string {
+	var b strings.Builder
+	for i := 0; i < len(path); {
+		switch c := path[i]; {
+		case c == '[' && i+1 < len(path) && path[i+1] == '"':
+			// A map key, as Key wrote it.
+			end := strings.Index(path[i:], "\"]")
+			if end < 0 {
+				b.WriteString(path[i:])
+				return b.String()
+			}
+			k, err := strconv.Unquote(path[i+1 : i+end+1])
+			if err != nil {
+				k = path[i+1 : i+end+1]
+			}
+			b.WriteString("." + k)
+			i += end + 2
+		case c == '[':
+			end := strings.IndexByte(path[i:], ']')
+			n, err := strconv.Atoi(path[i+1 : i+max(end, 1)])
+			if end < 0 || err != nil {
+				b.WriteString(path[i:])
+				return b.String()
+			}
+			fmt.Fprintf(&b, ".%d.member", n+1)
+			i += end + 1
+		default:
+			// The first letter of each member is lowered.
+			if i == 0 || path[i-1] == '.' {
+				c = byte(unicode.ToLower(rune(c)))
+			}
+			b.WriteByte(c)
+			i++
+		}
 	}
 	return b.String()
 }

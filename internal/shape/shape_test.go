@@ -57,14 +57,14 @@ func TestValidatorMessages(t *testing.T) {
 	err := v.Err()
 	want := []string{
 		"8 validation errors detected: ",
-		"Value null at 'Email' failed to satisfy constraint: Member must not be null",
-		"Value '' at 'UserName' failed to satisfy constraint: Member must have length greater than or equal to 1",
-		"Value (sensitive) at 'Secret' failed to satisfy constraint: Member must have length less than or equal to 5",
-		"at 'Actions' failed to satisfy constraint: Member must have length less than or equal to 20",
-		"Value '0' at 'MaxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
-		"Value '123' at 'AwsAccountId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9]{12}$",
-		"Value 'GOD' at 'Role' failed to satisfy constraint: Member must satisfy enum value set: [ADMIN, READER]",
-		"at 'Source' failed to satisfy constraint: Member must have exactly one member set",
+		"Value null at 'email' failed to satisfy constraint: Member must not be null",
+		"Value '' at 'userName' failed to satisfy constraint: Member must have length greater than or equal to 1",
+		"Value (sensitive) at 'secret' failed to satisfy constraint: Member must have length less than or equal to 5",
+		"at 'actions' failed to satisfy constraint: Member must have length less than or equal to 20",
+		"Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+		"Value '123' at 'awsAccountId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9]{12}$",
+		"Value 'GOD' at 'role' failed to satisfy constraint: Member must satisfy enum value set: [ADMIN, READER]",
+		"at 'source' failed to satisfy constraint: Member must have exactly one member set",
 	}
 	for _, w := range want {
 		if !strings.Contains(err.Error(), w) {
@@ -83,5 +83,21 @@ func TestShowTruncates(t *testing.T) {
 	}
 	if Join("", "A") != "A" || Join("A", "B") != "A.B" || Index("A", 2) != "A[2]" || Key("M", "k") != `M["k"]` {
 		t.Error("path helpers")
+	}
+}
+
+func TestWirePath(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Role", "role"},
+		{"AwsAccountId", "awsAccountId"},
+		{"GrantPermissions[0].Principal", "grantPermissions.1.member.principal"},
+		{"Definition.Sheets[0].Visuals[11].PivotTableVisual", "definition.sheets.1.member.visuals.12.member.pivotTableVisual"},
+		{`Identities["user"][1]`, "identities.user.2.member"},
+		{"Actions[2]", "actions.3.member"},
+		{"", ""},
+	} {
+		if got := WirePath(tt.in); got != tt.want {
+			t.Errorf("WirePath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
