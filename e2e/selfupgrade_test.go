@@ -139,11 +139,11 @@ func TestSelfUpgrade(t *testing.T) {
 		status           int
 	}{
 		{"dave", "AUTHOR", "ConflictException", 409},
-		{"bob", "READER", "InvalidParameterValueException", 400},    // a downgrade
-		{"bob", "AUTHOR", "InvalidParameterValueException", 400},    // the role bob has
-		{"bob", "ADMIN", "", 200},                                   // up from AUTHOR
-		{"nobody", "AUTHOR", "ResourceNotFoundException", 404},      // no such user
-		{"eve", "SUPERUSER", "ValidationException", 400},            // not a role
+		{"bob", "READER", "InvalidParameterValueException", 400}, // a downgrade
+		{"bob", "AUTHOR", "InvalidParameterValueException", 400}, // the role bob has
+		{"bob", "ADMIN", "", 200},                                // up from AUTHOR
+		{"nobody", "AUTHOR", "ResourceNotFoundException", 404},   // no such user
+		{"eve", "SUPERUSER", "ValidationException", 400},         // not a role
 	} {
 		if _, code, status := fileUpgrade(t, s, "default", tc.user, tc.role, ""); code != tc.code || status != tc.status {
 			t.Errorf("filing %s for %s: %d %s, want %d %s", tc.role, tc.user, status, code, tc.status, tc.code)
