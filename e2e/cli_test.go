@@ -92,6 +92,9 @@ func TestAWSCLI(t *testing.T) {
 	if !reflect.DeepEqual(show(got), want) {
 		t.Errorf("get-flow-permissions: %v\nwant %v", show(got), want)
 	}
+	if msg := aws(nil, "create-group", append(acct, "--namespace", "default", "--group-name", "bad\tname")...); !strings.Contains(msg, "(ValidationException)") || !strings.Contains(msg, "at 'groupName'") {
+		t.Errorf("a group name out of the model's pattern: %q", msg)
+	}
 	if msg := aws(nil, "update-flow-permissions", append(acct, "--flow-id", flow.FlowId, "--grant-permissions",
 		"Principal="+dflt+",Actions=quicksight:UpdateFlow")...); !strings.Contains(msg, "(InvalidParameterValueException)") {
 		t.Errorf("a namespace given an owner action: %q", msg)

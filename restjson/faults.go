@@ -82,9 +82,11 @@ func knownOperation(name string) bool {
 		name == fileSelfUpgrade.Name
 }
 
+// knownCode: the model's error codes, and ValidationException, which AWS
+// answers though the model does not declare it.
 func knownCode(code string) bool {
 	_, ok := api.ErrorShapes[code]
-	return ok
+	return ok || code == qslocal.CodeValidation
 }
 
 // faults holds the rules in force; the zero value has none.

@@ -54,6 +54,10 @@ assert tags == [{"Key": "env", "Value": "dev"}], tags
 
 r = expect_error("ResourceNotFoundException", qs.describe_group_membership, GroupName="analysts", MemberName="nobody", **A)
 expect_error("ResourceExistsException", qs.create_group, GroupName="analysts", **A)
+# A rule of the model broken: AWS's ValidationException, which boto3 reports
+# by its code though the model does not declare it.
+r = expect_error("ValidationException", qs.update_user, UserName=NAME, Email="x@example.com", Role="SUPERUSER", **A)
+assert "at 'role' failed to satisfy constraint" in r["Error"]["Message"], r
 
 ns = qs.create_namespace(AwsAccountId="111122223333", Namespace="sales", IdentityStore="QUICKSIGHT")
 assert ns["Name"] == "sales" and ns["Status"] == 200, ns

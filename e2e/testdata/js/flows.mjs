@@ -41,6 +41,10 @@ for (const u of ["alice", "bob", "carol"]) {
 }
 await qs.send(new CreateGroupCommand({ ...A, GroupName: "team" }));
 await qs.send(new CreateGroupMembershipCommand({ ...A, GroupName: "team", MemberName: "carol" }));
+// A rule of the model broken: ValidationException, untyped (the model does
+// not declare it) but named.
+const invalid = await rejects(qs.send(new CreateGroupCommand({ ...A, GroupName: "bad\tname" })), null, "ValidationException");
+assert.match(invalid.message, /at 'groupName' failed to satisfy constraint/);
 const alice = ARN + "user/default/alice", bob = ARN + "user/default/bob", ns = ARN + "namespace/default";
 
 const flow = await qs.send(new CreateFlowCommand({ AwsAccountId: ACCT, Name: "Onboarding",
