@@ -113,17 +113,17 @@ func (s *Service) view(ctx context.Context, account string, fn func(tx Tx) error
 	return s.within(ctx, account, s.store.View, fn)
 }
 
-// within runs fn on an account through run. An account the cache believed
-// in may have been reset since; then fn fails as if something were not
-// found, and runs again once the account exists anew. A failed fn changed
-// nothing, so running it again is safe.
+// within runs fn on an account through run. The account may have been
+// reset since it was made or cached (here or in another process sharing
+// the store); then fn fails as if something were not found, and runs again
+// once the account exists anew. A failed fn changed nothing, so running it
+// again is safe.
 func (s *Service) within(ctx context.Context, account string, run func(context.Context, func(Tx) error) error, fn func(tx Tx) error) error {
-	_, cached := s.accounts.Load(account)
 	if err := s.ensureAccount(ctx, account); err != nil {
 		return err
 	}
 	err := run(ctx, fn)
-	if !cached || !notFound(err) {
+	if !notFound(err) {
 		return err
 	}
 	if made, rerr := s.remade(ctx, account); rerr != nil || !made {
@@ -141,7 +141,6 @@ func notFound(err error) bool {
 // remade makes an account exist again if it was removed since it was
 // cached, and reports whether it had to.
 func (s *Service) remade(ctx context.Context, account string) (bool, error) {
-	s.accounts.Delete(account)
 	var missing bool
 	err := s.store.View(ctx, func(tx Tx) error {
 		_, err := tx.Account(ctx, account)
@@ -154,6 +153,7 @@ func (s *Service) remade(ctx context.Context, account string) (bool, error) {
 	if err != nil || !missing {
 		return false, err
 	}
+	s.accounts.Delete(account)
 	return true, s.ensureAccount(ctx, account)
 }
 

@@ -598,7 +598,7 @@ func placed(place string, err error) error {
 
 // decodeInto reads an API object kept as JSON.
 func decodeInto[T any](place string, raw json.RawMessage, into **T) error {
-	if raw == nil {
+	if isNull(raw) {
 		return nil
 	}
 	*into = new(T)
@@ -807,15 +807,18 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 		if r.ID == "" {
 			r.ID = nameID("self-upgrade", id, r.Namespace, fmt.Sprint(j))
 		}
-		if r.OriginalRole == "" {
-			u, err := tx.User(ctx, id, r.Namespace, r.UserName)
-			if err != nil {
-				return placed(place+".OriginalRole", invalidParameter("the snapshot has no user %s to take it from.", r.UserName))
-			}
-			r.OriginalRole = u.Role
-		}
 		if err := namespaceOf(place, r.Namespace); err != nil {
 			return err
+		}
+		if r.OriginalRole == "" {
+			u, err := tx.User(ctx, id, r.Namespace, r.UserName)
+			if errors.Is(err, ErrNotFound) {
+				return invalidParameter("%s.OriginalRole: the snapshot has no user %s to take it from.", place, r.UserName)
+			}
+			if err != nil {
+				return err
+			}
+			r.OriginalRole = u.Role
 		}
 		if err := tx.CreateUpgradeRequest(ctx, r); err != nil {
 			return taken(place, err, "request "+r.ID)
@@ -889,7 +892,7 @@ func (s *Service) loadAsset(ctx context.Context, tx Tx, place, account string, s
 // compact drops a JSON value's insignificant space, as the API's own
 // encoding has none.
 func compact(raw json.RawMessage) []byte {
-	if raw == nil {
+	if isNull(raw) {
 		return nil
 	}
 	var b bytes.Buffer
@@ -897,6 +900,11 @@ func compact(raw json.RawMessage) []byte {
 		return raw // RawMessage decoding has already checked it
 	}
 	return b.Bytes()
+}
+
+// isNull tells an absent JSON value: a member left out, or sent as null.
+func isNull(raw json.RawMessage) bool {
+	return raw == nil || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/qslocal/qslocal"
@@ -47,5 +48,50 @@ func BenchmarkImport10kUsers(b *testing.B) {
 		b.StopTimer()
 		store.Close()
 		b.StartTimer()
+	}
+}
+
+func TestDecodeSnapshotErrors(t *testing.T) {
+	for _, tt := range []struct{ name, doc, want string }{
+		{"empty", "  ", "empty"},
+		{"array", `[1, 2]`, "must be an object"},
+		{"unknown member", `{"accounts": [{"AwsAccountId": "111122223333", "users": [{"UserName": "a", "Rol": "READER"}]}]}`, `accounts[0].users[0].Rol:`},
+		{"number for a string", "accounts:\n- AwsAccountId: 111122223333\n", "accounts[0].AwsAccountId: a number"},
+		{"boolean for a string", "accounts:\n- AwsAccountId: \"111122223333\"\n  users: [{UserName: yes, Role: READER}]\n", "accounts[0].users[0].UserName: true or false"},
+		{"not YAML", "accounts: [\n", "neither JSON nor YAML"},
+		{"not JSON", `{"accounts": [}`, "not valid JSON"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := qslocal.DecodeSnapshot([]byte(tt.doc))
+			if codeOf(err) != qslocal.CodeInvalidParameterValue || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("DecodeSnapshot: %v, want InvalidParameterValueException with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestSnapshotNulls: members sent as null are absent, as in the API.
+func TestSnapshotNulls(t *testing.T) {
+	svc := newService(t)
+	ctx := context.Background()
+	snap, err := qslocal.DecodeSnapshot([]byte(`{"accounts": [{"AwsAccountId": "111122223333",
+		"customPermissions": [{"CustomPermissionsName": "p", "Capabilities": null, "Governance": null}],
+		"assets": [{"Kind": "analysis", "Id": "a", "Name": "A", "Meta": null, "Doc": null}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Import(ctx, snap); err != nil {
+		t.Fatal(err)
+	}
+	out, err := svc.Export(ctx, "111122223333")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := out.Accounts[0]
+	if p := a.CustomPermissions[0]; p.Capabilities != nil || p.Governance != nil {
+		t.Errorf("profile after import: Capabilities %s, Governance %s; want none", p.Capabilities, p.Governance)
+	}
+	if x := a.Assets[0]; x.Meta != nil || x.Doc != nil {
+		t.Errorf("asset after import: Meta %s, Doc %s; want none", x.Meta, x.Doc)
 	}
 }

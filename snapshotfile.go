@@ -31,6 +31,9 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 	if err := json.Unmarshal(data, &tree); err != nil {
 		return nil, invalidParameter("The snapshot is not valid JSON: %v", err)
 	}
+	if _, ok := tree.(map[string]any); !ok {
+		return nil, invalidParameter("The snapshot must be an object with a list of accounts: {\"accounts\": [...]}.")
+	}
 	if err := unknownMembers(tree, reflect.TypeFor[Snapshot](), ""); err != nil {
 		return nil, err
 	}

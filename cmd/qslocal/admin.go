@@ -67,9 +67,11 @@ func admin(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 		if err != nil {
 			return true, err
 		}
-		var res struct{ Accounts int }
-		_ = json.Unmarshal(out, &res)
-		fmt.Fprintf(stdout, "imported %d account(s) from %s\n", res.Accounts, fs.Arg(0))
+		var res struct{ Accounts *int }
+		if err := json.Unmarshal(out, &res); err != nil || res.Accounts == nil {
+			return true, fmt.Errorf("%s did not answer as qslocal does: %s", c.base, out)
+		}
+		fmt.Fprintf(stdout, "imported %d account(s) from %s\n", *res.Accounts, fs.Arg(0))
 		return true, nil
 	case "faults":
 		if err := fs.Parse(args); err != nil {
@@ -110,7 +112,11 @@ func admin(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 			return true, errors.New("request-upgrade needs --account, --user and --role")
 		}
 		c.base = *endpoint
-		body, _ := json.Marshal(map[string]string{"UserName": *user, "RequestedRole": *role, "RequestNote": *note})
+		req := map[string]string{"UserName": *user, "RequestedRole": *role}
+		if *note != "" {
+			req["RequestNote"] = *note
+		}
+		body, _ := json.Marshal(req)
 		out, err := c.do(ctx, http.MethodPost, "/_qslocal/accounts/"+url.PathEscape(*account)+"/namespaces/"+url.PathEscape(*namespace)+"/self-upgrade-requests", body)
 		if err != nil {
 			return true, err
@@ -118,7 +124,9 @@ func admin(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 		var res struct {
 			SelfUpgradeRequestDetail struct{ UpgradeRequestId, RequestStatus string }
 		}
-		_ = json.Unmarshal(out, &res)
+		if err := json.Unmarshal(out, &res); err != nil || res.SelfUpgradeRequestDetail.UpgradeRequestId == "" {
+			return true, fmt.Errorf("%s did not answer as qslocal does: %s", c.base, out)
+		}
 		d := res.SelfUpgradeRequestDetail
 		fmt.Fprintf(stdout, "filed self-upgrade request %s (%s)\n", d.UpgradeRequestId, d.RequestStatus)
 		return true, nil
