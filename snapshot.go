@@ -643,12 +643,13 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 	if err := tx.EnsureAccount(ctx, id, region, created); err != nil {
 		return err
 	}
+	// The account starts empty, so tags need only be set.
 	tagged := func(place, resource, resourceType string, tags []api.Tag) error {
 		ts, err := checkTags(nil, tags, resourceType)
-		if err != nil {
+		if err != nil || len(ts) == 0 {
 			return placed(place, err)
 		}
-		return replaceTags(ctx, tx, id, resource, ts)
+		return tx.SetTags(ctx, id, resource, ts)
 	}
 	taken := func(place string, err error, what string) error {
 		if errors.Is(err, ErrExists) {
@@ -659,12 +660,17 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 		}
 		return err
 	}
+	namespaces := map[string]bool{}
 	namespaceOf := func(place, ns string) error {
+		if namespaces[ns] {
+			return nil
+		}
 		if _, err := tx.Namespace(ctx, id, ns); errors.Is(err, ErrNotFound) {
 			return invalidParameter("%s.Namespace: the snapshot has no namespace %s.", place, ns)
 		} else if err != nil {
 			return err
 		}
+		namespaces[ns] = true
 		return nil
 	}
 
@@ -883,10 +889,10 @@ func (s *Service) loadAsset(ctx context.Context, tx Tx, place, account string, s
 		return invalidParameter("%s.Tags: a %s takes no tags.", place, k.Type)
 	}
 	ts, err := checkTags(nil, sx.Tags, k.ResourceType)
-	if err != nil {
+	if err != nil || len(ts) == 0 {
 		return placed(place, err)
 	}
-	return replaceTags(ctx, tx, account, k.ref(account, sx.Id).Resource(), ts)
+	return tx.SetTags(ctx, account, k.ref(account, sx.Id).Resource(), ts)
 }
 
 // compact drops a JSON value's insignificant space, as the API's own
