@@ -713,3 +713,33 @@ func retriedFlowCreates(t *testing.T, c *cluster) {
 		t.Errorf("%d tokens made %d distinct answers and %d flows, want %d", tokens, len(made), n, tokens)
 	}
 }
+
+// TestResetAcrossProcesses resets through one process what another has
+// served (and so knows as existing): the other sees the accounts new.
+func TestResetAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, 2)
+	a, b := c.clients[0], c.clients[1]
+	for round, path := range []string{"/_qslocal/reset?account=" + account, "/moto-api/reset"} {
+		register(t, a, fmt.Sprintf("user%d", round), types.UserRoleReader)
+		if _, err := a.CreateNamespace(ctx(t), &quicksight.CreateNamespaceInput{AwsAccountId: aws.String(account),
+			Namespace: aws.String("sales"), IdentityStore: types.IdentityStoreQuicksight}); err != nil {
+			t.Fatal(err)
+		}
+		mustControl(t, c.servers[1], "POST", path, nil)
+		users, err := a.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: aws.String(account), Namespace: aws.String("default")})
+		if err != nil || len(users.UserList) != 0 {
+			t.Fatalf("after %s, the other process lists users %+v, %v", path, users, err)
+		}
+		nss, err := a.ListNamespaces(ctx(t), &quicksight.ListNamespacesInput{AwsAccountId: aws.String(account)})
+		if err != nil || len(nss.Namespaces) != 1 || aws.ToString(nss.Namespaces[0].Name) != "default" {
+			t.Fatalf("after %s, the other process lists namespaces %+v, %v", path, nss, err)
+		}
+		// Both processes go on with the account as new.
+		register(t, a, "again", types.UserRoleReader)
+		if _, err := b.DescribeUser(ctx(t), &quicksight.DescribeUserInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"), UserName: aws.String("again")}); err != nil {
+			t.Fatal(err)
+		}
+		mustControl(t, c.servers[0], "POST", "/_qslocal/reset", nil)
+	}
+}
