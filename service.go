@@ -104,32 +104,76 @@ func (s *Service) ensureAccount(ctx context.Context, account string) error {
 // update runs fn in a read-write transaction on an account, which springs
 // into existence first if it is new.
 func (s *Service) update(ctx context.Context, account string, fn func(tx Tx) error) error {
-	return s.within(ctx, account, s.store.Update, fn)
-}
-
-// view runs fn in a read-only transaction on an account, which springs
-// into existence first if it is new.
-func (s *Service) view(ctx context.Context, account string, fn func(tx Tx) error) error {
-	return s.within(ctx, account, s.store.View, fn)
-}
-
-// within runs fn on an account through run. The account may have been
-// reset since it was made or cached (here or in another process sharing
-// the store); then fn fails as if something were not found, and runs again
-// once the account exists anew. A failed fn changed nothing, so running it
-// again is safe.
-func (s *Service) within(ctx context.Context, account string, run func(context.Context, func(Tx) error) error, fn func(tx Tx) error) error {
 	if err := s.ensureAccount(ctx, account); err != nil {
 		return err
 	}
-	err := run(ctx, fn)
-	if !notFound(err) {
+	err := s.store.Update(ctx, s.noticeGone(ctx, account, fn))
+	var gone *accountGone
+	if !errors.As(err, &gone) {
 		return err
 	}
-	if made, rerr := s.remade(ctx, account); rerr != nil || !made {
+	// The account was reset since it was made or cached (here, or by
+	// another process sharing the store): run fn again on the account made
+	// new in the same transaction, which no reset can come between. The
+	// failed fn changed nothing, so running it again is safe.
+	s.accounts.Delete(account)
+	region, now := s.regionOf(ctx), s.now()
+	return s.store.Update(ctx, func(tx Tx) error {
+		if err := tx.EnsureAccount(ctx, account, region, now); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// maxRemakes bounds how often a read follows an account that resets keep
+// removing under it.
+const maxRemakes = 10
+
+// view runs fn in a read-only transaction on an account, which springs
+// into existence first if it is new. As in update, an account reset since
+// is made anew and fn runs again; a read cannot make the account in its
+// own transaction, so it tries a few times.
+func (s *Service) view(ctx context.Context, account string, fn func(tx Tx) error) error {
+	if err := s.ensureAccount(ctx, account); err != nil {
 		return err
 	}
-	return run(ctx, fn)
+	err := s.store.View(ctx, s.noticeGone(ctx, account, fn))
+	var gone *accountGone
+	for range maxRemakes {
+		if !errors.As(err, &gone) {
+			return err
+		}
+		s.accounts.Delete(account)
+		if err := s.ensureAccount(ctx, account); err != nil {
+			return err
+		}
+		err = s.store.View(ctx, s.noticeGone(ctx, account, fn))
+	}
+	if errors.As(err, &gone) {
+		return gone.err
+	}
+	return err
+}
+
+// accountGone is fn's error when the account it ran on did not exist.
+type accountGone struct{ err error }
+
+func (e *accountGone) Error() string { return "account reset under the request: " + e.err.Error() }
+
+// noticeGone wraps fn: when fn finds something missing, it checks in the
+// same transaction whether the whole account is, and says so.
+func (s *Service) noticeGone(ctx context.Context, account string, fn func(tx Tx) error) func(tx Tx) error {
+	return func(tx Tx) error {
+		err := fn(tx)
+		if !notFound(err) {
+			return err
+		}
+		if _, aerr := tx.Account(ctx, account); errors.Is(aerr, ErrNotFound) {
+			return &accountGone{err}
+		}
+		return err
+	}
 }
 
 // notFound tells the errors a missing account causes.
@@ -138,11 +182,9 @@ func notFound(err error) bool {
 	return errors.Is(err, ErrNotFound) || errors.As(err, &e) && e.Code == CodeResourceNotFound
 }
 
-// remade makes an account exist again if it was removed since it was
-// cached, and reports whether it had to.
-func (s *Service) remade(ctx context.Context, account string) (bool, error) {
-	var missing bool
-	err := s.store.View(ctx, func(tx Tx) error {
+// missing tells whether an account does not exist.
+func (s *Service) missing(ctx context.Context, account string) (missing bool, err error) {
+	err = s.store.View(ctx, func(tx Tx) error {
 		_, err := tx.Account(ctx, account)
 		missing = errors.Is(err, ErrNotFound)
 		if missing {
@@ -150,6 +192,13 @@ func (s *Service) remade(ctx context.Context, account string) (bool, error) {
 		}
 		return err
 	})
+	return missing, err
+}
+
+// remade makes an account exist again if it was removed since it was
+// cached, and reports whether it had to.
+func (s *Service) remade(ctx context.Context, account string) (bool, error) {
+	missing, err := s.missing(ctx, account)
 	if err != nil || !missing {
 		return false, err
 	}

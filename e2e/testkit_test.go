@@ -3,11 +3,13 @@ package e2e
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -244,5 +246,51 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestResetUnderLoad resets while clients write: every request either
+// lands before a reset or after it, so registrations never fail, and
+// nothing answers an internal failure.
+func TestResetUnderLoad(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				name := fmt.Sprintf("w%d-%d", w, i)
+				if _, err := c.RegisterUser(ctx(t), &quicksight.RegisterUserInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"),
+					IdentityType: types.IdentityTypeQuicksight, UserName: aws.String(name), Email: aws.String(name + "@example.com"), UserRole: types.UserRoleReader}); err != nil {
+					errs <- fmt.Errorf("RegisterUser %s: %w", name, err)
+					return
+				}
+				_, err := c.DescribeUser(ctx(t), &quicksight.DescribeUserInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"), UserName: aws.String(name)})
+				var nf *types.ResourceNotFoundException
+				if err != nil && !errors.As(err, &nf) { // a reset may come between the two
+					errs <- fmt.Errorf("DescribeUser %s: %w", name, err)
+					return
+				}
+			}
+		}()
+	}
+	for range 20 {
+		mustControl(t, s, http.MethodPost, "/_qslocal/reset", nil)
+	}
+	close(done)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
