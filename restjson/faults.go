@@ -19,8 +19,9 @@ import (
 // authors can exercise their retry logic. A rule applies to requests of
 // Operation ("*" for every one), and of Account when set; each matching
 // request triggers it with Probability (1 when unset), until it has fired
-// Count times (no limit when 0). It then waits LatencyMs, and answers
-// Error (an error code of the model) with Message when Error is set.
+// Count times (no limit when 0). Every rule that fires for a request adds
+// its LatencyMs; the first that fires with an Error (an error code of the
+// model) answers it, with Message when set.
 type FaultRule struct {
 	Operation   string   `json:"operation"`
 	Account     string   `json:"account,omitempty"`
@@ -107,8 +108,9 @@ func (f *faults) get() FaultRules {
 	return FaultRules{Rules: append([]FaultRule{}, f.rules...)}
 }
 
-// fire picks the first rule that triggers for a request and counts it.
-func (f *faults) fire(op, account string) (FaultRule, bool) {
+// fire triggers every rule that applies to a request, counting each: it
+// returns their added latency and the first error among them.
+func (f *faults) fire(op, account string) (latency time.Duration, fault *FaultRule) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := range f.rules {
@@ -123,20 +125,21 @@ func (f *faults) fire(op, account string) (FaultRule, bool) {
 			continue
 		}
 		r.Fired++
-		return *r, true
+		latency += time.Duration(r.LatencyMs) * time.Millisecond
+		if r.Error != "" && fault == nil {
+			c := *r
+			fault = &c
+		}
 	}
-	return FaultRule{}, false
+	return latency, fault
 }
 
-// inject applies a fault to a request about to run, if a rule fires: it
+// inject applies the faults that fire for a request about to run: it
 // waits, and returns the error to answer with, if any.
 func (s *Server) inject(ctx context.Context, op, account string) error {
-	r, ok := s.faults.fire(op, account)
-	if !ok {
-		return nil
-	}
-	if r.LatencyMs > 0 {
-		t := time.NewTimer(time.Duration(r.LatencyMs) * time.Millisecond)
+	latency, r := s.faults.fire(op, account)
+	if latency > 0 {
+		t := time.NewTimer(latency)
 		select {
 		case <-t.C:
 		case <-ctx.Done():
@@ -144,7 +147,7 @@ func (s *Server) inject(ctx context.Context, op, account string) error {
 			return ctx.Err()
 		}
 	}
-	if r.Error == "" {
+	if r == nil {
 		return nil
 	}
 	msg := r.Message
