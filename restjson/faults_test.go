@@ -76,4 +76,3 @@ func TestFaultsFire(t *testing.T) {
 		t.Errorf("fire = %v, %+v; want 50ms and ThrottlingException", latency, r)
 	}
 }
-
