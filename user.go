@@ -193,6 +193,9 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 		return nil, err
 	}
 	out := &api.RegisterUserResponse{User: s.userOut(ctx, u)}
+	// AWS answers the registration of an IAM user with Active false, and
+	// lists and describes it as active at once (docs/behaviour.md).
+	out.User.Active = ptr(false)
 	if u.IdentityType == string(api.IdentityTypeQuicksight) {
 		out.UserInvitationUrl = ptr("https://" + s.regionOf(ctx) + ".quicksight.aws.amazon.com/sn/console/invitation/" + s.newID())
 	}

@@ -149,8 +149,13 @@ func TestRegisterIAMUsers(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.arn, err)
 		}
-		if aws.ToString(out.User.UserName) != tt.want || out.UserInvitationUrl != nil || !out.User.Active {
+		// As AWS: inactive in the registration's answer, active from then on.
+		if aws.ToString(out.User.UserName) != tt.want || out.UserInvitationUrl != nil || out.User.Active {
 			t.Errorf("%s: user %+v, invitation %v", tt.arn, *out.User, out.UserInvitationUrl)
+		}
+		d, err := c.DescribeUser(ctx(t), &quicksight.DescribeUserInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"), UserName: out.User.UserName})
+		if err != nil || !d.User.Active {
+			t.Errorf("%s: described as %+v, %v; want active", tt.arn, d, err)
 		}
 	}
 }
