@@ -116,20 +116,16 @@ func (s *Service) DescribeNamespace(ctx context.Context, in *api.DescribeNamespa
 func (s *Service) ListNamespaces(ctx context.Context, in *api.ListNamespacesRequest) (*api.ListNamespacesResponse, error) {
 	account := *in.AwsAccountId
 	l := listing{account: account, kind: "namespaces", scope: account}
-	page := func() ([]Namespace, *string, error) {
-		return listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]Namespace, error) {
-			return tx.ListNamespaces(ctx, account, after, limit)
-		}, func(ns Namespace) string { return ns.Name })
-	}
-	list, next, err := page()
-	if err == nil && len(list) == 0 && in.NextToken == nil {
-		// Every account has its default namespace: none means the account
-		// was reset since this process last saw it.
-		var made bool
-		if made, err = s.remade(ctx, account); made {
-			list, next, err = page()
+	list, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]Namespace, error) {
+		nss, err := tx.ListNamespaces(ctx, account, after, limit)
+		if err == nil && len(nss) == 0 && after == "" {
+			// Every account has its default namespace: none means the
+			// account was reset since this process made it, and view
+			// makes it anew and lists again.
+			return nil, errorf(CodeResourceNotFound, ResourceNamespace, "Account %s has no namespaces.", account)
 		}
-	}
+		return nss, err
+	}, func(ns Namespace) string { return ns.Name })
 	if err != nil {
 		return nil, err
 	}

@@ -88,7 +88,7 @@ func (s *Service) regionOf(ctx context.Context) string {
 // ensureAccount creates an account on first use, in a transaction of its
 // own. Creation is idempotent, so the cache only saves a write per request;
 // it never decides anything: a reset, here or in another process sharing
-// the store, can remove a cached account (see within).
+// the store, can remove a cached account (see update and view).
 func (s *Service) ensureAccount(ctx context.Context, account string) error {
 	if _, ok := s.accounts.Load(account); ok {
 		return nil
@@ -180,30 +180,6 @@ func (s *Service) noticeGone(ctx context.Context, account string, fn func(tx Tx)
 func notFound(err error) bool {
 	var e *Error
 	return errors.Is(err, ErrNotFound) || errors.As(err, &e) && e.Code == CodeResourceNotFound
-}
-
-// missing tells whether an account does not exist.
-func (s *Service) missing(ctx context.Context, account string) (missing bool, err error) {
-	err = s.store.View(ctx, func(tx Tx) error {
-		_, err := tx.Account(ctx, account)
-		missing = errors.Is(err, ErrNotFound)
-		if missing {
-			return nil
-		}
-		return err
-	})
-	return missing, err
-}
-
-// remade makes an account exist again if it was removed since it was
-// cached, and reports whether it had to.
-func (s *Service) remade(ctx context.Context, account string) (bool, error) {
-	missing, err := s.missing(ctx, account)
-	if err != nil || !missing {
-		return false, err
-	}
-	s.accounts.Delete(account)
-	return true, s.ensureAccount(ctx, account)
 }
 
 // Reset wipes every account, or only the one named, in one transaction.

@@ -39,8 +39,9 @@ type FaultRules struct {
 	Rules []FaultRule `json:"rules"`
 }
 
-// maxFaultLatency bounds a rule's wait, so that no rule holds requests
-// longer than a client would wait.
+// maxFaultLatency bounds the wait of a rule, and of all the rules that fire
+// for one request, so that none holds a request longer than a client would
+// wait.
 const maxFaultLatency = 5 * time.Minute
 
 // DecodeFaults reads and checks a fault document.
@@ -108,8 +109,9 @@ func (f *faults) get() FaultRules {
 	return FaultRules{Rules: append([]FaultRule{}, f.rules...)}
 }
 
-// fire triggers every rule that applies to a request, counting each: it
-// returns their added latency and the first error among them.
+// fire triggers the rules that apply to a request, counting each that
+// fires: it returns their added latency and the first error among them
+// (later error rules do not fire).
 func (f *faults) fire(op, account string) (latency time.Duration, fault *FaultRule) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -124,9 +126,14 @@ func (f *faults) fire(op, account string) (latency time.Duration, fault *FaultRu
 		if r.Probability != nil && rand.Float64() >= *r.Probability {
 			continue
 		}
+		if r.Error != "" && fault != nil {
+			// Another error answers: this one neither fires nor counts,
+			// so that its count is spent only on answers.
+			continue
+		}
 		r.Fired++
-		latency += time.Duration(r.LatencyMs) * time.Millisecond
-		if r.Error != "" && fault == nil {
+		latency = min(latency+time.Duration(r.LatencyMs)*time.Millisecond, maxFaultLatency)
+		if r.Error != "" {
 			c := *r
 			fault = &c
 		}

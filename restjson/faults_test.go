@@ -75,4 +75,24 @@ func TestFaultsFire(t *testing.T) {
 	if latency != 50*time.Millisecond || r == nil || r.Error != "ThrottlingException" {
 		t.Errorf("fire = %v, %+v; want 50ms and ThrottlingException", latency, r)
 	}
+	// An error rule behind the one that answers keeps its count for when
+	// it answers itself.
+	f = rules(FaultRule{Operation: "*", Error: "ThrottlingException", Count: 1}, FaultRule{Operation: "DescribeUser", Error: "InternalFailureException", Count: 1})
+	got = nil
+	for range 3 {
+		_, r := f.fire("DescribeUser", "111122223333")
+		code := ""
+		if r != nil {
+			code = r.Error
+		}
+		got = append(got, code)
+	}
+	if strings.Join(got, ",") != "ThrottlingException,InternalFailureException," {
+		t.Errorf("errors fired: %q", got)
+	}
+	// However many rules fire, the wait stays within the bound.
+	f = rules(FaultRule{Operation: "*", LatencyMs: 300_000}, FaultRule{Operation: "*", LatencyMs: 300_000})
+	if latency, _ := f.fire("ListUsers", ""); latency != maxFaultLatency {
+		t.Errorf("latency of two long rules = %v, want %v", latency, maxFaultLatency)
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/qslocal/qslocal/internal/pattern"
@@ -98,17 +97,15 @@ func WirePath(path string) string {
 		switch c := path[i]; {
 		case c == '[' && i+1 < len(path) && path[i+1] == '"':
 			// A map key, as Key wrote it.
-			end := strings.Index(path[i:], "\"]")
-			if end < 0 {
+			q, err := strconv.QuotedPrefix(path[i+1:])
+			end := i + 1 + len(q)
+			if err != nil || end >= len(path) || path[end] != ']' {
 				b.WriteString(path[i:])
 				return b.String()
 			}
-			k, err := strconv.Unquote(path[i+1 : i+end+1])
-			if err != nil {
-				k = path[i+1 : i+end+1]
-			}
+			k, _ := strconv.Unquote(q)
 			b.WriteString("." + k)
-			i += end + 2
+			i = end + 1
 		case c == '[':
 			end := strings.IndexByte(path[i:], ']')
 			n, err := strconv.Atoi(path[i+1 : i+max(end, 1)])
@@ -119,9 +116,10 @@ func WirePath(path string) string {
 			fmt.Fprintf(&b, ".%d.member", n+1)
 			i += end + 1
 		default:
-			// The first letter of each member is lowered.
-			if i == 0 || path[i-1] == '.' {
-				c = byte(unicode.ToLower(rune(c)))
+			// The first letter of each member is lowered (member names
+			// are ASCII; other text is left as it is).
+			if (i == 0 || path[i-1] == '.') && 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
 			}
 			b.WriteByte(c)
 			i++

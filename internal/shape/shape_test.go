@@ -94,6 +94,9 @@ func TestWirePath(t *testing.T) {
 		{"Definition.Sheets[0].Visuals[11].PivotTableVisual", "definition.sheets.1.member.visuals.12.member.pivotTableVisual"},
 		{`Identities["user"][1]`, "identities.user.2.member"},
 		{"Actions[2]", "actions.3.member"},
+		{`Tags["a\"]b"].Value`, `tags.a"]b.value`},
+		{"Éx", "Éx"},
+		{"M[0][1].B", "m.1.member.2.member.b"},
 		{"", ""},
 	} {
 		if got := WirePath(tt.in); got != tt.want {
