@@ -282,6 +282,7 @@ func TestExportImport(t *testing.T) {
 	if len(want) < 100 {
 		t.Fatalf("only %d questions asked", len(want))
 	}
+	t.Logf("%d questions asked of each server", len(want))
 	for q, w := range want {
 		if strings.HasPrefix(w, "error: ") && !strings.Contains(q, "777788889999") && !strings.Contains(q, "DescribeRoleCustomPermission") && !strings.Contains(q, "DescribeAccountCustomPermission") {
 			t.Errorf("%s: %s", q, w)
