@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,19 +31,7 @@ func tag(k, v string) types.Tag { return types.Tag{Key: aws.String(k), Value: aw
 // returns the body, to check the wire form the SDK cannot show.
 func rawGet(t *testing.T, s *server, path string) string {
 	t.Helper()
-	resp, err := http.Get(s.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != 200 {
-		t.Fatalf("GET %s: %s %s", path, resp.Status, b)
-	}
-	return string(b)
+	return string(mustControl(t, s, http.MethodGet, path, nil))
 }
 
 func TestCustomPermissionsLifecycle(t *testing.T) {
