@@ -147,15 +147,17 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 		u.Name = *in.UserName
 		u.PrincipalID = "user/d-" + strings.ReplaceAll(s.newID(), "-", "")[:10] + "/" + s.newID()
 	case api.IdentityTypeIam:
+		// AWS names the user itself from IamArn and refuses a UserName,
+		// before it looks at IamArn (docs/behaviour.md).
+		if in.UserName != nil {
+			return nil, invalidParameter("The following parameters are not applicable to this identity type: User Name. AWS account ID: %s, Namespace: %s.", account, ns)
+		}
 		if str(in.IamArn) == "" {
 			return nil, invalidParameter("IamArn is required when IdentityType is IAM.")
 		}
 		name, err := iamUserName(*in.IamArn, str(in.SessionName))
 		if err != nil {
 			return nil, err
-		}
-		if in.UserName != nil && *in.UserName != name {
-			return nil, invalidParameter("UserName %q does not match the name %q derived from IamArn.", *in.UserName, name)
 		}
 		u.Name, u.IAMArn, u.SessionName, u.Active = name, *in.IamArn, str(in.SessionName), true
 		u.PrincipalID = "federated/iam/" + iamPrincipalID(*in.IamArn, s.newID())

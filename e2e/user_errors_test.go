@@ -34,6 +34,16 @@ func TestUserOperationErrors(t *testing.T) {
 		call func() error
 		want expect
 	}{
+		{"RegisterUser IAM with a UserName", func() error {
+			_, err := c.RegisterUser(ctx(t), registerIn(func(in *quicksight.RegisterUserInput) {
+				in.IdentityType, in.IamArn = types.IdentityTypeIam, aws.String("arn:aws:iam::"+account+":user/alice")
+			}))
+			return err
+		}, expectInvalid("The following parameters are not applicable to this identity type: User Name. AWS account ID: " + account + ", Namespace: default.")},
+		{"RegisterUser IAM with a UserName and no IamArn", func() error {
+			_, err := c.RegisterUser(ctx(t), registerIn(func(in *quicksight.RegisterUserInput) { in.IdentityType = types.IdentityTypeIam }))
+			return err
+		}, expectInvalid("not applicable to this identity type: User Name")},
 		{"RegisterUser duplicate", func() error {
 			_, err := c.RegisterUser(ctx(t), registerIn(func(*quicksight.RegisterUserInput) {}))
 			return err
