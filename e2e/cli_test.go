@@ -57,6 +57,13 @@ func TestAWSCLI(t *testing.T) {
 	for _, u := range []string{"alice", "bob", "carol"} {
 		mkUser(t, c, "default", u)
 	}
+	// The CLI prints the status AWS answered with (docs/behaviour.md).
+	var registered struct{ Status int }
+	must(&registered, "register-user", append(ns, "--identity-type", "QUICKSIGHT", "--user-name", "dave",
+		"--email", "dave@example.com", "--user-role", "READER")...)
+	if registered.Status != 201 {
+		t.Errorf("register-user Status %d, want 201", registered.Status)
+	}
 	mkGroup(t, c, "default", "team", "")
 	joinGroup(t, c, "default", "team", "carol")
 	alice, bob, dflt := principal("user", "default/alice"), principal("user", "default/bob"), principal("namespace", "default")

@@ -50,7 +50,7 @@ func TestRequestLogAndMetrics(t *testing.T) {
 	t.Parallel()
 	s := start(t, "", "--log-format", "json")
 	c := s.client("us-east-1")
-	const counted = `qslocal_requests_total{operation="RegisterUser",status="200"} `
+	const counted = `qslocal_requests_total{operation="RegisterUser",status="201"} `
 
 	_, metrics := s.fetch(t, "/metrics")
 	if strings.Contains(metrics, counted) {
@@ -83,7 +83,7 @@ func TestRequestLogAndMetrics(t *testing.T) {
 	for deadline := time.Now().Add(5 * time.Second); (line == nil || failed == nil) && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		line, failed = s.requestLine(t, id), s.requestLine(t, failedID)
 	}
-	if line["level"] != "INFO" || line["operation"] != "RegisterUser" || line["account"] != account || line["status"] != float64(200) || line["code"] != "" {
+	if line["level"] != "INFO" || line["operation"] != "RegisterUser" || line["account"] != account || line["status"] != float64(201) || line["code"] != "" {
 		t.Errorf("logged for request %s: %v", id, line)
 	}
 	if failed["operation"] != "DescribeUser" || failed["status"] != float64(404) || failed["code"] != "ResourceNotFoundException" {

@@ -21,6 +21,9 @@ func register(t *testing.T, c *quicksight.Client, name string, role types.UserRo
 	if err != nil {
 		t.Fatalf("RegisterUser %q: %v", name, err)
 	}
+	if out.Status != 201 { // as AWS answers (docs/behaviour.md)
+		t.Errorf("RegisterUser %q: Status %d, want 201", name, out.Status)
+	}
 	return out.User
 }
 

@@ -109,7 +109,7 @@ func TestResourceArnLabel(t *testing.T) {
 			t.Parallel()
 			fake := &fakeHandler{}
 			r := send(t, newServer(fake), "POST", "/resources/"+c.segment+"/tags", `{"Tags":[{"Key":"team","Value":"bi"}]}`)
-			if r.Status != http.StatusOK {
+			if r.Status != http.StatusAccepted {
 				t.Fatalf("got %s", r)
 			}
 			in := fake.only(t).Input.(*api.TagResourceRequest)
@@ -232,7 +232,7 @@ func TestRepeatedQueryList(t *testing.T) {
 			t.Parallel()
 			fake := &fakeHandler{}
 			r := send(t, newServer(fake), "DELETE", "/resources/"+arn+"/tags"+c.query, "")
-			if r.Status != http.StatusOK {
+			if r.Status != http.StatusNoContent {
 				t.Fatalf("got %s", r)
 			}
 			in := fake.only(t).Input.(*api.UntagResourceRequest)

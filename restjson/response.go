@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/api"
 	"github.com/qslocal/qslocal/internal/shape"
 )
 
@@ -28,6 +29,23 @@ var extraCodes = map[string]int{
 	qslocal.CodeValidation: http.StatusBadRequest,
 	CodeNotImplemented:     http.StatusNotImplemented,
 	CodeUnknownOperation:   http.StatusNotFound,
+}
+
+// awsStatus are the success statuses AWS answers where the model names
+// none, each seen in a real response (docs/behaviour.md, "Success
+// statuses"). QuickSight copies the status into the body's Status.
+var awsStatus = map[string]int{
+	"RegisterUser":  http.StatusCreated,
+	"TagResource":   http.StatusAccepted,
+	"UntagResource": http.StatusNoContent,
+}
+
+// SuccessStatus is the status an operation answers when it succeeds.
+func SuccessStatus(op *api.Operation) int {
+	if status, ok := awsStatus[op.Name]; ok {
+		return status
+	}
+	return op.SuccessStatus
 }
 
 func (s *Server) writeJSON(ctx context.Context, w http.ResponseWriter, status int, v any) {

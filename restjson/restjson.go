@@ -253,8 +253,9 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 			s.writeError(ctx, w, id, err)
 			return
 		}
-		out.SetResponseMeta(id, int32(op.SuccessStatus))
-		s.writeJSON(ctx, w, op.SuccessStatus, out)
+		status := SuccessStatus(op)
+		out.SetResponseMeta(id, int32(status))
+		s.writeJSON(ctx, w, status, out)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/qslocal/qslocal/api"
 	"github.com/qslocal/qslocal/internal/shape"
+	"github.com/qslocal/qslocal/restjson"
 )
 
 // labelValue is a value valid for the shape of a path label.
@@ -161,7 +162,7 @@ func TestRoutesAreDistinct(t *testing.T) {
 			}
 			fake := &fakeHandler{}
 			r := send(t, newServer(fake), op.Method, target, body)
-			if r.Status != op.SuccessStatus {
+			if r.Status != restjson.SuccessStatus(op) {
 				t.Fatalf("%s %s: %s", op.Method, target, r)
 			}
 			if got := fake.only(t).Op; got != name {

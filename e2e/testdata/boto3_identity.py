@@ -29,8 +29,10 @@ def expect_error(code, call, **kw):
     raise AssertionError("%s succeeded, want %s" % (call.__name__, code))
 
 
-u = qs.register_user(IdentityType="QUICKSIGHT", Email="x@example.com", UserRole="READER", UserName=NAME,
-                     Tags=[{"Key": "team", "Value": "blue"}], **A)["User"]
+registered = qs.register_user(IdentityType="QUICKSIGHT", Email="x@example.com", UserRole="READER", UserName=NAME,
+                              Tags=[{"Key": "team", "Value": "blue"}], **A)
+assert registered["Status"] == 201, registered
+u = registered["User"]
 assert u["UserName"] == NAME and u["Arn"].endswith(":user/default/" + NAME), u
 assert qs.describe_user(UserName=NAME, **A)["User"]["PrincipalId"] == u["PrincipalId"]
 
@@ -47,8 +49,11 @@ assert NAME in users, users
 
 tags = qs.list_tags_for_resource(ResourceArn=u["Arn"])["Tags"]
 assert tags == [{"Key": "team", "Value": "blue"}], tags
-qs.tag_resource(ResourceArn=u["Arn"], Tags=[{"Key": "env", "Value": "dev"}])
-qs.untag_resource(ResourceArn=u["Arn"], TagKeys=["team"])
+# The statuses AWS answers with: boto3 shows them as Status.
+tagged = qs.tag_resource(ResourceArn=u["Arn"], Tags=[{"Key": "env", "Value": "dev"}])
+assert tagged["Status"] == 202 and tagged["ResponseMetadata"]["HTTPStatusCode"] == 202, tagged
+untagged = qs.untag_resource(ResourceArn=u["Arn"], TagKeys=["team"])
+assert untagged["Status"] == 204, untagged
 tags = qs.list_tags_for_resource(ResourceArn=u["Arn"])["Tags"]
 assert tags == [{"Key": "env", "Value": "dev"}], tags
 

@@ -37,7 +37,8 @@ const rejects = async (promise, type, name) => {
 };
 
 for (const u of ["alice", "bob", "carol"]) {
-  await qs.send(new RegisterUserCommand({ ...A, IdentityType: "QUICKSIGHT", Email: `${u}@example.com`, UserRole: "READER", UserName: u }));
+  const out = await qs.send(new RegisterUserCommand({ ...A, IdentityType: "QUICKSIGHT", Email: `${u}@example.com`, UserRole: "READER", UserName: u }));
+  assert.equal(out.Status, 201); // as AWS answers (docs/behaviour.md)
 }
 await qs.send(new CreateGroupCommand({ ...A, GroupName: "team" }));
 await qs.send(new CreateGroupMembershipCommand({ ...A, GroupName: "team", MemberName: "carol" }));
