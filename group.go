@@ -3,7 +3,6 @@ package qslocal
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/qslocal/qslocal/api"
 )
@@ -71,7 +70,7 @@ func (s *Service) CreateGroup(ctx context.Context, in *api.CreateGroupRequest) (
 	account, ns := *in.AwsAccountId, *in.Namespace
 	g := Group{
 		Account: account, Namespace: ns, Name: *in.GroupName, Description: str(in.Description),
-		PrincipalID: "group/d-" + strings.ReplaceAll(s.newID(), "-", "")[:10] + "/" + s.newID(),
+		PrincipalID: "group/" + directoryID(account, ns) + "/" + s.newID(),
 		CreatedAt:   now, UpdatedAt: now,
 	}
 	exists := errorf(CodeResourceExists, ResourceGroup, "Group %s already exists in namespace %s.", g.Name, ns)

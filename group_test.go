@@ -23,7 +23,7 @@ func TestCreateGroupAnswer(t *testing.T) {
 	}
 	g := out.Group
 	if *g.Arn != "arn:aws:quicksight:ap-south-1:111122223333:group/default/eng" || *g.GroupName != "eng" || *g.Description != "Engineers" ||
-		*g.PrincipalId != "group/d-0000000000/00000000-0000-4000-8000-000000000002" {
+		*g.PrincipalId != "group/d-cf3e3c8677/00000000-0000-4000-8000-000000000001" {
 		t.Errorf("CreateGroup = %+v", g)
 	}
 	out, err = svc.CreateGroup(ctx, createGroupIn("default", "ops"))
@@ -38,7 +38,7 @@ func TestCreateGroupAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *u.Group.Description != "Engineers" || *u.Group.PrincipalId != "group/d-0000000000/00000000-0000-4000-8000-000000000002" {
+	if *u.Group.Description != "Engineers" || *u.Group.PrincipalId != "group/d-cf3e3c8677/00000000-0000-4000-8000-000000000001" {
 		t.Errorf("UpdateGroup without Description = %+v", u.Group)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,8 +48,31 @@ func TestRegisterUserIsDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := *out.User.PrincipalId; got != "user/d-0000000000/00000000-0000-4000-8000-000000000002" {
+	if got := *out.User.PrincipalId; got != "user/d-cf3e3c8677/00000000-0000-4000-8000-000000000001" {
 		t.Errorf("PrincipalId = %s", got)
+	}
+	// The d-... directory is the namespace's: the same for its users and
+	// groups, another for another namespace's.
+	dir := func(principalID string) string { return strings.Split(principalID, "/")[1] }
+	in.UserName = s("bob")
+	bob, err := svc.RegisterUser(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := svc.CreateGroup(context.Background(), &api.CreateGroupRequest{AwsAccountId: s("111122223333"), Namespace: s("default"), GroupName: s("g")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateNamespace(context.Background(), &api.CreateNamespaceRequest{AwsAccountId: s("111122223333"), Namespace: s("sales"), IdentityStore: (*api.IdentityStore)(s("QUICKSIGHT"))}); err != nil {
+		t.Fatal(err)
+	}
+	in.Namespace = s("sales")
+	carol, err := svc.RegisterUser(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ad := dir(*out.User.PrincipalId); dir(*bob.User.PrincipalId) != ad || dir(*g.Group.PrincipalId) != ad || dir(*carol.User.PrincipalId) == ad {
+		t.Errorf("directories: alice %s, bob %s, group %s, sales's carol %s", ad, *bob.User.PrincipalId, *g.Group.PrincipalId, *carol.User.PrincipalId)
 	}
 	if got := *out.User.Arn; got != "arn:aws:quicksight:ap-south-1:111122223333:user/default/alice" {
 		t.Errorf("Arn with the configured region = %s", got)

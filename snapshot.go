@@ -928,9 +928,15 @@ func nameID(parts ...string) string {
 	return formatUUID(b)
 }
 
+// directoryID is the d-... directory of a namespace's QuickSight users and
+// groups, which their principal ids carry: one per namespace, the same in
+// every process.
+func directoryID(account, namespace string) string {
+	return "d-" + strings.ReplaceAll(nameID("directory", account, namespace), "-", "")[:10]
+}
+
 // seededPrincipalID makes a QuickSight principal id in RegisterUser's and
 // CreateGroup's form, from names rather than at random.
 func seededPrincipalID(kind, account, namespace, name string) string {
-	dir := strings.ReplaceAll(nameID("directory", account), "-", "")[:10]
-	return kind + "/d-" + dir + "/" + nameID(kind, account, namespace, name)
+	return kind + "/" + directoryID(account, namespace) + "/" + nameID(kind, account, namespace, name)
 }

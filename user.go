@@ -145,7 +145,7 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 			return nil, invalidParameter("IamArn and SessionName apply only when IdentityType is IAM.")
 		}
 		u.Name = *in.UserName
-		u.PrincipalID = "user/d-" + strings.ReplaceAll(s.newID(), "-", "")[:10] + "/" + s.newID()
+		u.PrincipalID = "user/" + directoryID(account, ns) + "/" + s.newID()
 	case api.IdentityTypeIam:
 		// AWS names the user itself from IamArn and refuses a UserName,
 		// before it looks at IamArn (docs/behaviour.md).
