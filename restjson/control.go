@@ -211,5 +211,9 @@ func accountParam(r *http.Request) (string, error) {
 	}
 	var v shape.Validator
 	(&api.ListNamespacesRequest{AwsAccountId: &account}).Validate(&v)
-	return account, v.Err()
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	outcomeOf(r.Context()).Account = account
+	return account, nil
 }

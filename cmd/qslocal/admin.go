@@ -24,11 +24,29 @@ const adminUsage = `  qslocal reset [--account ID]          wipe all state, or o
                                         file a self-upgrade request as the user would
 Each talks to a running qslocal: --endpoint URL (default http://` + DefaultAddr + `, or QSLOCAL_ENDPOINT).`
 
+// adminArgs are the arguments each admin command takes after its flags.
+var adminArgs = map[string]string{
+	"reset": "", "export": "", "import": " FILE", "faults": " [show | set FILE | clear]", "request-upgrade": "",
+}
+
 // admin runs the admin command name against a running server; handled is
-// false for a name it does not know.
+// false for a name it does not know. Asking a command for --help is not a
+// failure.
 func admin(ctx context.Context, name string, args []string, stdout, stderr io.Writer) (bool, error) {
+	handled, err := runAdmin(ctx, name, args, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return handled, nil
+	}
+	return handled, err
+}
+
+func runAdmin(ctx context.Context, name string, args []string, stdout, stderr io.Writer) (bool, error) {
 	fs := flag.NewFlagSet("qslocal "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: qslocal %s [flags]%s\n", name, adminArgs[name])
+		fs.PrintDefaults()
+	}
 	endpoint := fs.String("endpoint", or(os.Getenv("QSLOCAL_ENDPOINT"), "http://"+DefaultAddr), "the running qslocal's `URL`")
 	c := &adminClient{http: &http.Client{Timeout: 5 * time.Minute}}
 	switch name {

@@ -93,6 +93,17 @@ func TestCommands(t *testing.T) {
 	if err := run(context.Background(), []string{"nope"}, nil, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), `unknown command "nope"`) {
 		t.Errorf("unknown command: %v", err)
 	}
+	// Each admin command explains itself on --help, which is no failure;
+	// a wrong count of arguments is.
+	for _, name := range []string{"reset", "export", "import", "faults", "request-upgrade"} {
+		var usage bytes.Buffer
+		if err := run(context.Background(), []string{name, "--help"}, nil, io.Discard, &usage); err != nil || !strings.Contains(usage.String(), "usage: qslocal "+name) {
+			t.Errorf("%s --help: %v, usage %q", name, err, usage.String())
+		}
+	}
+	if err := run(context.Background(), []string{"import"}, nil, io.Discard, io.Discard); err == nil {
+		t.Error("import without a file succeeded")
+	}
 }
 
 func TestResolveVersion(t *testing.T) {
