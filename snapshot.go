@@ -2,6 +2,7 @@ package qslocal
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -477,7 +478,7 @@ func (s *Service) checkSnapshot(snap *Snapshot) error {
 		seen[sa.AwsAccountId] = true
 		acct := ptr(placeholderAccount)
 		for j, ns := range sa.Namespaces {
-			in := &api.CreateNamespaceRequest{AwsAccountId: acct, Namespace: &ns.Name, IdentityStore: (*api.IdentityStore)(ptr(or(ns.IdentityStore, "QUICKSIGHT"))), Tags: ns.Tags}
+			in := &api.CreateNamespaceRequest{AwsAccountId: acct, Namespace: &ns.Name, IdentityStore: (*api.IdentityStore)(ptr(cmp.Or(ns.IdentityStore, "QUICKSIGHT"))), Tags: ns.Tags}
 			if err := check(fmt.Sprintf("%s.namespaces[%d]", at, j), map[string]string{"Namespace": "Name"}, in); err != nil {
 				return err
 			}
@@ -496,9 +497,9 @@ func (s *Service) checkSnapshot(snap *Snapshot) error {
 			}
 		}
 		for j, u := range sa.Users {
-			in := &api.RegisterUserRequest{AwsAccountId: acct, Namespace: ptr(or(u.Namespace, defaultNamespace)),
+			in := &api.RegisterUserRequest{AwsAccountId: acct, Namespace: ptr(cmp.Or(u.Namespace, defaultNamespace)),
 				UserName: optional(u.UserName), Email: ptr(u.Email), UserRole: (*api.UserRole)(&u.Role),
-				IdentityType: (*api.IdentityType)(ptr(or(u.IdentityType, string(api.IdentityTypeQuicksight)))),
+				IdentityType: (*api.IdentityType)(ptr(cmp.Or(u.IdentityType, string(api.IdentityTypeQuicksight)))),
 				IamArn:       optional(u.IamArn), SessionName: optional(u.SessionName), CustomPermissionsName: optional(u.CustomPermissionsName),
 				ExternalLoginFederationProviderType: optional(u.ExternalLoginFederationProviderType),
 				CustomFederationProviderUrl:         optional(u.ExternalLoginFederationProviderUrl),
@@ -512,14 +513,14 @@ func (s *Service) checkSnapshot(snap *Snapshot) error {
 			}
 		}
 		for j, g := range sa.Groups {
-			in := &api.CreateGroupRequest{AwsAccountId: acct, Namespace: ptr(or(g.Namespace, defaultNamespace)), GroupName: &g.GroupName, Description: optional(g.Description)}
+			in := &api.CreateGroupRequest{AwsAccountId: acct, Namespace: ptr(cmp.Or(g.Namespace, defaultNamespace)), GroupName: &g.GroupName, Description: optional(g.Description)}
 			if err := check(fmt.Sprintf("%s.groups[%d]", at, j), nil, in); err != nil {
 				return err
 			}
 		}
 		for j, r := range sa.SelfUpgradeRequests {
 			place := fmt.Sprintf("%s.selfUpgradeRequests[%d]", at, j)
-			in := &api.DescribeUserRequest{AwsAccountId: acct, Namespace: ptr(or(r.Namespace, defaultNamespace)), UserName: &r.UserName}
+			in := &api.DescribeUserRequest{AwsAccountId: acct, Namespace: ptr(cmp.Or(r.Namespace, defaultNamespace)), UserName: &r.UserName}
 			if err := check(place, nil, in); err != nil {
 				return err
 			}
@@ -536,7 +537,7 @@ func (s *Service) checkSnapshot(snap *Snapshot) error {
 			}
 		}
 		for j, w := range sa.IAMPolicyAssignments {
-			in := &api.CreateIAMPolicyAssignmentRequest{AwsAccountId: acct, Namespace: ptr(or(w.Namespace, defaultNamespace)),
+			in := &api.CreateIAMPolicyAssignmentRequest{AwsAccountId: acct, Namespace: ptr(cmp.Or(w.Namespace, defaultNamespace)),
 				AssignmentName: &w.AssignmentName, AssignmentStatus: (*api.AssignmentStatus)(&w.AssignmentStatus), PolicyArn: optional(w.PolicyArn)}
 			if err := check(fmt.Sprintf("%s.iamPolicyAssignments[%d]", at, j), nil, in); err != nil {
 				return err
@@ -553,14 +554,6 @@ func (s *Service) checkSnapshot(snap *Snapshot) error {
 		}
 	}
 	return nil
-}
-
-// or returns s, or def when s is empty.
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // check validates a request with the model's rules and reports the first
@@ -702,16 +695,16 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 		if ns.Name == defaultNamespace {
 			continue
 		}
-		err := tx.CreateNamespace(ctx, Namespace{Account: id, Name: ns.Name, CapacityRegion: or(ns.CapacityRegion, s.region),
-			IdentityStore: or(ns.IdentityStore, "QUICKSIGHT"), CreatedAt: when(ns.CreatedTime)})
+		err := tx.CreateNamespace(ctx, Namespace{Account: id, Name: ns.Name, CapacityRegion: cmp.Or(ns.CapacityRegion, s.region),
+			IdentityStore: cmp.Or(ns.IdentityStore, "QUICKSIGHT"), CreatedAt: when(ns.CreatedTime)})
 		if err != nil {
 			return taken(fmt.Sprintf("%s.namespaces[%d]", at, j), err, "namespace "+ns.Name)
 		}
 	}
 	for j, su := range sa.Users {
 		place := fmt.Sprintf("%s.users[%d]", at, j)
-		u := User{Account: id, Namespace: or(su.Namespace, defaultNamespace), Name: su.UserName, PrincipalID: su.PrincipalId,
-			Email: su.Email, Role: su.Role, IdentityType: or(su.IdentityType, string(api.IdentityTypeQuicksight)),
+		u := User{Account: id, Namespace: cmp.Or(su.Namespace, defaultNamespace), Name: su.UserName, PrincipalID: su.PrincipalId,
+			Email: su.Email, Role: su.Role, IdentityType: cmp.Or(su.IdentityType, string(api.IdentityTypeQuicksight)),
 			IAMArn: su.IamArn, SessionName: su.SessionName, Active: su.Active, CustomPermissionsName: su.CustomPermissionsName,
 			ExternalLoginProviderType: su.ExternalLoginFederationProviderType, ExternalLoginProviderURL: su.ExternalLoginFederationProviderUrl,
 			ExternalLoginID: su.ExternalLoginId, CreatedAt: when(su.CreatedTime), UpdatedAt: when(su.UpdatedTime)}
@@ -744,7 +737,7 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 	}
 	for j, sg := range sa.Groups {
 		place := fmt.Sprintf("%s.groups[%d]", at, j)
-		g := Group{Account: id, Namespace: or(sg.Namespace, defaultNamespace), Name: sg.GroupName, Description: sg.Description,
+		g := Group{Account: id, Namespace: cmp.Or(sg.Namespace, defaultNamespace), Name: sg.GroupName, Description: sg.Description,
 			PrincipalID: sg.PrincipalId, CreatedAt: when(sg.CreatedTime), UpdatedAt: when(sg.UpdatedTime)}
 		if g.PrincipalID == "" {
 			g.PrincipalID = seededPrincipalID("group", g.Account, g.Namespace, g.Name)
@@ -806,9 +799,9 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 	}
 	for j, sr := range sa.SelfUpgradeRequests {
 		place := fmt.Sprintf("%s.selfUpgradeRequests[%d]", at, j)
-		r := UpgradeRequest{Account: id, Namespace: or(sr.Namespace, defaultNamespace), ID: sr.UpgradeRequestId, UserName: sr.UserName,
+		r := UpgradeRequest{Account: id, Namespace: cmp.Or(sr.Namespace, defaultNamespace), ID: sr.UpgradeRequestId, UserName: sr.UserName,
 			OriginalRole: sr.OriginalRole, RequestedRole: sr.RequestedRole, Note: sr.RequestNote,
-			Status: or(sr.RequestStatus, string(api.SelfUpgradeRequestStatusPending)), CreatedAt: when(sr.RequestTime),
+			Status: cmp.Or(sr.RequestStatus, string(api.SelfUpgradeRequestStatusPending)), CreatedAt: when(sr.RequestTime),
 			LastAttempt: sr.LastUpdateAttemptTime, FailureReason: sr.LastUpdateFailureReason}
 		if r.ID == "" {
 			r.ID = nameID("self-upgrade", id, r.Namespace, fmt.Sprint(j))
@@ -832,7 +825,7 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 	}
 	for j, sw := range sa.IAMPolicyAssignments {
 		place := fmt.Sprintf("%s.iamPolicyAssignments[%d]", at, j)
-		w := Assignment{Account: id, Namespace: or(sw.Namespace, defaultNamespace), Name: sw.AssignmentName, ID: sw.AssignmentId,
+		w := Assignment{Account: id, Namespace: cmp.Or(sw.Namespace, defaultNamespace), Name: sw.AssignmentName, ID: sw.AssignmentId,
 			Status: sw.AssignmentStatus, PolicyARN: sw.PolicyArn, Users: sw.Users, Groups: sw.Groups}
 		if w.ID == "" {
 			w.ID = nameID("assignment", id, w.Namespace, w.Name)
@@ -854,7 +847,7 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 
 func (s *Service) loadAsset(ctx context.Context, tx Tx, place, account string, sx SnapshotAsset, when func(time.Time) time.Time) error {
 	k := kinds[sx.Kind]
-	a := Asset{Account: account, Kind: k.Type, ID: sx.Id, Name: sx.Name, Status: or(sx.Status, string(api.ResourceStatusCreationSuccessful)),
+	a := Asset{Account: account, Kind: k.Type, ID: sx.Id, Name: sx.Name, Status: cmp.Or(sx.Status, string(api.ResourceStatusCreationSuccessful)),
 		Version: sx.Version, CreatedAt: when(sx.CreatedTime), UpdatedAt: when(sx.UpdatedTime), DeletionTime: sx.DeletionTime,
 		Meta: compact(sx.Meta), Doc: compact(sx.Doc)}
 	if err := tx.CreateAsset(ctx, a); err != nil {

@@ -95,3 +95,24 @@ func TestSnapshotNulls(t *testing.T) {
 		t.Errorf("asset after import: Meta %s, Doc %s; want none", x.Meta, x.Doc)
 	}
 }
+
+// TestExportUnknownAccount: exporting an account nobody used gives an
+// empty snapshot, and does not make the account exist.
+func TestExportUnknownAccount(t *testing.T) {
+	svc := newService(t)
+	ctx := context.Background()
+	for range 2 {
+		out, err := svc.Export(ctx, "999999999999")
+		if err != nil || len(out.Accounts) != 0 {
+			t.Fatalf("Export of an unknown account = %+v, %v", out, err)
+		}
+	}
+	all, err := svc.Export(ctx, "")
+	if err != nil || len(all.Accounts) != 0 {
+		t.Errorf("Export of an empty store = %+v, %v", all, err)
+	}
+	// An empty snapshot loads and changes nothing.
+	if err := svc.Import(ctx, &qslocal.Snapshot{}); err != nil {
+		t.Errorf("Import of no accounts: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -47,7 +48,7 @@ func runAdmin(ctx context.Context, name string, args []string, stdout, stderr io
 		fmt.Fprintf(stderr, "usage: qslocal %s [flags]%s\n", name, adminArgs[name])
 		fs.PrintDefaults()
 	}
-	endpoint := fs.String("endpoint", or(os.Getenv("QSLOCAL_ENDPOINT"), "http://"+DefaultAddr), "the running qslocal's `URL`")
+	endpoint := fs.String("endpoint", cmp.Or(os.Getenv("QSLOCAL_ENDPOINT"), "http://"+DefaultAddr), "the running qslocal's `URL`")
 	c := &adminClient{http: &http.Client{Timeout: 5 * time.Minute}}
 	switch name {
 	case "reset", "export":
@@ -64,7 +65,7 @@ func runAdmin(ctx context.Context, name string, args []string, stdout, stderr io
 			if _, err := c.do(ctx, http.MethodPost, "/_qslocal/reset"+q, nil); err != nil {
 				return true, err
 			}
-			fmt.Fprintf(stdout, "reset %s\n", or(*account, "every account"))
+			fmt.Fprintf(stdout, "reset %s\n", cmp.Or(*account, "every account"))
 			return true, nil
 		}
 		b, err := c.do(ctx, http.MethodGet, "/_qslocal/export"+q, nil)
@@ -163,13 +164,6 @@ func parseAdmin(fs *flag.FlagSet, args []string, n int) error {
 	return nil
 }
 
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
 // adminClient calls qslocal's own endpoints.
 type adminClient struct {
 	base string
@@ -195,7 +189,7 @@ func (c *adminClient) do(ctx context.Context, method, path string, body []byte) 
 	if resp.StatusCode != http.StatusOK {
 		var e struct{ Message string }
 		_ = json.Unmarshal(b, &e)
-		return nil, fmt.Errorf("%s (HTTP %d): %s", resp.Header.Get("X-Amzn-ErrorType"), resp.StatusCode, or(e.Message, string(b)))
+		return nil, fmt.Errorf("%s (HTTP %d): %s", resp.Header.Get("X-Amzn-ErrorType"), resp.StatusCode, cmp.Or(e.Message, string(b)))
 	}
 	return b, nil
 }

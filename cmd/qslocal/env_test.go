@@ -104,6 +104,10 @@ func TestCommands(t *testing.T) {
 	if err := run(context.Background(), []string{"import"}, nil, io.Discard, io.Discard); err == nil {
 		t.Error("import without a file succeeded")
 	}
+	// No server at the endpoint: a failure that says where it looked.
+	if err := run(context.Background(), []string{"reset", "--endpoint", "http://127.0.0.1:1"}, nil, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "is qslocal running at http://127.0.0.1:1?") {
+		t.Errorf("reset without a server: %v", err)
+	}
 }
 
 func TestResolveVersion(t *testing.T) {
