@@ -60,10 +60,13 @@ type Tx interface {
 
 // Accounts makes accounts exist.
 type Accounts interface {
-	// EnsureAccount creates the account and its "default" namespace (with
-	// the given capacity region) when they do not exist yet; it is a no-op
-	// otherwise.
+	// EnsureAccount creates the account, with the given identity region,
+	// and its "default" namespace (with that region as its capacity region)
+	// when they do not exist yet; it is a no-op otherwise.
 	EnsureAccount(ctx context.Context, account, region string, now time.Time) error
+	// UpdateAccount replaces an account's IdentityRegion and Settings;
+	// ErrNotFound when it does not exist.
+	UpdateAccount(ctx context.Context, a Account) error
 	// Account returns ErrNotFound when the account does not exist.
 	Account(ctx context.Context, account string) (Account, error)
 	// ListAccounts returns up to limit accounts whose ids sort after
@@ -74,10 +77,16 @@ type Accounts interface {
 	DeleteAccount(ctx context.Context, account string) error
 }
 
-// Account is an AWS account, which exists from its first request.
+// Account is an AWS account, which exists from its first request or its
+// subscription.
 type Account struct {
 	ID        string
 	CreatedAt time.Time
+	// IdentityRegion is where its users and groups live.
+	IdentityRegion string
+	// Settings holds its subscription and settings as the domain encodes
+	// them; the store does not look inside. nil while none is recorded.
+	Settings []byte
 }
 
 // Namespaces keeps an account's namespaces.
@@ -430,6 +439,9 @@ type Namespace struct {
 	CapacityRegion string // the region it was created in
 	IdentityStore  string // QUICKSIGHT
 	CreatedAt      time.Time
+	// DeletingSince is set on the emptied row a deleted namespace leaves
+	// while it shows as DELETING; zero while the namespace lives.
+	DeletingSince time.Time
 }
 
 // Group is a QuickSight group.

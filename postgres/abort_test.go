@@ -52,6 +52,12 @@ func sentinelCases() []sentinelCase {
 		{"DeleteAccount", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
 			return tx.DeleteAccount(ctx, "nope")
 		}},
+		{"UpdateAccount", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.UpdateAccount(ctx, qslocal.Account{ID: "nope", IdentityRegion: "us-east-1"})
+		}},
+		{"UpdateAccount", "NUL", notFound, func(ctx context.Context, tx qslocal.Tx) error {
+			return tx.UpdateAccount(ctx, qslocal.Account{ID: a + "\x00", IdentityRegion: "us-east-1"})
+		}},
 		{"Namespace", "unknown", notFound, func(ctx context.Context, tx qslocal.Tx) error {
 			_, err := tx.Namespace(ctx, a, "nope")
 			return err

@@ -93,8 +93,8 @@ func TestMigrateAnalysesToAssets(t *testing.T) {
 	})
 
 	s := openTest(t, dsn)
-	if got := queryInt(t, s, `SELECT max(version) FROM schema_migrations`); got != 3 {
-		t.Errorf("schema version %d after Open, want 3", got)
+	if got := queryInt(t, s, `SELECT max(version) FROM schema_migrations`); got != 4 {
+		t.Errorf("schema version %d after Open, want 4", got)
 	}
 	if got, _ := s.Secret(ctx); string(got) != string(secret) {
 		t.Errorf("Secret = %q, want the older process's", got)

@@ -21,7 +21,7 @@ func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time
 	// The namespaces foreign key is checked at the end of the statement,
 	// when the account inserted by the CTE is there.
 	_, err := t.exec(ctx, op, `WITH account AS (
-			INSERT INTO accounts (account, created_at) VALUES ($1, $3)
+			INSERT INTO accounts (account, identity_region, created_at) VALUES ($1, $2, $3)
 			ON CONFLICT DO NOTHING
 		)
 		INSERT INTO namespaces (account, name, capacity_region, identity_store, created_at)
@@ -37,11 +37,29 @@ func (t *tx) Account(ctx context.Context, account string) (qslocal.Account, erro
 		return qslocal.Account{}, notFoundCtx(ctx, op)
 	}
 	var a qslocal.Account
-	if err := t.row(ctx, op, `SELECT account, created_at FROM accounts WHERE account = $1`, []any{account}, &a.ID, &a.CreatedAt); err != nil {
+	if err := t.row(ctx, op, `SELECT `+accountColumns+` FROM accounts WHERE account = $1`, []any{account}, accountFields(&a)...); err != nil {
 		return qslocal.Account{}, err
 	}
 	a.CreatedAt = utc(a.CreatedAt)
 	return a, nil
+}
+
+const accountColumns = `account, created_at, identity_region, settings`
+
+func accountFields(a *qslocal.Account) []any {
+	return []any{&a.ID, &a.CreatedAt, &a.IdentityRegion, &a.Settings}
+}
+
+func (t *tx) UpdateAccount(ctx context.Context, a qslocal.Account) error {
+	const op = "update account"
+	if !storable(a.ID) {
+		return t.notFoundOrReadOnly(ctx, op)
+	}
+	if !storable(a.IdentityRegion) {
+		return noText(op)
+	}
+	return t.execOne(ctx, op, `UPDATE accounts SET identity_region = $2, settings = $3 WHERE account = $1`,
+		a.ID, a.IdentityRegion, nullJSON(a.Settings))
 }
 
 func (t *tx) ListAccounts(ctx context.Context, afterID string, limit int) ([]qslocal.Account, error) {
@@ -50,7 +68,7 @@ func (t *tx) ListAccounts(ctx context.Context, afterID string, limit int) ([]qsl
 	if !ok {
 		return nil, ctxErr(ctx, op)
 	}
-	return list(ctx, t, op, limit, scanAccount, `SELECT account, created_at FROM accounts
+	return list(ctx, t, op, limit, scanAccount, `SELECT `+accountColumns+` FROM accounts
 		WHERE account >= $1 ORDER BY account LIMIT $2`, lo, limit)
 }
 
@@ -72,14 +90,14 @@ func (t *tx) DeleteAccount(ctx context.Context, account string) error {
 
 func scanAccount(row scanner) (qslocal.Account, error) {
 	var a qslocal.Account
-	if err := row.Scan(&a.ID, &a.CreatedAt); err != nil {
+	if err := row.Scan(accountFields(&a)...); err != nil {
 		return qslocal.Account{}, err
 	}
 	a.CreatedAt = utc(a.CreatedAt)
 	return a, nil
 }
 
-const namespaceColumns = `account, name, capacity_region, identity_store, created_at`
+const namespaceColumns = `account, name, capacity_region, identity_store, created_at, deleting_since`
 
 // CreateNamespace implements qslocal.Tx: ErrNotFound when the account does
 // not exist, ErrExists for a taken name.
@@ -95,12 +113,12 @@ func (t *tx) CreateNamespace(ctx context.Context, ns qslocal.Namespace) error {
 			SELECT FROM accounts WHERE account = $1
 		), inserted AS (
 			INSERT INTO namespaces (`+namespaceColumns+`)
-			SELECT $1, $2::text, $3::text, $4::text, $5::timestamptz FROM parent
+			SELECT $1, $2::text, $3::text, $4::text, $5::timestamptz, $6::timestamptz FROM parent
 			ON CONFLICT DO NOTHING
 			RETURNING 1
 		)
 		SELECT EXISTS (SELECT FROM parent), EXISTS (SELECT FROM inserted)`,
-		ns.Account, ns.Name, ns.CapacityRegion, ns.IdentityStore, ns.CreatedAt)
+		ns.Account, ns.Name, ns.CapacityRegion, ns.IdentityStore, ns.CreatedAt, nullTime(ns.DeletingSince))
 }
 
 func (t *tx) Namespace(ctx context.Context, account, name string) (qslocal.Namespace, error) {
@@ -109,12 +127,12 @@ func (t *tx) Namespace(ctx context.Context, account, name string) (qslocal.Names
 		return qslocal.Namespace{}, notFoundCtx(ctx, op)
 	}
 	var ns qslocal.Namespace
+	var deleting *time.Time
 	if err := t.row(ctx, op, `SELECT `+namespaceColumns+` FROM namespaces WHERE account = $1 AND name = $2`,
-		[]any{account, name}, namespaceFields(&ns)...); err != nil {
+		[]any{account, name}, namespaceFields(&ns, &deleting)...); err != nil {
 		return qslocal.Namespace{}, err
 	}
-	ns.CreatedAt = utc(ns.CreatedAt)
-	return ns, nil
+	return fixNamespace(ns, deleting), nil
 }
 
 func (t *tx) ListNamespaces(ctx context.Context, account, afterName string, limit int) ([]qslocal.Namespace, error) {
@@ -147,15 +165,24 @@ func (t *tx) DeleteNamespace(ctx context.Context, account, name string) error {
 	return t.execOne(ctx, op, `DELETE FROM namespaces WHERE account = $1 AND name = $2`, account, name)
 }
 
-func namespaceFields(ns *qslocal.Namespace) []any {
-	return []any{&ns.Account, &ns.Name, &ns.CapacityRegion, &ns.IdentityStore, &ns.CreatedAt}
+func namespaceFields(ns *qslocal.Namespace, deleting **time.Time) []any {
+	return []any{&ns.Account, &ns.Name, &ns.CapacityRegion, &ns.IdentityStore, &ns.CreatedAt, deleting}
+}
+
+// fixNamespace reads times back in UTC, a NULL deleting_since as zero.
+func fixNamespace(ns qslocal.Namespace, deleting *time.Time) qslocal.Namespace {
+	ns.CreatedAt = utc(ns.CreatedAt)
+	if deleting != nil {
+		ns.DeletingSince = utc(*deleting)
+	}
+	return ns
 }
 
 func scanNamespace(row scanner) (qslocal.Namespace, error) {
 	var ns qslocal.Namespace
-	if err := row.Scan(namespaceFields(&ns)...); err != nil {
+	var deleting *time.Time
+	if err := row.Scan(namespaceFields(&ns, &deleting)...); err != nil {
 		return qslocal.Namespace{}, err
 	}
-	ns.CreatedAt = utc(ns.CreatedAt)
-	return ns, nil
+	return fixNamespace(ns, deleting), nil
 }

@@ -126,13 +126,24 @@ func TestMigrateFrom0003(t *testing.T) {
 
 	s := mustOpen(t, path)
 	defer s.Close()
-	if versions := schemaVersions(t, s); versions != "1,2,3,4" {
-		t.Errorf("schema_migrations versions = %s, want 1,2,3,4", versions)
+	if versions := schemaVersions(t, s); versions != "1,2,3,4,5" {
+		t.Errorf("schema_migrations versions = %s, want 1,2,3,4,5", versions)
 	}
 	if got, _ := s.Secret(ctx); !bytes.Equal(got, secret) {
 		t.Errorf("Secret = %x, want the old %x", got, secret)
 	}
 	checkForeignKeys(t, s)
+	// Migration 0005: an account's identity region is its default
+	// namespace's capacity region.
+	if err := s.View(ctx, func(tx qslocal.Tx) error {
+		a, err := tx.Account(ctx, "1")
+		if err != nil || a.IdentityRegion != "us-east-1" || a.Settings != nil {
+			t.Errorf("Account after migration = %+v, %v; want identity region us-east-1", a, err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	var gone int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema
 		WHERE name IN ('analyses', 'permissions', 'permissions_by_principal')`).Scan(&gone); err != nil || gone != 0 {

@@ -375,8 +375,8 @@ func TestMigrateFrom0001(t *testing.T) {
 	s := mustOpen(t, path)
 	defer s.Close()
 
-	if versions := schemaVersions(t, s); versions != "1,2,3,4" {
-		t.Errorf("schema_migrations versions = %s, want 1,2,3,4", versions)
+	if versions := schemaVersions(t, s); versions != "1,2,3,4,5" {
+		t.Errorf("schema_migrations versions = %s, want 1,2,3,4,5", versions)
 	}
 	if got, _ := s.Secret(ctx); !bytes.Equal(got, secret) {
 		t.Errorf("Secret = %x, want the old %x", got, secret)
@@ -471,8 +471,8 @@ func TestMigrateFrom0002(t *testing.T) {
 	s := mustOpen(t, path)
 	defer s.Close()
 
-	if versions := schemaVersions(t, s); versions != "1,2,3,4" {
-		t.Errorf("schema_migrations versions = %s, want 1,2,3,4", versions)
+	if versions := schemaVersions(t, s); versions != "1,2,3,4,5" {
+		t.Errorf("schema_migrations versions = %s, want 1,2,3,4,5", versions)
 	}
 	if got, _ := s.Secret(ctx); !bytes.Equal(got, secret) {
 		t.Errorf("Secret = %x, want the old %x", got, secret)

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/qslocal/qslocal"
@@ -11,8 +12,8 @@ import (
 // default namespace made before namespaces had one (migration 0002 left
 // it empty): the only change it makes to existing rows.
 func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time.Time) error {
-	if _, err := t.exec(ctx, "ensure account", `INSERT INTO accounts (account, created_at) VALUES (?, ?)
-		ON CONFLICT DO NOTHING`, account, now.UnixMicro()); err != nil {
+	if _, err := t.exec(ctx, "ensure account", `INSERT INTO accounts (account, identity_region, created_at) VALUES (?, ?, ?)
+		ON CONFLICT DO NOTHING`, account, region, now.UnixMicro()); err != nil {
 		return err
 	}
 	_, err := t.exec(ctx, "ensure account", `INSERT INTO namespaces (account, name, capacity_region, identity_store, created_at)
@@ -22,8 +23,10 @@ func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time
 	return err
 }
 
+const accountColumns = `account, created_at, identity_region, settings`
+
 func (t *tx) Account(ctx context.Context, account string) (qslocal.Account, error) {
-	a, err := scanAccount(t.tx.QueryRowContext(ctx, `SELECT account, created_at FROM accounts WHERE account = ?`, account))
+	a, err := scanAccount(t.tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE account = ?`, account))
 	if err != nil {
 		return qslocal.Account{}, wrap("get account", err)
 	}
@@ -31,8 +34,18 @@ func (t *tx) Account(ctx context.Context, account string) (qslocal.Account, erro
 }
 
 func (t *tx) ListAccounts(ctx context.Context, after string, limit int) ([]qslocal.Account, error) {
-	return list(ctx, t, "list accounts", limit, scanAccount, `SELECT account, created_at FROM accounts
+	return list(ctx, t, "list accounts", limit, scanAccount, `SELECT `+accountColumns+` FROM accounts
 		WHERE account > ? ORDER BY account LIMIT ?`, after, limit)
+}
+
+func (t *tx) UpdateAccount(ctx context.Context, a qslocal.Account) error {
+	const op = "update account"
+	res, err := t.exec(ctx, op, `UPDATE accounts SET identity_region = ?, settings = ? WHERE account = ?`,
+		a.IdentityRegion, a.Settings, a.ID)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, op)
 }
 
 // DeleteAccount implements qslocal.Tx: tags and grants name no parent, so
@@ -54,7 +67,7 @@ func (t *tx) DeleteAccount(ctx context.Context, account string) error {
 func scanAccount(row scanner) (qslocal.Account, error) {
 	var a qslocal.Account
 	var created int64
-	if err := row.Scan(&a.ID, &created); err != nil {
+	if err := row.Scan(&a.ID, &created, &a.IdentityRegion, &a.Settings); err != nil {
 		return qslocal.Account{}, err
 	}
 	a.CreatedAt = fromMicro(created)
@@ -63,8 +76,8 @@ func scanAccount(row scanner) (qslocal.Account, error) {
 
 func (t *tx) CreateNamespace(ctx context.Context, ns qslocal.Namespace) error {
 	_, err := t.exec(ctx, "create namespace", `INSERT INTO namespaces (`+namespaceColumns+`)
-		VALUES (?, ?, ?, ?, ?)`,
-		ns.Account, ns.Name, ns.CapacityRegion, ns.IdentityStore, ns.CreatedAt.UnixMicro())
+		VALUES (?, ?, ?, ?, ?, ?)`,
+		ns.Account, ns.Name, ns.CapacityRegion, ns.IdentityStore, ns.CreatedAt.UnixMicro(), nullMicro(ns.DeletingSince))
 	return err
 }
 
@@ -101,14 +114,16 @@ func (t *tx) DeleteNamespace(ctx context.Context, account, name string) error {
 	return mustAffect(res, "delete namespace")
 }
 
-const namespaceColumns = `account, name, capacity_region, identity_store, created_at`
+const namespaceColumns = `account, name, capacity_region, identity_store, created_at, deleting_since`
 
 func scanNamespace(row scanner) (qslocal.Namespace, error) {
 	var ns qslocal.Namespace
 	var created int64
-	if err := row.Scan(&ns.Account, &ns.Name, &ns.CapacityRegion, &ns.IdentityStore, &created); err != nil {
+	var deleting sql.NullInt64
+	if err := row.Scan(&ns.Account, &ns.Name, &ns.CapacityRegion, &ns.IdentityStore, &created, &deleting); err != nil {
 		return qslocal.Namespace{}, err
 	}
 	ns.CreatedAt = fromMicro(created)
+	ns.DeletingSince = fromNullMicro(deleting)
 	return ns, nil
 }

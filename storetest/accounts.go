@@ -77,6 +77,45 @@ func testEnsureAccountRegion(t *testing.T, s qslocal.Store) {
 	if n := countNamespaces(t, s, acct); n != 1 {
 		t.Errorf("CountNamespaces = %d, want 1", n)
 	}
+	// The account's identity region is its first region too.
+	for _, tt := range []struct{ account, region string }{{acct, "eu-central-1"}, {acct2, "ap-south-1"}} {
+		a := must(t, s, func(tx qslocal.Tx) (qslocal.Account, error) { return tx.Account(ctx, tt.account) })
+		if a.IdentityRegion != tt.region || a.Settings != nil {
+			t.Errorf("Account(%s) = %+v, want identity region %s and no settings", tt.account, a, tt.region)
+		}
+	}
+}
+
+func testUpdateAccount(t *testing.T, s qslocal.Store) {
+	ctx := t.Context()
+	setup(t, s, []string{acct, acct2})
+	settings := []byte(`{"edition":"ENTERPRISE","name":"é"}`)
+	update(t, s, func(tx qslocal.Tx) error {
+		return tx.UpdateAccount(ctx, qslocal.Account{ID: acct, IdentityRegion: "eu-west-3", Settings: settings,
+			CreatedAt: t0.Add(time.Hour)})
+	})
+	a := must(t, s, func(tx qslocal.Tx) (qslocal.Account, error) { return tx.Account(ctx, acct) })
+	if a.IdentityRegion != "eu-west-3" || string(a.Settings) != string(settings) {
+		t.Errorf("Account after UpdateAccount = %+v", a)
+	}
+	checkTime(t, "CreatedAt after UpdateAccount", a.CreatedAt, t0) // not replaced
+	// The other account is untouched, and the listing reads the same.
+	as := must(t, s, func(tx qslocal.Tx) ([]qslocal.Account, error) { return tx.ListAccounts(ctx, "", 10) })
+	if len(as) != 2 || as[0].IdentityRegion != "eu-west-3" || string(as[0].Settings) != string(settings) ||
+		as[1].IdentityRegion != region || as[1].Settings != nil {
+		t.Errorf("ListAccounts after UpdateAccount = %+v", as)
+	}
+	// Settings go back to none.
+	update(t, s, func(tx qslocal.Tx) error {
+		return tx.UpdateAccount(ctx, qslocal.Account{ID: acct, IdentityRegion: region})
+	})
+	if a := must(t, s, func(tx qslocal.Tx) (qslocal.Account, error) { return tx.Account(ctx, acct) }); a.Settings != nil {
+		t.Errorf("Settings after clearing = %q", a.Settings)
+	}
+	err := tryUpdate(t, s, func(tx qslocal.Tx) error {
+		return tx.UpdateAccount(ctx, qslocal.Account{ID: "999999999999", IdentityRegion: region})
+	})
+	checkErr(t, "UpdateAccount of unknown account", err, qslocal.ErrNotFound)
 }
 
 func testListAccounts(t *testing.T, s qslocal.Store) {

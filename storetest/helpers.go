@@ -368,7 +368,9 @@ func checkUsers(t *testing.T, got, want []qslocal.User) {
 func checkNamespace(t *testing.T, got, want qslocal.Namespace) {
 	t.Helper()
 	checkTime(t, want.Name+" CreatedAt", got.CreatedAt, want.CreatedAt)
+	checkTime(t, want.Name+" DeletingSince", got.DeletingSince, want.DeletingSince)
 	got.CreatedAt, want.CreatedAt = time.Time{}, time.Time{}
+	got.DeletingSince, want.DeletingSince = time.Time{}, time.Time{}
 	if got != want {
 		t.Errorf("namespace:\n got %+v\nwant %+v", got, want)
 	}

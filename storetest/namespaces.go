@@ -38,6 +38,9 @@ func testCreateNamespace(t *testing.T, s qslocal.Store) {
 		newNamespace(acct, "ns-é_%*"),
 		newNamespace(acct2, "other"), // same name in another account
 	}
+	deleting := newNamespace(acct, "going")
+	deleting.DeletingSince = time.Date(2030, 1, 2, 3, 4, 5, 6000, time.UTC)
+	created = append(created, deleting)
 	update(t, s, func(tx qslocal.Tx) error {
 		for _, ns := range created {
 			if err := tx.CreateNamespace(ctx, ns); err != nil {

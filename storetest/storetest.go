@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) qslocal.Store) {
 		// accounts.go
 		{"EnsureAccount", testEnsureAccount},
 		{"EnsureAccountRegion", testEnsureAccountRegion},
+		{"UpdateAccount", testUpdateAccount},
 		{"ListAccounts", testListAccounts},
 		{"DeleteAccount", testDeleteAccount},
 
