@@ -7,6 +7,11 @@ import "context"
 type Call struct {
 	RequestID string
 	Region    string // empty: the service's default region
+	// Operation is the API operation's name; empty for calls that do not
+	// come through the API (snapshots, tests), which no account rule stops.
+	Operation string
+	// Namespace is the request's namespace label, where it has one.
+	Namespace string
 }
 
 type callKey struct{}

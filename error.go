@@ -19,17 +19,19 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // Error codes used by the service. They are the model's error shape names.
 const (
-	CodeResourceNotFound      = "ResourceNotFoundException"
-	CodeResourceExists        = "ResourceExistsException"
-	CodeInvalidParameterValue = "InvalidParameterValueException"
-	CodeInvalidNextToken      = "InvalidNextTokenException"
-	CodePreconditionNotMet    = "PreconditionNotMetException"
-	CodeLimitExceeded         = "LimitExceededException"
-	CodeConflict              = "ConflictException"
-	CodeResourceUnavailable   = "ResourceUnavailableException"
-	CodeInternalFailure       = "InternalFailureException"
-	CodeThrottling            = "ThrottlingException"
-	CodeConcurrentUpdating    = "ConcurrentUpdatingException"
+	CodeResourceNotFound       = "ResourceNotFoundException"
+	CodeResourceExists         = "ResourceExistsException"
+	CodeInvalidParameterValue  = "InvalidParameterValueException"
+	CodeInvalidNextToken       = "InvalidNextTokenException"
+	CodePreconditionNotMet     = "PreconditionNotMetException"
+	CodeLimitExceeded          = "LimitExceededException"
+	CodeConflict               = "ConflictException"
+	CodeResourceUnavailable    = "ResourceUnavailableException"
+	CodeInternalFailure        = "InternalFailureException"
+	CodeThrottling             = "ThrottlingException"
+	CodeConcurrentUpdating     = "ConcurrentUpdatingException"
+	CodeAccessDenied           = "AccessDeniedException"
+	CodeUnsupportedUserEdition = "UnsupportedUserEditionException"
 	// CodeValidation is AWS's answer to input that breaks a rule of the
 	// model (required, length, pattern, enum, range); the model does not
 	// declare it (see docs/behaviour.md).

@@ -64,15 +64,25 @@ func (s *Service) DeleteRoleCustomPermission(ctx context.Context, in *api.Delete
 	return &api.DeleteRoleCustomPermissionResponse{}, nil
 }
 
-// CreateRoleMembership maps a group of the namespace to a role. Mapping a
-// group that already is mapped succeeds and changes nothing.
+// CreateRoleMembership maps a directory group to a role. Role memberships
+// exist in Active Directory and IAM Identity Center accounts (see
+// admitted), whose groups QuickSight syncs from the directory: a group it
+// has not seen yet appears, as it would after a sync. Mapping a group that
+// already is mapped succeeds and changes nothing.
 func (s *Service) CreateRoleMembership(ctx context.Context, in *api.CreateRoleMembershipRequest) (*api.CreateRoleMembershipResponse, error) {
 	account, ns, role, group := *in.AwsAccountId, *in.Namespace, string(*in.Role), *in.MemberName
+	now := s.now()
 	err := s.update(ctx, account, func(tx Tx) error {
-		if _, err := lookupGroup(ctx, tx, account, ns, group); err != nil {
+		_, err := lookupGroup(ctx, tx, account, ns, group)
+		var e *Error
+		if errors.As(err, &e) && e.ResourceType == ResourceGroup {
+			err = tx.CreateGroup(ctx, Group{Account: account, Namespace: ns, Name: group,
+				PrincipalID: "group/" + directoryID(account, ns) + "/" + s.newID(), CreatedAt: now, UpdatedAt: now})
+		}
+		if err != nil {
 			return err
 		}
-		err := tx.AddRoleMember(ctx, account, ns, role, group)
+		err = tx.AddRoleMember(ctx, account, ns, role, group)
 		if errors.Is(err, ErrExists) {
 			return nil
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -20,6 +21,14 @@ type Config struct {
 	// Clock and IDs are injectable for tests; nil means the real ones.
 	Clock func() time.Time
 	IDs   func() string
+	// RequireSubscription answers accounts that have not called
+	// CreateAccountSubscription as AWS answers unsubscribed accounts;
+	// otherwise an account is subscribed by its first request.
+	RequireSubscription bool
+	// AuthenticationMethod is the method of accounts subscribed by their
+	// first request (an api.AuthenticationMethodOption value);
+	// IAM_AND_QUICKSIGHT when empty.
+	AuthenticationMethod string
 }
 
 // Service implements api.Handler: it applies QuickSight's rules and keeps
@@ -33,6 +42,10 @@ type Service struct {
 	newID    func() string
 	tokens   tokens
 	accounts sync.Map // account id -> struct{}: accounts known to exist
+
+	requireSubscription bool
+	authMethod          string
+	asyncDelay          time.Duration
 }
 
 var _ api.Handler = (*Service)(nil)
@@ -50,9 +63,16 @@ func NewService(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the store's secret: %w", err)
 	}
-	s := &Service{store: cfg.Store, region: cfg.Region, now: cfg.Clock, newID: cfg.IDs, tokens: tokens{key: key}}
+	s := &Service{store: cfg.Store, region: cfg.Region, now: cfg.Clock, newID: cfg.IDs, tokens: tokens{key: key},
+		requireSubscription: cfg.RequireSubscription, authMethod: cfg.AuthenticationMethod}
 	if s.region == "" {
 		s.region = DefaultRegion
+	}
+	if s.authMethod == "" {
+		s.authMethod = string(api.AuthenticationMethodOptionIamAndQuicksight)
+	}
+	if !slices.Contains(api.AuthenticationMethodOptionValues, s.authMethod) {
+		return nil, fmt.Errorf("qslocal: unknown authentication method %q", s.authMethod)
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -86,14 +106,16 @@ func (s *Service) regionOf(ctx context.Context) string {
 }
 
 // ensureAccount creates an account on first use, in a transaction of its
-// own. Creation is idempotent, so the cache only saves a write per request;
-// it never decides anything: a reset, here or in another process sharing
-// the store, can remove a cached account (see update and view).
+// own, with the configured region as its identity region. Creation is
+// idempotent, so the cache only saves a write per request; it never
+// decides anything: a reset, here or in another process sharing the store,
+// can remove a cached account (see update and view). When subscriptions
+// are required, nothing springs into existence.
 func (s *Service) ensureAccount(ctx context.Context, account string) error {
-	if _, ok := s.accounts.Load(account); ok {
+	if _, ok := s.accounts.Load(account); ok || s.requireSubscription {
 		return nil
 	}
-	region, now := s.regionOf(ctx), s.now()
+	region, now := s.region, s.now()
 	if err := s.store.Update(ctx, func(tx Tx) error { return tx.EnsureAccount(ctx, account, region, now) }); err != nil {
 		return err
 	}
@@ -107,17 +129,18 @@ func (s *Service) update(ctx context.Context, account string, fn func(tx Tx) err
 	if err := s.ensureAccount(ctx, account); err != nil {
 		return err
 	}
+	fn = s.admitted(ctx, account, fn)
 	err := s.store.Update(ctx, s.noticeGone(ctx, account, fn))
 	var gone *accountGone
-	if !errors.As(err, &gone) {
-		return err
+	if !errors.As(err, &gone) || s.requireSubscription {
+		return unwrapGone(err)
 	}
 	// The account was reset since it was made or cached (here, or by
 	// another process sharing the store): run fn again on the account made
 	// new in the same transaction, which no reset can come between. The
 	// failed fn changed nothing, so running it again is safe.
 	s.accounts.Delete(account)
-	region, now := s.regionOf(ctx), s.now()
+	region, now := s.region, s.now()
 	return s.store.Update(ctx, func(tx Tx) error {
 		if err := tx.EnsureAccount(ctx, account, region, now); err != nil {
 			return err
@@ -138,11 +161,12 @@ func (s *Service) view(ctx context.Context, account string, fn func(tx Tx) error
 	if err := s.ensureAccount(ctx, account); err != nil {
 		return err
 	}
+	fn = s.admitted(ctx, account, fn)
 	err := s.store.View(ctx, s.noticeGone(ctx, account, fn))
 	var gone *accountGone
 	for range maxRemakes {
-		if !errors.As(err, &gone) {
-			return err
+		if !errors.As(err, &gone) || s.requireSubscription {
+			return unwrapGone(err)
 		}
 		s.accounts.Delete(account)
 		if err := s.ensureAccount(ctx, account); err != nil {
@@ -158,6 +182,16 @@ func (s *Service) view(ctx context.Context, account string, fn func(tx Tx) error
 
 // accountGone is fn's error when the account it ran on did not exist.
 type accountGone struct{ err error }
+
+// unwrapGone gives the caller the error fn met, where it met a missing
+// account no one will make again.
+func unwrapGone(err error) error {
+	var gone *accountGone
+	if errors.As(err, &gone) {
+		return gone.err
+	}
+	return err
+}
 
 func (e *accountGone) Error() string { return "account reset under the request: " + e.err.Error() }
 

@@ -30,6 +30,13 @@ type Snapshot struct {
 type SnapshotAccount struct {
 	AwsAccountId string    `json:"AwsAccountId"`
 	CreatedTime  time.Time `json:"CreatedTime,omitzero"`
+	// IdentityRegion is where its users and groups live; default: its
+	// default namespace's capacity region, else the server's --region.
+	IdentityRegion string `json:"IdentityRegion,omitempty"`
+	// Subscription is qslocal's own form of the account's subscription and
+	// settings (copy it from an export); absent: subscribed by its first
+	// request, with the defaults.
+	Subscription json.RawMessage `json:"Subscription,omitempty"`
 	// CustomPermissionsName is the profile applied to the account.
 	CustomPermissionsName string                   `json:"CustomPermissionsName,omitempty"`
 	Namespaces            []SnapshotNamespace      `json:"namespaces,omitempty"`
@@ -223,7 +230,7 @@ func every[T any](page func(after T, limit int) ([]T, error)) ([]T, error) {
 
 func (s *Service) exportAccount(ctx context.Context, tx Tx, a Account) (SnapshotAccount, error) {
 	id := a.ID
-	sa := SnapshotAccount{AwsAccountId: id, CreatedTime: a.CreatedAt}
+	sa := SnapshotAccount{AwsAccountId: id, CreatedTime: a.CreatedAt, IdentityRegion: a.IdentityRegion, Subscription: a.Settings}
 	var err error
 	if sa.CustomPermissionsName, err = tx.AccountCustomPermission(ctx, id); err != nil {
 		return sa, err
@@ -635,6 +642,21 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 	}
 	if err := tx.EnsureAccount(ctx, id, region, created); err != nil {
 		return err
+	}
+	if sa.IdentityRegion != "" || !isNull(sa.Subscription) {
+		rec := Account{ID: id, IdentityRegion: cmp.Or(sa.IdentityRegion, region)}
+		if !isNull(sa.Subscription) {
+			dec := json.NewDecoder(bytes.NewReader(sa.Subscription))
+			dec.DisallowUnknownFields()
+			var settings accountSettings
+			if err := dec.Decode(&settings); err != nil {
+				return invalidParameter("%s.Subscription: %v", at, err)
+			}
+			rec.Settings = compact(sa.Subscription)
+		}
+		if err := tx.UpdateAccount(ctx, rec); err != nil {
+			return err
+		}
 	}
 	// The account starts empty, so tags need only be set.
 	tagged := func(place, resource, resourceType string, tags []api.Tag) error {

@@ -29,9 +29,26 @@ import (
 // PreconditionNotMetException, so of two administrators deciding the same
 // request at once exactly one succeeds.
 
-// defaultSelfUpgradeStatus is a namespace's configuration until one is
-// set: every request waits for an administrator.
-const defaultSelfUpgradeStatus = api.SelfUpgradeStatusAdminApproval
+// selfUpgradeStatus is a namespace's configuration; until one is set, the
+// default the user guide gives for the account's authentication method:
+// administrators approve in Active Directory and IAM Identity Center
+// accounts, and upgrades go through by themselves where identities come
+// from a federated identity provider (IAM_ONLY). For IAM and QuickSight
+// users, which the guide does not name, administrators approve.
+func (s *Service) selfUpgradeStatus(ctx context.Context, tx Tx, account, ns string) (api.SelfUpgradeStatus, error) {
+	status, err := tx.SelfUpgradeStatus(ctx, account, ns)
+	if err != nil || status != "" {
+		return api.SelfUpgradeStatus(status), err
+	}
+	st, err := s.account(ctx, tx, account)
+	if err != nil {
+		return "", err
+	}
+	if st.Method == string(api.AuthenticationMethodOptionIamOnly) {
+		return api.SelfUpgradeStatusAutoApproval, nil
+	}
+	return api.SelfUpgradeStatusAdminApproval, nil
+}
 
 // roleRank places a role on two axes, capability (reader < author <
 // admin) and the Pro tier. An upgrade rises on one axis and falls on
@@ -152,11 +169,11 @@ func (s *Service) RequestSelfUpgrade(ctx context.Context, account, ns, user, rol
 			return errorf(CodeConflict, "", "User %s already has a pending self-upgrade request, %s.", user, pending[0].ID)
 		}
 		r.OriginalRole = u.Role
-		config, err := tx.SelfUpgradeStatus(ctx, account, ns)
+		config, err := s.selfUpgradeStatus(ctx, tx, account, ns)
 		if err != nil {
 			return err
 		}
-		if api.SelfUpgradeStatus(config) == api.SelfUpgradeStatusAutoApproval {
+		if config == api.SelfUpgradeStatusAutoApproval {
 			if err := applyUpgrade(ctx, tx, &r, api.SelfUpgradeRequestStatusUpdateFailed, now); err != nil {
 				return err
 			}
@@ -263,22 +280,19 @@ func (s *Service) ListSelfUpgrades(ctx context.Context, in *api.ListSelfUpgrades
 // ADMIN_APPROVAL until one is set.
 func (s *Service) DescribeSelfUpgradeConfiguration(ctx context.Context, in *api.DescribeSelfUpgradeConfigurationRequest) (*api.DescribeSelfUpgradeConfigurationResponse, error) {
 	account, ns := *in.AwsAccountId, *in.Namespace
-	var status string
+	var status api.SelfUpgradeStatus
 	err := s.view(ctx, account, func(tx Tx) (err error) {
 		if err := namespace(ctx, tx, account, ns); err != nil {
 			return err
 		}
-		status, err = tx.SelfUpgradeStatus(ctx, account, ns)
+		status, err = s.selfUpgradeStatus(ctx, tx, account, ns)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if status == "" {
-		status = string(defaultSelfUpgradeStatus)
-	}
 	return &api.DescribeSelfUpgradeConfigurationResponse{
-		SelfUpgradeConfiguration: &api.SelfUpgradeConfiguration{SelfUpgradeStatus: ptr(api.SelfUpgradeStatus(status))},
+		SelfUpgradeConfiguration: &api.SelfUpgradeConfiguration{SelfUpgradeStatus: ptr(status)},
 	}, nil
 }
 

@@ -64,8 +64,18 @@ func TestAWSCLI(t *testing.T) {
 	if registered.Status != 201 {
 		t.Errorf("register-user Status %d, want 201", registered.Status)
 	}
-	mkGroup(t, c, "default", "team", "")
+	var group struct{ Status int }
+	must(&group, "create-group", append(ns, "--group-name", "team")...)
+	if group.Status != 201 {
+		t.Errorf("create-group Status %d, want 201", group.Status)
+	}
 	joinGroup(t, c, "default", "team", "carol")
+	// Users and groups are managed in the identity region only.
+	const elsewhere = "An error occurred (AccessDeniedException) when calling the ListUsers operation: " +
+		"Operation is being called from endpoint eu-west-1, but your identity region is us-east-1. Please use the us-east-1 endpoint."
+	if msg := aws(nil, "list-users", append(ns, "--region", "eu-west-1")...); !strings.Contains(msg, elsewhere) {
+		t.Errorf("list-users from eu-west-1: %q", msg)
+	}
 	alice, bob, dflt := principal("user", "default/alice"), principal("user", "default/bob"), principal("namespace", "default")
 	actions := func(a []string) string { return strings.Join(a, ",") }
 
@@ -98,6 +108,12 @@ func TestAWSCLI(t *testing.T) {
 	must(&got, "get-flow-permissions", append(acct, "--flow-id", flow.FlowId)...)
 	if !reflect.DeepEqual(show(got), want) {
 		t.Errorf("get-flow-permissions: %v\nwant %v", show(got), want)
+	}
+	var analysis struct{ Status int }
+	must(&analysis, "create-analysis", append(acct, "--analysis-id", "a1", "--name", "A1", "--definition",
+		`{"DataSetIdentifierDeclarations":[{"Identifier":"d","DataSetArn":"arn:aws:quicksight:us-east-1:`+account+`:dataset/d"}]}`)...)
+	if analysis.Status != 202 {
+		t.Errorf("create-analysis Status %d, want 202", analysis.Status)
 	}
 	if msg := aws(nil, "create-group", append(acct, "--namespace", "default", "--group-name", "bad\tname")...); !strings.Contains(msg, "(ValidationException)") || !strings.Contains(msg, "at 'groupName'") {
 		t.Errorf("a group name out of the model's pattern: %q", msg)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
 	"github.com/aws/smithy-go"
 
@@ -113,6 +114,19 @@ func expectValidation(member string) expect {
 		want := "'" + shape.WirePath(member)
 		if !errors.As(err, &e) || e.ErrorCode() != "ValidationException" || !strings.Contains(e.ErrorMessage(), want) {
 			return "want ValidationException naming " + want + "'"
+		}
+		return ""
+	}
+}
+
+// expectDenied wants AccessDeniedException (HTTP 401, as AWS answers it)
+// with exactly this message.
+func expectDenied(message string) expect {
+	return func(err error) string {
+		var e *types.AccessDeniedException
+		var re *awshttp.ResponseError
+		if !errors.As(err, &e) || aws.ToString(e.Message) != message || !errors.As(err, &re) || re.HTTPStatusCode() != 401 {
+			return fmt.Sprintf("want AccessDeniedException (401) saying %q", message)
 		}
 		return ""
 	}

@@ -47,7 +47,7 @@ func userARN(region, ns, name string) string {
 
 func TestUserTags(t *testing.T) {
 	t.Parallel()
-	s := start(t, "")
+	s := start(t, "", "--region", "ap-southeast-2") // the accounts' identity region
 	c := s.client("ap-southeast-2")
 	const odd = "a/b@c d+e=f" // the ARN travels as one %2F/%3A-escaped segment
 	u, err := c.RegisterUser(ctx(t), &quicksight.RegisterUserInput{

@@ -98,7 +98,8 @@ func TestUpgradeSQLite(t *testing.T) {
 	if err := os.WriteFile(db, src, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	replayUpgrade(t, start(t, db), "sqlite.answers.json")
+	// The fixture maps groups to roles, which only a directory account does.
+	replayUpgrade(t, start(t, db, "--authentication-method", "ACTIVE_DIRECTORY"), "sqlite.answers.json")
 }
 
 // TestUpgradePostgres loads a dump (pg_dump --inserts) of a PostgreSQL
@@ -119,5 +120,5 @@ func TestUpgradePostgres(t *testing.T) {
 		t.Fatalf("loading the dump: %v", err)
 	}
 	conn.Close(context.Background())
-	replayUpgrade(t, start(t, dsn), "postgres.answers.json")
+	replayUpgrade(t, start(t, dsn, "--authentication-method", "ACTIVE_DIRECTORY"), "postgres.answers.json")
 }

@@ -29,7 +29,7 @@ func register(t *testing.T, c *quicksight.Client, name string, role types.UserRo
 
 func TestUserLifecycle(t *testing.T) {
 	t.Parallel()
-	s := start(t, "")
+	s := start(t, "", "--region", "eu-west-2") // the accounts' identity region
 	c := s.client("eu-west-2")
 	names := []string{"alice", "a/b@c d+e=f", "Zoë"}
 	for _, name := range names {

@@ -32,12 +32,14 @@ var extraCodes = map[string]int{
 }
 
 // awsStatus are the success statuses AWS answers where the model names
-// none, each seen in a real response (docs/behaviour.md, "Success
-// statuses"). QuickSight copies the status into the body's Status.
+// none, each with its source in docs/behaviour.md ("Success statuses").
+// QuickSight copies the status into the body's Status.
 var awsStatus = map[string]int{
-	"RegisterUser":  http.StatusCreated,
-	"TagResource":   http.StatusAccepted,
-	"UntagResource": http.StatusNoContent,
+	"RegisterUser":   http.StatusCreated,
+	"CreateGroup":    http.StatusCreated,
+	"CreateAnalysis": http.StatusAccepted,
+	"TagResource":    http.StatusAccepted,
+	"UntagResource":  http.StatusNoContent,
 }
 
 // SuccessStatus is the status an operation answers when it succeeds.

@@ -240,6 +240,12 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		// another spelling of the account makes buckets.
 		account := accountOf(r)
 		outcomeOf(ctx).Account = account
+		call := qslocal.CallFrom(ctx)
+		call.Operation = op.Name
+		if ns := shape.Path(r, "Namespace"); ns != nil {
+			call.Namespace = *ns
+		}
+		ctx = qslocal.WithCall(ctx, call)
 		if !s.throttle.allow(account) {
 			s.writeError(ctx, w, id, &qslocal.Error{Code: qslocal.CodeThrottling, Message: "Rate exceeded."})
 			return

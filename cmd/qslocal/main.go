@@ -14,11 +14,13 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/api"
 	"github.com/qslocal/qslocal/postgres"
 	"github.com/qslocal/qslocal/prometheus"
 	"github.com/qslocal/qslocal/restjson"
@@ -43,6 +45,7 @@ func main() {
 type options struct {
 	addr, db, region, logLevel, logFormat string
 	seed, faults                          string
+	accounts, authMethod                  string
 	rateLimit                             float64
 	lockTimeout                           time.Duration
 	pg                                    postgres.Config
@@ -60,7 +63,10 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	fs.Usage = func() {}
 	fs.StringVar(&o.addr, "addr", DefaultAddr, "listen address `HOST:PORT` (port 0 picks a free port)")
 	fs.StringVar(&o.db, "db", "qslocal.db", "SQLite database `file`, :memory: for a throwaway store, or a postgres:// URL")
-	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "`region` for ARNs when a request is not signed for one")
+	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "`region` for ARNs when a request is not signed for one, and the identity region of accounts made by their first request")
+	fs.StringVar(&o.accounts, "accounts", "auto", "`mode`: auto (an account is subscribed by its first request) or subscribed (only CreateAccountSubscription subscribes one)")
+	fs.StringVar(&o.authMethod, "authentication-method", string(api.AuthenticationMethodOptionIamAndQuicksight),
+		"`method` of accounts subscribed by their first request: IAM_AND_QUICKSIGHT, IAM_ONLY, ACTIVE_DIRECTORY or IAM_IDENTITY_CENTER")
 	fs.StringVar(&o.logLevel, "log-level", "info", "`level`: debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "text", "`format` of the log: text or json")
 	fs.StringVar(&o.seed, "seed", "", "load this snapshot `file` (JSON or YAML) at start: the accounts it names become what it says")
@@ -92,6 +98,12 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	o.pg.MaxConns, o.pg.MinConns = int32(maxConns), int32(minConns)
 	if !(o.rateLimit >= 0) || math.IsInf(o.rateLimit, 1) { // also refuses NaN
 		return o, fmt.Errorf("--rate-limit must be a number of requests per second, 0 for unlimited; got %v", o.rateLimit)
+	}
+	if o.accounts != "auto" && o.accounts != "subscribed" {
+		return o, fmt.Errorf("--accounts must be auto or subscribed; got %q", o.accounts)
+	}
+	if !slices.Contains(api.AuthenticationMethodOptionValues, o.authMethod) {
+		return o, fmt.Errorf("--authentication-method must be one of %s; got %q", strings.Join(api.AuthenticationMethodOptionValues, ", "), o.authMethod)
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return o, fmt.Errorf("--log-format must be text or json; got %q", o.logFormat)
@@ -171,7 +183,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	if sizer, ok := store.(qslocal.Sizer); ok {
 		metrics.CollectSize(sizer)
 	}
-	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: store, Region: o.region})
+	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: store, Region: o.region,
+		RequireSubscription: o.accounts == "subscribed", AuthenticationMethod: o.authMethod})
 	if err != nil {
 		return err
 	}

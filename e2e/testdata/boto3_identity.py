@@ -12,9 +12,14 @@ import boto3
 import botocore
 
 endpoint = sys.argv[1]
-qs = boto3.client("quicksight", endpoint_url=endpoint, region_name="eu-west-1",
-                  aws_access_key_id="test", aws_secret_access_key="test",
-                  config=botocore.config.Config(retries={"max_attempts": 1}))
+def client(region):
+    return boto3.client("quicksight", endpoint_url=endpoint, region_name=region,
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=botocore.config.Config(retries={"max_attempts": 1}))
+
+
+# us-east-1 is the account's identity region (the server's --region).
+qs = client("us-east-1")
 A = dict(AwsAccountId="111122223333", Namespace="default")
 NAME = "a/b@c+d=e f"
 
@@ -36,7 +41,9 @@ u = registered["User"]
 assert u["UserName"] == NAME and u["Arn"].endswith(":user/default/" + NAME), u
 assert qs.describe_user(UserName=NAME, **A)["User"]["PrincipalId"] == u["PrincipalId"]
 
-g = qs.create_group(GroupName="analysts", Description="d", **A)["Group"]
+created = qs.create_group(GroupName="analysts", Description="d", **A)
+assert created["Status"] == 201 and created["ResponseMetadata"]["HTTPStatusCode"] == 201, created
+g = created["Group"]
 assert g["Arn"].endswith(":group/default/analysts"), g
 m = qs.create_group_membership(GroupName="analysts", MemberName=NAME, **A)["GroupMember"]
 assert m["MemberName"] == NAME, m
@@ -76,11 +83,12 @@ expect_error("ResourceNotFoundException", qs.describe_user, UserName=NAME, **A)
 assert qs.list_group_memberships(GroupName="analysts", **A)["GroupMemberList"] == []
 # Analyses and permissions: principals come back in the caller's region.
 acct = "111122223333"
-group_arn = "arn:aws:quicksight:eu-west-1:%s:group/default/analysts" % acct
+group_arn = "arn:aws:quicksight:us-east-1:%s:group/default/analysts" % acct
 a = qs.create_analysis(AwsAccountId=acct, AnalysisId="sales-1", Name="Sales",
-                       Definition={"DataSetIdentifierDeclarations": [{"Identifier": "d", "DataSetArn": "arn:aws:quicksight:eu-west-1:%s:dataset/d" % acct}]},
+                       Definition={"DataSetIdentifierDeclarations": [{"Identifier": "d", "DataSetArn": "arn:aws:quicksight:us-east-1:%s:dataset/d" % acct}]},
                        Permissions=[{"Principal": group_arn, "Actions": ["quicksight:DescribeAnalysis"]}])
-assert a["CreationStatus"] == "CREATION_SUCCESSFUL" and a["Arn"].endswith(":analysis/sales-1"), a
+assert a["Status"] == 202 and a["ResponseMetadata"]["HTTPStatusCode"] == 202, a
+assert a["Arn"].endswith(":analysis/sales-1"), a
 p = qs.update_analysis_permissions(AwsAccountId=acct, AnalysisId="sales-1",
                                    GrantPermissions=[{"Principal": group_arn, "Actions": ["quicksight:QueryAnalysis"]}])["Permissions"]
 assert p == [{"Principal": group_arn, "Actions": ["quicksight:DescribeAnalysis", "quicksight:QueryAnalysis"]}], p
@@ -107,4 +115,13 @@ assert [x["UpgradeRequestId"] for x in listed] == [filed["UpgradeRequestId"]], l
 qs.update_self_upgrade_configuration(SelfUpgradeStatus="AUTO_APPROVAL", **A)
 conf = qs.describe_self_upgrade_configuration(**A)["SelfUpgradeConfiguration"]
 assert conf == {"SelfUpgradeStatus": "AUTO_APPROVAL"}, conf
+# User and group management from another region than the identity region.
+elsewhere = client("eu-west-1")
+for call, kw in [(elsewhere.list_users, {}), (elsewhere.describe_group, {"GroupName": "analysts"})]:
+    e = expect_error("AccessDeniedException", call, **kw, **A)
+    assert e["ResponseMetadata"]["HTTPStatusCode"] == 401, e
+    assert e["Error"]["Message"] == ("Operation is being called from endpoint eu-west-1, but your identity region "
+                                     "is us-east-1. Please use the us-east-1 endpoint."), e
+# Namespaces answer from any region.
+assert elsewhere.list_namespaces(AwsAccountId=acct)["Namespaces"][0]["CapacityRegion"] == "us-east-1"
 print("boto3: ok")

@@ -6,7 +6,8 @@ import {
   CreateFlowCommand, UpdateFlowPermissionsCommand, GetFlowPermissionsCommand, DescribeFlowCommand,
   CreateIAMPolicyAssignmentCommand, DescribeIAMPolicyAssignmentCommand, UpdateIAMPolicyAssignmentCommand,
   ListIAMPolicyAssignmentsCommand, ListIAMPolicyAssignmentsForUserCommand, DeleteIAMPolicyAssignmentCommand,
-  InvalidParameterValueException, ResourceNotFoundException,
+  CreateAnalysisCommand, ListUsersCommand,
+  InvalidParameterValueException, ResourceNotFoundException, AccessDeniedException,
 } from "@aws-sdk/client-quicksight";
 
 const qs = new QuickSightClient({
@@ -40,7 +41,7 @@ for (const u of ["alice", "bob", "carol"]) {
   const out = await qs.send(new RegisterUserCommand({ ...A, IdentityType: "QUICKSIGHT", Email: `${u}@example.com`, UserRole: "READER", UserName: u }));
   assert.equal(out.Status, 201); // as AWS answers (docs/behaviour.md)
 }
-await qs.send(new CreateGroupCommand({ ...A, GroupName: "team" }));
+assert.equal((await qs.send(new CreateGroupCommand({ ...A, GroupName: "team" }))).Status, 201);
 await qs.send(new CreateGroupMembershipCommand({ ...A, GroupName: "team", MemberName: "carol" }));
 // A rule of the model broken: ValidationException, untyped (the model does
 // not declare it) but named.
@@ -87,4 +88,16 @@ assert.deepEqual(names(await qs.send(new ListIAMPolicyAssignmentsCommand(A))), [
 assert.deepEqual(names(await qs.send(new ListIAMPolicyAssignmentsCommand({ ...A, AssignmentStatus: "DRAFT" }))), ["rule-2=DRAFT"]);
 await qs.send(new DeleteIAMPolicyAssignmentCommand({ ...A, AssignmentName: "rule-1" }));
 await rejects(qs.send(new DescribeIAMPolicyAssignmentCommand({ ...A, AssignmentName: "rule-1" })), ResourceNotFoundException, "ResourceNotFoundException");
+const analysis = await qs.send(new CreateAnalysisCommand({ AwsAccountId: ACCT, AnalysisId: "a1", Name: "A1",
+  Definition: { DataSetIdentifierDeclarations: [{ Identifier: "d", DataSetArn: ARN + "dataset/d" }] } }));
+assert.equal(analysis.Status, 202);
+
+// Users and groups are managed in the account's identity region only.
+const elsewhere = new QuickSightClient({
+  endpoint: process.argv[2], region: "eu-west-1", maxAttempts: 1,
+  credentials: { accessKeyId: "test", secretAccessKey: "test" },
+});
+const denied = await rejects(elsewhere.send(new ListUsersCommand(A)), AccessDeniedException, "AccessDeniedException");
+assert.equal(denied.$metadata.httpStatusCode, 401);
+assert.equal(denied.message, "Operation is being called from endpoint eu-west-1, but your identity region is us-east-1. Please use the us-east-1 endpoint.");
 console.log("JavaScript SDK flows and IAM policy assignments: ok");
