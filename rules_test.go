@@ -9,24 +9,29 @@ import (
 	"github.com/qslocal/qslocal/api"
 )
 
+// Only the user guide's paths are self-upgrades (docs/behaviour.md).
 func TestIsUpgrade(t *testing.T) {
 	for _, tc := range []struct {
 		from, to string
 		want     bool
 	}{
+		{"READER", "READER_PRO", true},     // BI Reader to Professional
+		{"READER_PRO", "AUTHOR_PRO", true}, // Professional to Enterprise
 		{"READER", "AUTHOR", true},
-		{"READER", "ADMIN", true},
-		{"READER", "READER_PRO", true},
-		{"READER", "ADMIN_PRO", true},
 		{"AUTHOR", "AUTHOR_PRO", true},
-		{"AUTHOR_PRO", "ADMIN_PRO", true},
-		{"READER_PRO", "AUTHOR_PRO", true},
+		{"READER", "AUTHOR_PRO", false}, // two steps at once
+		{"READER", "ADMIN", false},      // no path leads to an admin role
+		{"READER", "ADMIN_PRO", false},
+		{"AUTHOR", "ADMIN", false},
+		{"AUTHOR_PRO", "ADMIN_PRO", false},
+		{"ADMIN", "ADMIN_PRO", false},
 		{"READER", "READER", false},
 		{"AUTHOR", "READER", false},
-		{"ADMIN", "AUTHOR_PRO", false}, // loses admin
-		{"AUTHOR_PRO", "ADMIN", false}, // loses Pro
-		{"READER_PRO", "AUTHOR", false},
+		{"AUTHOR_PRO", "AUTHOR", false},
+		{"READER_PRO", "AUTHOR", false}, // loses Pro
+		{"AUTHOR", "READER_PRO", false},
 		{"READER", "RESTRICTED_AUTHOR", false},
+		{"RESTRICTED_READER", "READER", false},
 		{"READER", "", false},
 	} {
 		if got := isUpgrade(tc.from, tc.to); got != tc.want {

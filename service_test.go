@@ -142,6 +142,13 @@ func TestRegisterUserRules(t *testing.T) {
 		}, qslocal.CodeInvalidParameterValue},
 		{"Identity Center", func(in *api.RegisterUserRequest) { in.IdentityType = (*api.IdentityType)(s("IAM_IDENTITY_CENTER")) }, qslocal.CodePreconditionNotMet},
 		{"restricted role", func(in *api.RegisterUserRequest) { in.UserRole = (*api.UserRole)(s("RESTRICTED_AUTHOR")) }, qslocal.CodePreconditionNotMet},
+		{"QUICKSIGHT name with a semicolon", func(in *api.RegisterUserRequest) { in.UserName = s("a;b") }, qslocal.CodeInvalidParameterValue},
+		{"IAM user name with a semicolon", func(in *api.RegisterUserRequest) {
+			in.IdentityType, in.UserName, in.IamArn = (*api.IdentityType)(s("IAM")), nil, s("arn:aws:iam::111122223333:user/a;b")
+		}, qslocal.CodeInvalidParameterValue},
+		{"IAM role name with a semicolon", func(in *api.RegisterUserRequest) {
+			in.IdentityType, in.UserName, in.IamArn, in.SessionName = (*api.IdentityType)(s("IAM")), nil, s("arn:aws:iam::111122223333:role/r;x"), s("s")
+		}, qslocal.CodeInvalidParameterValue},
 	}
 	for _, tt := range tests {
 		in := base()

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/qslocal/qslocal/api"
@@ -50,26 +49,19 @@ func (s *Service) selfUpgradeStatus(ctx context.Context, tx Tx, account, ns stri
 	return api.SelfUpgradeStatusAdminApproval, nil
 }
 
-// roleRank places a role on two axes, capability (reader < author <
-// admin) and the Pro tier. An upgrade rises on one axis and falls on
-// neither.
-func roleRank(role string) (level int, pro bool) {
-	base, pro := strings.CutSuffix(role, "_PRO")
-	switch base {
-	case "READER":
-		return 1, pro
-	case "AUTHOR":
-		return 2, pro
-	case "ADMIN":
-		return 3, pro
-	}
-	return 0, false
+// upgradePaths are the self-upgrades the user guide lists, from role to
+// requested role (docs/behaviour.md): Reader to Reader Pro (Professional),
+// Reader Pro to Author Pro (Enterprise), Reader to Author and Author to
+// Author Pro. Nothing leads to an admin role, and nothing down.
+var upgradePaths = map[[2]api.UserRole]bool{
+	{api.UserRoleReader, api.UserRoleReaderPro}:    true,
+	{api.UserRoleReaderPro, api.UserRoleAuthorPro}: true,
+	{api.UserRoleReader, api.UserRoleAuthor}:       true,
+	{api.UserRoleAuthor, api.UserRoleAuthorPro}:    true,
 }
 
 func isUpgrade(from, to string) bool {
-	fl, fp := roleRank(from)
-	tl, tp := roleRank(to)
-	return tl > 0 && from != to && tl >= fl && (tp || !fp)
+	return upgradePaths[[2]api.UserRole{api.UserRole(from), api.UserRole(to)}]
 }
 
 // upgradeRequestID makes a version 7 UUID whose first 60 bits are the
@@ -117,8 +109,8 @@ func userGone(r *UpgradeRequest) string {
 
 // applyUpgrade gives the user the requested role within tx and records the
 // attempt: APPROVED, or failed with status failed when the user is gone or
-// the role is no longer an upgrade (an administrator changed it since the
-// request was filed): approving never lowers a role.
+// the role is no longer an upgrade path from the user's (an administrator
+// changed it since the request was filed): approving never lowers a role.
 func applyUpgrade(ctx context.Context, tx Tx, r *UpgradeRequest, failed api.SelfUpgradeRequestStatus, now time.Time) error {
 	r.LastAttempt = now
 	u, err := tx.User(ctx, r.Account, r.Namespace, r.UserName)
@@ -137,7 +129,7 @@ func applyUpgrade(ctx context.Context, tx Tx, r *UpgradeRequest, failed api.Self
 			return err
 		}
 	default:
-		r.Status, r.FailureReason = string(failed), fmt.Sprintf("User %s now has role %s, and %s is not an upgrade from it.", r.UserName, u.Role, r.RequestedRole)
+		r.Status, r.FailureReason = string(failed), fmt.Sprintf("User %s now has role %s, and %s is not a self-upgrade path from it.", r.UserName, u.Role, r.RequestedRole)
 		return nil
 	}
 	r.Status, r.FailureReason = string(api.SelfUpgradeRequestStatusApproved), ""
@@ -145,10 +137,10 @@ func applyUpgrade(ctx context.Context, tx Tx, r *UpgradeRequest, failed api.Self
 }
 
 // RequestSelfUpgrade files a user's request for a higher role, as the user
-// would in the QuickSight console. The user must exist, the role must be an
-// upgrade (up in capability or to Pro, down in neither), and a user has at
-// most one PENDING request (ConflictException). Under AUTO_APPROVAL the
-// request is approved at once.
+// would in the QuickSight console. The user must exist, the role must be on
+// one of upgradePaths from the user's, and a user has at most one PENDING
+// request (ConflictException). Under AUTO_APPROVAL the request is approved
+// at once.
 func (s *Service) RequestSelfUpgrade(ctx context.Context, account, ns, user, role, note string) (*api.SelfUpgradeRequestDetail, error) {
 	now := s.now()
 	r := UpgradeRequest{Account: account, Namespace: ns, ID: upgradeRequestID(now), UserName: user,
@@ -159,7 +151,7 @@ func (s *Service) RequestSelfUpgrade(ctx context.Context, account, ns, user, rol
 			return err
 		}
 		if !isUpgrade(u.Role, role) {
-			return invalidParameter("RequestedRole: %s is not an upgrade from %s's role %s.", role, user, u.Role)
+			return invalidParameter("RequestedRole: %s is not a self-upgrade path from %s's role %s; the paths are READER to READER_PRO or AUTHOR, READER_PRO to AUTHOR_PRO, and AUTHOR to AUTHOR_PRO.", role, user, u.Role)
 		}
 		pending, err := tx.ListUpgradeRequests(ctx, account, ns, user, string(api.SelfUpgradeRequestStatusPending), "", 1)
 		if err != nil {

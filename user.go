@@ -2,6 +2,8 @@ package qslocal
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base32"
 	"errors"
 	"strings"
 
@@ -39,6 +41,16 @@ func (s *Service) userOut(ctx context.Context, u User) *api.User {
 func availableRole(role string) error {
 	if strings.HasPrefix(role, "RESTRICTED_") {
 		return errorf(CodePreconditionNotMet, "", "The role %s isn't currently available for use.", role)
+	}
+	return nil
+}
+
+// checkUserName refuses a user name with a semicolon: the user guide says
+// QuickSight does not support one, and the model's pattern lets it through
+// (docs/behaviour.md). from is the member the name came from.
+func checkUserName(from, name string) error {
+	if strings.Contains(name, ";") {
+		return invalidParameter("%s: the user name %q contains a semicolon (;), which QuickSight does not support in user names.", from, name)
 	}
 	return nil
 }
@@ -144,6 +156,9 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 		if in.IamArn != nil || in.SessionName != nil {
 			return nil, invalidParameter("IamArn and SessionName apply only when IdentityType is IAM.")
 		}
+		if err := checkUserName("UserName", *in.UserName); err != nil {
+			return nil, err
+		}
 		u.Name = *in.UserName
 		u.PrincipalID = "user/" + directoryID(account, ns) + "/" + s.newID()
 	case api.IdentityTypeIam:
@@ -157,6 +172,10 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 		}
 		name, err := iamUserName(*in.IamArn, str(in.SessionName))
 		if err != nil {
+			return nil, err
+		}
+		// The model's pattern keeps ; out of SessionName, not out of IamArn.
+		if err := checkUserName("IamArn", name); err != nil {
 			return nil, err
 		}
 		u.Name, u.IAMArn, u.SessionName, u.Active = name, *in.IamArn, str(in.SessionName), true
@@ -204,14 +223,20 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 	return out, nil
 }
 
+// iamUniqueID is the alphabet of IAM's unique ids: upper-case letters and
+// 2-7, standard base32 (docs/behaviour.md).
+var iamUniqueID = base32.StdEncoding.WithPadding(base32.NoPadding)
+
 // iamPrincipalID makes an IAM-style unique id (AIDA... for users, AROA...
-// for roles) from a random seed.
+// for roles, then 17 characters) from seed: the same seed gives the same
+// id, so snapshots can derive one from names.
 func iamPrincipalID(iamARN, seed string) string {
 	prefix := "AIDA"
 	if strings.Contains(iamARN, ":role/") {
 		prefix = "AROA"
 	}
-	return prefix + strings.ToUpper(strings.ReplaceAll(seed, "-", ""))[:17]
+	sum := sha256.Sum256([]byte(seed))
+	return prefix + iamUniqueID.EncodeToString(sum[:11])[:17]
 }
 
 // DescribeUser returns one user.

@@ -2,6 +2,8 @@ package qslocal
 
 import (
 	"errors"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -25,6 +27,58 @@ func TestIAMUserName(t *testing.T) {
 		if tt.ok != (err == nil) || got != tt.want {
 			t.Errorf("iamUserName(%q, %q) = %q, %v", tt.arn, tt.session, got, err)
 		}
+	}
+}
+
+// User names with a semicolon are refused (docs/behaviour.md); every other
+// character the model allows is kept.
+func TestCheckUserName(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{"alice", true},
+		{"a/b@c d+e=f", true},
+		{"Zoë", true},
+		{"a,b:c", true},
+		{"Analyst/carol@example.com", true},
+		{"a;b", false},
+		{";", false},
+		{"Analyst/x;y", false},
+		{"alice;", false},
+	} {
+		err := checkUserName("UserName", tc.name)
+		var e *Error
+		if tc.ok != (err == nil) || (err != nil && (!errors.As(err, &e) || e.Code != CodeInvalidParameterValue || !strings.Contains(e.Message, "semicolon"))) {
+			t.Errorf("checkUserName(%q) = %v, want ok %v", tc.name, err, tc.ok)
+		}
+	}
+}
+
+// IAM-style ids are the prefix and 17 characters of IAM's alphabet,
+// derived from the seed alone (docs/behaviour.md).
+func TestIAMPrincipalID(t *testing.T) {
+	iamID := regexp.MustCompile(`^(AIDA|AROA)[A-Z2-7]{17}$`)
+	seen := map[string]string{}
+	for _, tc := range []struct{ arn, seed, prefix string }{
+		{"arn:aws:iam::111122223333:user/bob", "00000000-0000-4000-8000-000000000001", "AIDA"},
+		{"arn:aws:iam::111122223333:user/path/bob", "00000000-0000-4000-8000-000000000002", "AIDA"},
+		{"arn:aws:iam::111122223333:role/Analyst", "00000000-0000-4000-8000-000000000001", "AROA"},
+		{"arn:aws:iam::111122223333:role/x/Analyst", "ffffffff-ffff-4fff-bfff-ffffffffffff", "AROA"},
+		{"arn:aws:iam::111122223333:user/bob", "99999999-9999-4999-8999-999999999999", "AIDA"},
+		{"arn:aws:iam::111122223333:user/bob", "", "AIDA"},
+	} {
+		id := iamPrincipalID(tc.arn, tc.seed)
+		if !iamID.MatchString(id) || !strings.HasPrefix(id, tc.prefix) {
+			t.Errorf("iamPrincipalID(%q, %q) = %q, want %s and 17 of A-Z, 2-7", tc.arn, tc.seed, id, tc.prefix)
+		}
+		if again := iamPrincipalID(tc.arn, tc.seed); again != id {
+			t.Errorf("iamPrincipalID(%q, %q) gave %q, then %q", tc.arn, tc.seed, id, again)
+		}
+		if other, ok := seen[id[4:]]; ok && other != tc.seed {
+			t.Errorf("seeds %q and %q give the same id %s", other, tc.seed, id)
+		}
+		seen[id[4:]] = tc.seed
 	}
 }
 

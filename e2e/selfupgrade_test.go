@@ -121,7 +121,7 @@ func TestSelfUpgrade(t *testing.T) {
 		t.Errorf("VERIFY of an approved request: %+v, %v", got, err)
 	}
 
-	carol := mustFile(t, s, "carol", "ADMIN_PRO")
+	carol := mustFile(t, s, "carol", "READER_PRO")
 	if got, err := decide(c, t, carol, types.SelfUpgradeAdminActionDeny); err != nil || got.RequestStatus != types.SelfUpgradeRequestStatusDenied {
 		t.Errorf("DENY: %+v, %v", got, err)
 	}
@@ -132,7 +132,7 @@ func TestSelfUpgrade(t *testing.T) {
 		t.Errorf("VERIFY of a denied request: %v, want PreconditionNotMetException", err)
 	}
 
-	// One pending request per user, and only upgrades.
+	// One pending request per user, and only the user guide's paths.
 	mustFile(t, s, "dave", "READER_PRO")
 	for _, tc := range []struct {
 		user, role, code string
@@ -141,7 +141,8 @@ func TestSelfUpgrade(t *testing.T) {
 		{"dave", "AUTHOR", "ConflictException", 409},
 		{"bob", "READER", "InvalidParameterValueException", 400}, // a downgrade
 		{"bob", "AUTHOR", "InvalidParameterValueException", 400}, // the role bob has
-		{"bob", "ADMIN", "", 200},                                // up from AUTHOR
+		{"bob", "ADMIN", "InvalidParameterValueException", 400},  // no path to an admin role
+		{"bob", "AUTHOR_PRO", "", 200},                           // up from AUTHOR
 		{"nobody", "AUTHOR", "ResourceNotFoundException", 404},   // no such user
 		{"eve", "SUPERUSER", "ValidationException", 400},         // not a role
 	} {
@@ -227,11 +228,11 @@ func TestSelfUpgradeConfiguration(t *testing.T) {
 	if got := describe(); got != types.SelfUpgradeStatusAutoApproval {
 		t.Errorf("configuration after update = %s", got)
 	}
-	f, _, status := fileUpgrade(t, s, "default", "auto", "AUTHOR_PRO", "")
+	f, _, status := fileUpgrade(t, s, "default", "auto", "READER_PRO", "")
 	if status != 200 || f.SelfUpgradeRequestDetail.RequestStatus != "APPROVED" || f.SelfUpgradeRequestDetail.LastUpdateAttemptTime == nil {
 		t.Errorf("filing under AUTO_APPROVAL: %d %+v", status, f.SelfUpgradeRequestDetail)
 	}
-	if r := roleOf(t, c, "auto"); r != types.UserRoleAuthorPro {
+	if r := roleOf(t, c, "auto"); r != types.UserRoleReaderPro {
 		t.Errorf("role after auto approval = %s", r)
 	}
 	// The switch does not touch requests already pending.
@@ -378,7 +379,7 @@ func TestSelfUpgradeFailedRequests(t *testing.T) {
 	}
 
 	// VERIFY_FAILED: approved, then the user was deleted and VERIFY found it.
-	verfail := mustFile(t, s, "verfail", "ADMIN")
+	verfail := mustFile(t, s, "verfail", "READER_PRO")
 	if got, err := decide(c, t, verfail, types.SelfUpgradeAdminActionApprove); err != nil || got.RequestStatus != types.SelfUpgradeRequestStatusApproved {
 		t.Fatalf("APPROVE: %+v, %v", got, err)
 	}
@@ -476,11 +477,11 @@ func TestSelfUpgradeOtherNamespace(t *testing.T) {
 	if r := roleIn(t, c, "default", "carl"); r != types.UserRoleReader {
 		t.Errorf("default/carl's role = %s, want READER until approved", r)
 	}
-	f, _, status = fileUpgrade(t, s, "sales", "ben", "AUTHOR_PRO", "")
+	f, _, status = fileUpgrade(t, s, "sales", "ben", "READER_PRO", "")
 	if status != 200 || f.SelfUpgradeRequestDetail.RequestStatus != "APPROVED" {
 		t.Errorf("filing in sales under AUTO_APPROVAL: %d %+v, want APPROVED", status, f.SelfUpgradeRequestDetail)
 	}
-	if r := roleIn(t, c, "sales", "ben"); r != types.UserRoleAuthorPro {
+	if r := roleIn(t, c, "sales", "ben"); r != types.UserRoleReaderPro {
 		t.Errorf("sales/ben's role after auto approval = %s", r)
 	}
 
@@ -601,7 +602,7 @@ func TestSelfUpgradeOutlivesUser(t *testing.T) {
 		t.Errorf("the re-registered user's role after the old request's approval = %s, want AUTHOR", r)
 	}
 	// Nothing pending now: the user may file again.
-	if _, code, status := fileUpgrade(t, s, "default", "phoenix", "ADMIN", ""); status != 200 {
+	if _, code, status := fileUpgrade(t, s, "default", "phoenix", "AUTHOR_PRO", ""); status != 200 {
 		t.Errorf("filing after the old request was decided: %d %s", status, code)
 	}
 }
@@ -657,5 +658,60 @@ func TestApprovalNeverLowersARole(t *testing.T) {
 	}
 	if got, err := decide(c, t, there, types.SelfUpgradeAdminActionApprove); err != nil || got.RequestStatus != types.SelfUpgradeRequestStatusApproved || roleOf(t, c, "there") != types.UserRoleAuthor {
 		t.Errorf("approving the role the user holds: %+v, %v", got, err)
+	}
+}
+
+// TestSelfUpgradePaths: a user may ask only for the roles the user guide
+// lists as self-upgrades from theirs (docs/behaviour.md); anything else is
+// refused at filing, and approving a request whose path the user's role no
+// longer starts fails it.
+func TestSelfUpgradePaths(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	allowed := map[[2]types.UserRole]bool{
+		{types.UserRoleReader, types.UserRoleReaderPro}:    true,
+		{types.UserRoleReaderPro, types.UserRoleAuthorPro}: true,
+		{types.UserRoleReader, types.UserRoleAuthor}:       true,
+		{types.UserRoleAuthor, types.UserRoleAuthorPro}:    true,
+	}
+	roles := []types.UserRole{types.UserRoleReader, types.UserRoleAuthor, types.UserRoleAdmin,
+		types.UserRoleReaderPro, types.UserRoleAuthorPro, types.UserRoleAdminPro}
+	for _, from := range roles {
+		for _, to := range roles {
+			name := fmt.Sprintf("%s-to-%s", from, to)
+			register(t, c, name, from)
+			f, code, status := fileUpgrade(t, s, "default", name, string(to), "")
+			if !allowed[[2]types.UserRole{from, to}] {
+				if status != 400 || code != "InvalidParameterValueException" {
+					t.Errorf("filing %s to %s: %d %s, want 400 InvalidParameterValueException", from, to, status, code)
+				}
+				continue
+			}
+			if status != 200 {
+				t.Errorf("filing %s to %s: %d %s, want 200", from, to, status, code)
+				continue
+			}
+			got, err := decide(c, t, f.SelfUpgradeRequestDetail.UpgradeRequestId, types.SelfUpgradeAdminActionApprove)
+			if err != nil || got.RequestStatus != types.SelfUpgradeRequestStatusApproved || roleOf(t, c, name) != to {
+				t.Errorf("approving %s to %s: %+v, %v", from, to, got, err)
+			}
+		}
+	}
+
+	// READER_PRO to AUTHOR_PRO is a path; READER to AUTHOR_PRO is not, so
+	// once an administrator has made the user a READER the approval fails.
+	register(t, c, "demoted", types.UserRoleReaderPro)
+	id := mustFile(t, s, "demoted", "AUTHOR_PRO")
+	if _, err := c.UpdateUser(ctx(t), &quicksight.UpdateUserInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"),
+		UserName: aws.String("demoted"), Email: aws.String("u@example.com"), Role: types.UserRoleReader}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decide(c, t, id, types.SelfUpgradeAdminActionApprove)
+	if err != nil || got.RequestStatus != types.SelfUpgradeRequestStatusUpdateFailed || !strings.Contains(aws.ToString(got.LastUpdateFailureReason), "READER") {
+		t.Errorf("approving AUTHOR_PRO for a user now READER: %+v, %v; want UPDATE_FAILED", got, err)
+	}
+	if r := roleOf(t, c, "demoted"); r != types.UserRoleReader {
+		t.Errorf("role after the failed approval = %s, want READER", r)
 	}
 }

@@ -124,7 +124,7 @@ func populate(t *testing.T, s *server) {
 		must("UpdateFlow", uf, err)
 		if acct == account {
 			fileUpgrade(t, s, "default", "user0", "AUTHOR", "please")
-			f, _, _ := fileUpgrade(t, s, "sales", "user1", "ADMIN", "")
+			f, _, _ := fileUpgrade(t, s, "sales", "user1", "AUTHOR_PRO", "")
 			id := f.SelfUpgradeRequestDetail.UpgradeRequestId
 			us, err := c.UpdateSelfUpgrade(ctx(t), &quicksight.UpdateSelfUpgradeInput{AwsAccountId: a, Namespace: aws.String("sales"), UpgradeRequestId: aws.String(id), Action: types.SelfUpgradeAdminActionDeny})
 			must("UpdateSelfUpgrade", us, err)

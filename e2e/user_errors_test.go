@@ -62,6 +62,24 @@ func TestUserOperationErrors(t *testing.T) {
 			}))
 			return err
 		}, expectInvalid("IamArn")},
+		// The user guide does not support ; in user names (docs/behaviour.md).
+		{"RegisterUser name with a semicolon", func() error {
+			_, err := c.RegisterUser(ctx(t), registerIn(func(in *quicksight.RegisterUserInput) { in.UserName = aws.String("bob;admin") }))
+			return err
+		}, expectInvalid("semicolon")},
+		{"RegisterUser IAM role with a semicolon", func() error {
+			_, err := c.RegisterUser(ctx(t), registerIn(func(in *quicksight.RegisterUserInput) {
+				in.IdentityType, in.UserName, in.IamArn = types.IdentityTypeIam, nil, aws.String("arn:aws:iam::"+account+":role/a;b")
+			}))
+			return err
+		}, expectInvalid("semicolon")},
+		{"RegisterUser SessionName with a semicolon", func() error {
+			_, err := c.RegisterUser(ctx(t), registerIn(func(in *quicksight.RegisterUserInput) {
+				in.IdentityType, in.UserName = types.IdentityTypeIam, nil
+				in.IamArn, in.SessionName = aws.String("arn:aws:iam::"+account+":role/Analyst"), aws.String("jane;doe")
+			}))
+			return err
+		}, expectValidation("SessionName")}, // the model's pattern refuses it first
 		{"RegisterUser Identity Center", func() error {
 			_, err := c.RegisterUser(ctx(t), registerIn(func(in *quicksight.RegisterUserInput) { in.IdentityType = types.IdentityTypeIamIdentityCenter }))
 			return err
@@ -97,5 +115,10 @@ func TestUserOperationErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		checkErr(t, tt.name, tt.call(), tt.want)
+	}
+	// None of the refused names was registered.
+	list, err := c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: def})
+	if err != nil || len(list.UserList) != 1 {
+		t.Errorf("ListUsers after the refusals: %+v, %v; want alice alone", list, err)
 	}
 }

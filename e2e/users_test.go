@@ -3,6 +3,7 @@ package e2e
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"testing"
 
@@ -133,11 +134,15 @@ func TestUserLifecycle(t *testing.T) {
 func TestRegisterIAMUsers(t *testing.T) {
 	t.Parallel()
 	c := start(t, "").client("us-east-1")
+	// Principal ids are IAM unique ids: the prefix, then 17 of IAM's
+	// alphabet, A-Z and 2-7 (docs/behaviour.md).
 	tests := []struct {
 		arn, session, want string
+		principal          *regexp.Regexp
 	}{
-		{"arn:aws:iam::" + account + ":user/engineering/bob", "", "bob"},
-		{"arn:aws:iam::" + account + ":role/Analyst", "carol@example.com", "Analyst/carol@example.com"},
+		{"arn:aws:iam::" + account + ":user/engineering/bob", "", "bob", regexp.MustCompile(`^federated/iam/AIDA[A-Z2-7]{17}$`)},
+		{"arn:aws:iam::" + account + ":role/Analyst", "carol@example.com", "Analyst/carol@example.com", regexp.MustCompile(`^federated/iam/AROA[A-Z2-7]{17}:carol@example\.com$`)},
+		{"arn:aws:iam::" + account + ":role/Auditor", "", "Auditor", regexp.MustCompile(`^federated/iam/AROA[A-Z2-7]{17}$`)},
 	}
 	for _, tt := range tests {
 		in := &quicksight.RegisterUserInput{
@@ -155,6 +160,9 @@ func TestRegisterIAMUsers(t *testing.T) {
 		// As AWS: inactive in the registration's answer, active from then on.
 		if aws.ToString(out.User.UserName) != tt.want || out.UserInvitationUrl != nil || out.User.Active {
 			t.Errorf("%s: user %+v, invitation %v", tt.arn, *out.User, out.UserInvitationUrl)
+		}
+		if pid := aws.ToString(out.User.PrincipalId); !tt.principal.MatchString(pid) {
+			t.Errorf("%s: PrincipalId %q, want %s", tt.arn, pid, tt.principal)
 		}
 		d, err := c.DescribeUser(ctx(t), &quicksight.DescribeUserInput{AwsAccountId: aws.String(account), Namespace: aws.String("default"), UserName: out.User.UserName})
 		if err != nil || !d.User.Active {
