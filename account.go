@@ -175,6 +175,9 @@ func (s *Service) admitted(ctx context.Context, account string, fn func(tx Tx) e
 		if err != nil {
 			return err
 		}
+		if st.IdentityRegion != "" {
+			s.identity.Store(account, st.IdentityRegion)
+		}
 		if err := s.checkRegion(ctx, c, st); err != nil {
 			return err
 		}
@@ -339,6 +342,7 @@ func (s *Service) CreateAccountSubscription(ctx context.Context, in *api.CreateA
 		return nil, err
 	}
 	s.accounts.Store(account, struct{}{})
+	s.identity.Store(account, region)
 	iam := method == string(api.AuthenticationMethodOptionIamAndQuicksight) || method == string(api.AuthenticationMethodOptionIamOnly)
 	return &api.CreateAccountSubscriptionResponse{SignupResponse: &api.SignupResponse{
 		IAMUser: ptr(iam), AccountName: in.AccountName, DirectoryType: ptr(authenticationType(method)),

@@ -185,14 +185,24 @@ func (c permissionChange) apply(ctx context.Context, tx Tx, account, resource st
 	return all, nil
 }
 
+// principalARN is a grant's principal as an ARN: users and groups in the
+// account's identity region, namespaces in the caller's.
+func (s *Service) principalARN(ctx context.Context, account, principal string) string {
+	region := s.regionOf(ctx)
+	if strings.HasPrefix(principal, "user/") || strings.HasPrefix(principal, "group/") {
+		region = s.identityRegion(ctx, account)
+	}
+	return quickSightARN(region, account, principal)
+}
+
 // resourcePermissionsOut writes grants as the API's ResourcePermission
-// list, principals as ARNs in the caller's region. It is never nil, so an
+// list, principals as ARNs (see principalARN). It is never nil, so an
 // empty set is written as [].
 func (s *Service) resourcePermissionsOut(ctx context.Context, account string, grants []Grant) []api.ResourcePermission {
 	out := make([]api.ResourcePermission, len(grants))
 	for i, g := range grants {
 		out[i] = api.ResourcePermission{
-			Principal: ptr(quickSightARN(s.regionOf(ctx), account, g.Principal)),
+			Principal: ptr(s.principalARN(ctx, account, g.Principal)),
 			Actions:   slices.Clone(g.Actions),
 		}
 	}
@@ -204,7 +214,7 @@ func (s *Service) permissionsOut(ctx context.Context, account string, grants []G
 	out := make([]api.Permission, len(grants))
 	for i, g := range grants {
 		out[i] = api.Permission{
-			Principal: ptr(quickSightARN(s.regionOf(ctx), account, g.Principal)),
+			Principal: ptr(s.principalARN(ctx, account, g.Principal)),
 			Actions:   slices.Clone(g.Actions),
 		}
 	}

@@ -42,6 +42,9 @@ type Service struct {
 	newID    func() string
 	tokens   tokens
 	accounts sync.Map // account id -> struct{}: accounts known to exist
+	// identity: account id -> its identity region, as last read (see
+	// identityRegion).
+	identity sync.Map
 
 	requireSubscription bool
 	authMethod          string
@@ -95,6 +98,16 @@ func NewID() string {
 // formatUUID writes 16 bytes in a UUID's 8-4-4-4-12 hex form.
 func formatUUID(b [16]byte) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// identityRegion is the region of an account's user and group ARNs: its
+// identity region, which every API call reads (see admitted), else the
+// request's.
+func (s *Service) identityRegion(ctx context.Context, account string) string {
+	if r, ok := s.identity.Load(account); ok {
+		return r.(string)
+	}
+	return s.regionOf(ctx)
 }
 
 // regionOf is the region a request's ARNs carry.
@@ -240,8 +253,10 @@ func (s *Service) Reset(ctx context.Context, account string) error {
 	})
 	if account != "" {
 		s.accounts.Delete(account)
+		s.identity.Delete(account)
 	} else {
 		s.accounts.Clear()
+		s.identity.Clear()
 	}
 	return err
 }

@@ -21,7 +21,7 @@ const (
 
 func (s *Service) userOut(ctx context.Context, u User) *api.User {
 	return &api.User{
-		Arn:                                 ptr(UserARN(s.regionOf(ctx), u.Account, u.Namespace, u.Name)),
+		Arn:                                 ptr(UserARN(s.identityRegion(ctx, u.Account), u.Account, u.Namespace, u.Name)),
 		UserName:                            ptr(u.Name),
 		Email:                               ptr(u.Email),
 		Role:                                ptr(api.UserRole(u.Role)),

@@ -85,6 +85,17 @@ func TestIdentityRegion(t *testing.T) {
 	if _, err := away.DescribeAccountSubscription(ctx(t), &quicksight.DescribeAccountSubscriptionInput{AwsAccountId: acct}); err != nil {
 		t.Errorf("DescribeAccountSubscription from us-west-2: %v", err)
 	}
+	// Permissions name users and groups by their ARNs in the identity
+	// region, whatever region the caller and the request's ARN name.
+	if _, err := away.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1"), Name: aws.String("A1"),
+		Definition: definition("s1"), Permissions: []types.ResourcePermission{
+			perm("arn:aws:quicksight:us-west-2:"+account+":user/default/alice", "quicksight:DescribeAnalysis")}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := away.DescribeAnalysisPermissions(ctx(t), &quicksight.DescribeAnalysisPermissionsInput{AwsAccountId: acct, AnalysisId: aws.String("a1")})
+	if err != nil || len(p.Permissions) != 1 || aws.ToString(p.Permissions[0].Principal) != "arn:aws:quicksight:eu-central-1:"+account+":user/default/alice" {
+		t.Errorf("DescribeAnalysisPermissions from us-west-2: %+v, %v", p, err)
+	}
 }
 
 // TestAccountSubscription: subscribing, reading, changing settings and

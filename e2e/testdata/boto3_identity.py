@@ -81,7 +81,7 @@ expect_error("ResourceNotFoundException", qs.describe_namespace, AwsAccountId="1
 qs.delete_user(UserName=NAME, **A)
 expect_error("ResourceNotFoundException", qs.describe_user, UserName=NAME, **A)
 assert qs.list_group_memberships(GroupName="analysts", **A)["GroupMemberList"] == []
-# Analyses and permissions: principals come back in the caller's region.
+# Analyses and permissions: users and groups come back in the identity region.
 acct = "111122223333"
 group_arn = "arn:aws:quicksight:us-east-1:%s:group/default/analysts" % acct
 a = qs.create_analysis(AwsAccountId=acct, AnalysisId="sales-1", Name="Sales",
