@@ -20,6 +20,10 @@ type Config struct {
 	// Clock and IDs are injectable for tests; nil means the real ones.
 	Clock func() time.Time
 	IDs   func() string
+	// AsyncDelay is how long work AWS does asynchronously takes here: a
+	// namespace is CREATING, then DELETING, and an asset of an Async kind
+	// is ..._IN_PROGRESS, for this long. 0 finishes everything at once.
+	AsyncDelay time.Duration
 }
 
 // Service implements api.Handler: it applies QuickSight's rules and keeps
@@ -33,6 +37,9 @@ type Service struct {
 	newID    func() string
 	tokens   tokens
 	accounts sync.Map // account id -> struct{}: accounts known to exist
+
+	// asyncDelay is Config.AsyncDelay (see async.go).
+	asyncDelay time.Duration
 }
 
 var _ api.Handler = (*Service)(nil)
@@ -60,6 +67,7 @@ func NewService(ctx context.Context, cfg Config) (*Service, error) {
 	if s.newID == nil {
 		s.newID = NewID
 	}
+	s.asyncDelay = cfg.AsyncDelay
 	return s, nil
 }
 
@@ -208,15 +216,6 @@ func (s *Service) Reset(ctx context.Context, account string) error {
 		s.accounts.Delete(account)
 	} else {
 		s.accounts.Clear()
-	}
-	return err
-}
-
-// namespace checks that a namespace exists within tx.
-func namespace(ctx context.Context, tx Tx, account, name string) error {
-	_, err := tx.Namespace(ctx, account, name)
-	if errors.Is(err, ErrNotFound) {
-		return errorf(CodeResourceNotFound, ResourceNamespace, "Namespace %s not found in account %s.", name, account)
 	}
 	return err
 }
