@@ -12,10 +12,11 @@ import (
 
 // Analyses are assets of analysisKind, kept as sent: qslocal has no
 // datasets, templates or themes to check a definition against, so every
-// create and update succeeds at once (CREATION_SUCCESSFUL,
-// UPDATE_SUCCESSFUL). A deleted analysis waits out its recovery window
-// with Status DELETED and can be restored; once the window has passed it
-// is gone, and its id is free again.
+// create and update succeeds: CREATION_IN_PROGRESS or UPDATE_IN_PROGRESS
+// for the service's async delay (the kind is Async, see async.go), then
+// CREATION_SUCCESSFUL or UPDATE_SUCCESSFUL. A deleted analysis waits out
+// its recovery window with Status DELETED and can be restored; once the
+// window has passed it is gone, and its id is free again.
 
 // defaultRecoveryWindow is AWS's documented default for DeleteAnalysis.
 const defaultRecoveryWindow = 30 * 24 * time.Hour
@@ -60,6 +61,8 @@ func analysisDocOf(a Asset) (analysisDoc, error) {
 	return d, nil
 }
 
+// analysisStatus is the status of an analysis as readers see it (a from
+// readAsset or listAssets): DELETED while it waits out its recovery window.
 func analysisStatus(a Asset) api.ResourceStatus {
 	if a.deleted() {
 		return api.ResourceStatusDeleted
@@ -95,7 +98,7 @@ func (s *Service) CreateAnalysis(ctx context.Context, in *api.CreateAnalysisRequ
 	return &api.CreateAnalysisResponse{
 		Arn:            ptr(AnalysisARN(s.regionOf(ctx), account, id)),
 		AnalysisId:     ptr(id),
-		CreationStatus: ptr(api.ResourceStatusCreationSuccessful),
+		CreationStatus: ptr(api.ResourceStatus(s.assetStatus(a, now))),
 	}, nil
 }
 
@@ -107,8 +110,9 @@ func (s *Service) UpdateAnalysis(ctx context.Context, in *api.UpdateAnalysisRequ
 	if err != nil {
 		return nil, err
 	}
-	err = s.update(ctx, account, func(tx Tx) error {
-		a, err := liveAsset(ctx, tx, analysisKind.ref(account, id), now)
+	var a Asset
+	err = s.update(ctx, account, func(tx Tx) (err error) {
+		a, err = liveAsset(ctx, tx, analysisKind.ref(account, id), now)
 		if err != nil {
 			return err
 		}
@@ -122,7 +126,7 @@ func (s *Service) UpdateAnalysis(ctx context.Context, in *api.UpdateAnalysisRequ
 	return &api.UpdateAnalysisResponse{
 		Arn:          ptr(AnalysisARN(s.regionOf(ctx), account, id)),
 		AnalysisId:   ptr(id),
-		UpdateStatus: ptr(api.ResourceStatusUpdateSuccessful),
+		UpdateStatus: ptr(api.ResourceStatus(s.assetStatus(a, now))),
 	}, nil
 }
 

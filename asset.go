@@ -154,14 +154,15 @@ func aliased(ctx context.Context, tx Tx, r Ref, alias string) (AssetVersion, err
 	return tx.AssetVersion(ctx, r.Account, r.Kind.Type, r.Name, n)
 }
 
-// readAsset reads an asset, deleted ones included, in a read transaction.
+// readAsset reads an asset, deleted ones included, in a read transaction,
+// as readers see it (its status resolved by assetStatus).
 func (s *Service) readAsset(ctx context.Context, r Ref) (a Asset, err error) {
 	now := s.now()
 	err = s.view(ctx, r.Account, func(tx Tx) error {
 		a, err = lookupAsset(ctx, tx, r, now)
 		return err
 	})
-	return a, err
+	return s.shown(a, now), err
 }
 
 // assetGrants answers who may do what with an asset.
@@ -238,11 +239,12 @@ func (s *Service) restoreAsset(ctx context.Context, r Ref) error {
 
 // listAssets lists the assets of kind k in id order, a page at a time,
 // leaving out those whose recovery window has passed and those that match
-// refuses. match is made once per page, in the page's transaction.
+// refuses. match is made once per page, in the page's transaction. The
+// assets are as readers see them (their status resolved by assetStatus).
 func (s *Service) listAssets(ctx context.Context, k *Kind, l listing, next *string, max *int32,
 	match func(tx Tx) (func(Asset) (bool, error), error)) ([]Asset, *string, error) {
 	now := s.now()
-	return listPage(ctx, s, l, next, max, func(tx Tx, after string, limit int) ([]Asset, error) {
+	rows, token, err := listPage(ctx, s, l, next, max, func(tx Tx, after string, limit int) ([]Asset, error) {
 		keep, err := match(tx)
 		if err != nil {
 			return nil, err
@@ -254,6 +256,10 @@ func (s *Service) listAssets(ctx context.Context, k *Kind, l listing, next *stri
 			return keep(a)
 		})
 	}, func(a Asset) string { return a.ID })
+	for i := range rows {
+		rows[i] = s.shown(rows[i], now)
+	}
+	return rows, token, err
 }
 
 // everyAsset is the match of a listing that keeps every asset.

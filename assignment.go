@@ -118,6 +118,7 @@ func identitiesOut(a Assignment) map[string][]string {
 
 // CreateIAMPolicyAssignment creates an assignment.
 func (s *Service) CreateIAMPolicyAssignment(ctx context.Context, in *api.CreateIAMPolicyAssignmentRequest) (*api.CreateIAMPolicyAssignmentResponse, error) {
+	now := s.now()
 	account, ns, name := *in.AwsAccountId, *in.Namespace, *in.AssignmentName
 	a := Assignment{Account: account, Namespace: ns, Name: name, ID: s.newID(),
 		Status: string(*in.AssignmentStatus), PolicyARN: str(in.PolicyArn)}
@@ -131,7 +132,7 @@ func (s *Service) CreateIAMPolicyAssignment(ctx context.Context, in *api.CreateI
 		return nil, err
 	}
 	err = s.update(ctx, account, func(tx Tx) error {
-		if err := namespace(ctx, tx, account, ns); err != nil {
+		if _, err := s.readyNamespace(ctx, tx, account, ns, now); err != nil {
 			return err
 		}
 		if err := checkIdentities(ctx, tx, a); err != nil {

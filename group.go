@@ -75,7 +75,7 @@ func (s *Service) CreateGroup(ctx context.Context, in *api.CreateGroupRequest) (
 	}
 	exists := errorf(CodeResourceExists, ResourceGroup, "Group %s already exists in namespace %s.", g.Name, ns)
 	err := s.update(ctx, account, func(tx Tx) error {
-		if err := namespace(ctx, tx, account, ns); err != nil {
+		if _, err := s.readyNamespace(ctx, tx, account, ns, now); err != nil {
 			return err
 		}
 		_, err := tx.Group(ctx, account, ns, g.Name)

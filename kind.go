@@ -51,6 +51,12 @@ type Kind struct {
 	// RecoveryWindow: deleting one waits out a window during which it can
 	// be restored, unless forced; other kinds are deleted at once.
 	RecoveryWindow bool
+	// Async kinds are created and updated asynchronously, as AWS does: a
+	// create or update answers, and reads show, CREATION_IN_PROGRESS or
+	// UPDATE_IN_PROGRESS until the service's async delay has passed, then
+	// the stored ..._SUCCESSFUL (async.go). Kinds whose API has no such
+	// status (flows) are not Async.
+	Async bool
 }
 
 // The kinds qslocal has. A new asset kind is an entry here plus its
@@ -66,7 +72,8 @@ var (
 	profileKind = &Kind{Type: "custompermission", Noun: "Custom permissions profile", Taggable: true}
 
 	// analysisKind: AWS documents the seven owner actions; a viewer holds
-	// the two that read it.
+	// the two that read it. CreateAnalysis and UpdateAnalysis answer
+	// CREATION_IN_PROGRESS and UPDATE_IN_PROGRESS (Async).
 	analysisKind = &Kind{Type: "analysis", Noun: "Analysis", Asset: true, Taggable: true,
 		Owner: []string{
 			"quicksight:DeleteAnalysis",
@@ -81,11 +88,13 @@ var (
 		OwnerAction:    "quicksight:UpdateAnalysisPermissions",
 		MaxPrincipals:  maxPrincipals,
 		RecoveryWindow: true,
+		Async:          true,
 	}
 
 	// flowKind: the owner and viewer sets UpdateFlowPermissions documents;
 	// "Namespace principal can only be set as a viewer". CreateFlow takes
-	// no tags and TagResource does not list flows.
+	// no tags and TagResource does not list flows. Not Async: the model
+	// gives flows no creation or update status, only a publish state.
 	flowKind = &Kind{Type: "flow", Noun: "Flow", Asset: true,
 		Owner: []string{
 			"quicksight:CreatePresignedUrl",

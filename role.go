@@ -14,9 +14,10 @@ import (
 
 // UpdateRoleCustomPermission applies a profile to a role of a namespace.
 func (s *Service) UpdateRoleCustomPermission(ctx context.Context, in *api.UpdateRoleCustomPermissionRequest) (*api.UpdateRoleCustomPermissionResponse, error) {
+	now := s.now()
 	account, ns, role, prof := *in.AwsAccountId, *in.Namespace, string(*in.Role), *in.CustomPermissionsName
 	err := s.update(ctx, account, func(tx Tx) error {
-		if err := namespace(ctx, tx, account, ns); err != nil {
+		if _, err := s.readyNamespace(ctx, tx, account, ns, now); err != nil {
 			return err
 		}
 		if err := profile(ctx, tx, account, prof); err != nil {
@@ -51,9 +52,10 @@ func (s *Service) DescribeRoleCustomPermission(ctx context.Context, in *api.Desc
 // DeleteRoleCustomPermission unapplies a role's profile; it succeeds when
 // none is applied.
 func (s *Service) DeleteRoleCustomPermission(ctx context.Context, in *api.DeleteRoleCustomPermissionRequest) (*api.DeleteRoleCustomPermissionResponse, error) {
+	now := s.now()
 	account, ns, role := *in.AwsAccountId, *in.Namespace, string(*in.Role)
 	err := s.update(ctx, account, func(tx Tx) error {
-		if err := namespace(ctx, tx, account, ns); err != nil {
+		if _, err := s.readyNamespace(ctx, tx, account, ns, now); err != nil {
 			return err
 		}
 		return tx.SetRoleCustomPermission(ctx, account, ns, role, "")

@@ -29,6 +29,10 @@ type Config struct {
 	// first request (an api.AuthenticationMethodOption value);
 	// IAM_AND_QUICKSIGHT when empty.
 	AuthenticationMethod string
+	// AsyncDelay is how long work AWS does asynchronously takes here: a
+	// namespace is CREATING, then DELETING, and an asset of an Async kind
+	// is ..._IN_PROGRESS, for this long. 0 finishes everything at once.
+	AsyncDelay time.Duration
 }
 
 // Service implements api.Handler: it applies QuickSight's rules and keeps
@@ -48,7 +52,8 @@ type Service struct {
 
 	requireSubscription bool
 	authMethod          string
-	asyncDelay          time.Duration
+	// asyncDelay is Config.AsyncDelay (see async.go).
+	asyncDelay time.Duration
 }
 
 var _ api.Handler = (*Service)(nil)
@@ -83,6 +88,7 @@ func NewService(ctx context.Context, cfg Config) (*Service, error) {
 	if s.newID == nil {
 		s.newID = NewID
 	}
+	s.asyncDelay = cfg.AsyncDelay
 	return s, nil
 }
 
@@ -257,15 +263,6 @@ func (s *Service) Reset(ctx context.Context, account string) error {
 	} else {
 		s.accounts.Clear()
 		s.identity.Clear()
-	}
-	return err
-}
-
-// namespace checks that a namespace exists within tx.
-func namespace(ctx context.Context, tx Tx, account, name string) error {
-	_, err := tx.Namespace(ctx, account, name)
-	if errors.Is(err, ErrNotFound) {
-		return errorf(CodeResourceNotFound, ResourceNamespace, "Namespace %s not found in account %s.", name, account)
 	}
 	return err
 }

@@ -249,6 +249,11 @@ func (s *Service) exportAccount(ctx context.Context, tx Tx, a Account) (Snapshot
 		return sa, err
 	}
 	for _, ns := range namespaces {
+		if deleting(ns) {
+			// The row a deleted namespace leaves while it shows as
+			// DELETING: the namespace is gone.
+			continue
+		}
 		sn := SnapshotNamespace{Name: ns.Name, CapacityRegion: ns.CapacityRegion, IdentityStore: ns.IdentityStore, CreatedTime: ns.CreatedAt}
 		if sn.SelfUpgradeStatus, err = tx.SelfUpgradeStatus(ctx, id, ns.Name); err != nil {
 			return sa, err
@@ -623,7 +628,10 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 		}
 	case errors.Is(err, ErrNotFound):
 		if created.IsZero() {
-			created = now
+			// A snapshot describes finished work: dated the async delay
+			// ago, what it loads without times of its own is CREATED and
+			// ..._SUCCESSFUL at once.
+			created = now.Add(-s.asyncDelay)
 		}
 	default:
 		return err

@@ -185,7 +185,7 @@ func (s *Service) UpdateSelfUpgrade(ctx context.Context, in *api.UpdateSelfUpgra
 	account, ns, id, action := *in.AwsAccountId, *in.Namespace, *in.UpgradeRequestId, *in.Action
 	var r UpgradeRequest
 	err := s.update(ctx, account, func(tx Tx) (err error) {
-		if err := namespace(ctx, tx, account, ns); err != nil {
+		if _, err := s.readyNamespace(ctx, tx, account, ns, now); err != nil {
 			return err
 		}
 		r, err = tx.UpgradeRequest(ctx, account, ns, id)
@@ -291,9 +291,10 @@ func (s *Service) DescribeSelfUpgradeConfiguration(ctx context.Context, in *api.
 // UpdateSelfUpgradeConfiguration sets a namespace's configuration. It
 // applies to requests filed afterwards; pending ones stay pending.
 func (s *Service) UpdateSelfUpgradeConfiguration(ctx context.Context, in *api.UpdateSelfUpgradeConfigurationRequest) (*api.UpdateSelfUpgradeConfigurationResponse, error) {
+	now := s.now()
 	account, ns, status := *in.AwsAccountId, *in.Namespace, string(*in.SelfUpgradeStatus)
 	err := s.update(ctx, account, func(tx Tx) error {
-		if err := namespace(ctx, tx, account, ns); err != nil {
+		if _, err := s.readyNamespace(ctx, tx, account, ns, now); err != nil {
 			return err
 		}
 		return tx.SetSelfUpgradeStatus(ctx, account, ns, status)

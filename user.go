@@ -194,7 +194,7 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 		return nil, err
 	}
 	err = s.update(ctx, account, func(tx Tx) error {
-		if err := namespace(ctx, tx, account, ns); err != nil {
+		if _, err := s.readyNamespace(ctx, tx, account, ns, now); err != nil {
 			return err
 		}
 		if u.CustomPermissionsName != "" {

@@ -77,13 +77,15 @@ var readyLine = regexp.MustCompile(`listening on (http://\S+)`)
 
 // start runs qslocal on a random port with the given database and waits
 // for its ready line. An empty db is a fresh one of the store under test:
-// SQLite, or PostgreSQL when QSLOCAL_E2E_STORE=postgres.
+// SQLite, or PostgreSQL when QSLOCAL_E2E_STORE=postgres. Asynchronous work
+// finishes at once (--async-delay 0) unless extra sets another delay: a
+// later flag wins.
 func start(t *testing.T, db string, extra ...string) *server {
 	t.Helper()
 	if db == "" {
 		db = freshDB(t)
 	}
-	args := append([]string{"--addr", "127.0.0.1:0", "--db", db}, extra...)
+	args := append([]string{"--addr", "127.0.0.1:0", "--db", db, "--async-delay", "0"}, extra...)
 	cmd := exec.Command(binary, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {

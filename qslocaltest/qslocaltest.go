@@ -40,7 +40,10 @@ type Server struct {
 }
 
 // New starts a server for the test and stops it when the test ends. A
-// seed snapshot, if given, is loaded before New returns.
+// seed snapshot, if given, is loaded before New returns. Asynchronous work
+// finishes at once (qslocal.Config.AsyncDelay 0): a new namespace is
+// CREATED and a new analysis CREATION_SUCCESSFUL in the answer that makes
+// it. The binary takes --async-delay (500ms by default) instead.
 func New(t testing.TB, seed ...*qslocal.Snapshot) *Server {
 	t.Helper()
 	ctx := context.Background()

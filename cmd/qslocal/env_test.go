@@ -25,6 +25,9 @@ func TestEnvironment(t *testing.T) {
 			check: func(o options) bool {
 				return o.lockTimeout == 250*time.Millisecond && o.region == "eu-west-1" && o.rateLimit == 3
 			}},
+		{name: "env sets the async delay", environ: []string{"QSLOCAL_ASYNC_DELAY=0"},
+			check: func(o options) bool { return o.asyncDelay == 0 }},
+		{name: "negative async delay", environ: []string{"QSLOCAL_ASYNC_DELAY=-1s"}, errHas: "--async-delay"},
 		{name: "flag wins", args: []string{"--region", "ap-south-1"}, environ: []string{"QSLOCAL_REGION=eu-west-1"},
 			check: func(o options) bool { return o.region == "ap-south-1" }},
 		{name: "flag wins over a bad value", args: []string{"--rate-limit", "2"}, environ: []string{"QSLOCAL_RATE_LIMIT=lots"},
@@ -69,7 +72,7 @@ func TestHelp(t *testing.T) {
 		help := stdout.String()
 		for _, want := range []string{"qslocal version", "qslocal reset", "qslocal export", "qslocal import", "qslocal faults",
 			"qslocal request-upgrade", "--endpoint", "--addr HOST:PORT", "QSLOCAL_ADDR", "--db-lock-timeout duration", "QSLOCAL_DB_LOCK_TIMEOUT",
-			"--log-format format", "QSLOCAL_LOG_FORMAT"} {
+			"--log-format format", "QSLOCAL_LOG_FORMAT", "--async-delay duration", "QSLOCAL_ASYNC_DELAY", "(default 500ms)"} {
 			if !strings.Contains(help, want) {
 				t.Errorf("%s: help lacks %q:\n%s", arg, want, help)
 			}

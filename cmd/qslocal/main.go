@@ -30,6 +30,13 @@ import (
 // DefaultAddr is where qslocal listens with no --addr: loopback only.
 const DefaultAddr = "127.0.0.1:4718"
 
+// DefaultAsyncDelay is --async-delay's default. AWS takes seconds (a new
+// namespace, 20 to 30 of them) for what it does asynchronously; qslocal
+// takes half a second: long enough that the next request of a client that
+// does not wait for CREATED or ..._SUCCESSFUL comes too early, as on AWS,
+// and short enough that a client that polls is hardly slowed down.
+const DefaultAsyncDelay = 500 * time.Millisecond
+
 // version and commit name what the binary was built from; a release sets
 // them with -ldflags "-X main.version=v0.1.0 -X main.commit=abc123", and
 // builds that do not fall back to the build information Go records.
@@ -47,7 +54,7 @@ type options struct {
 	seed, faults                          string
 	accounts, authMethod                  string
 	rateLimit                             float64
-	lockTimeout                           time.Duration
+	lockTimeout, asyncDelay               time.Duration
 	pg                                    postgres.Config
 }
 
@@ -73,6 +80,8 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	fs.StringVar(&o.faults, "faults", "", "set these fault rules (a JSON `file`) at start")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second each account may make before ThrottlingException (0: unlimited)")
 	fs.DurationVar(&o.lockTimeout, "db-lock-timeout", 0, "how long a write waits for data another writer holds before it fails (0: 10s)")
+	fs.DurationVar(&o.asyncDelay, "async-delay", DefaultAsyncDelay, "how long a new namespace stays CREATING, a deleted one DELETING, "+
+		"a created or updated analysis ..._IN_PROGRESS (0: done at once; short but not 0 by default, so a client that does not wait fails here as on AWS)")
 	var maxConns, minConns int
 	fs.IntVar(&maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: the larger of 4 and the number of CPUs)")
 	fs.IntVar(&minConns, "db-min-conns", 0, "PostgreSQL: connections kept open when idle")
@@ -110,6 +119,9 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	}
 	if o.lockTimeout < 0 {
 		return o, fmt.Errorf("--db-lock-timeout must not be negative; got %v", o.lockTimeout)
+	}
+	if o.asyncDelay < 0 {
+		return o, fmt.Errorf("--async-delay must not be negative (0 finishes asynchronous work at once); got %v", o.asyncDelay)
 	}
 	o.pg.LockTimeout = o.lockTimeout
 	if !isPostgres(o.db) {
@@ -183,7 +195,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	if sizer, ok := store.(qslocal.Sizer); ok {
 		metrics.CollectSize(sizer)
 	}
-	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: store, Region: o.region,
+	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: store, Region: o.region, AsyncDelay: o.asyncDelay,
 		RequireSubscription: o.accounts == "subscribed", AuthenticationMethod: o.authMethod})
 	if err != nil {
 		return err

@@ -13,14 +13,14 @@ import (
 
 func TestParseFlags(t *testing.T) {
 	o, err := parseFlags(nil, nil, io.Discard, io.Discard)
-	if err != nil || o.addr != DefaultAddr || o.db != "qslocal.db" || o.region != "us-east-1" || o.rateLimit != 0 {
+	if err != nil || o.addr != DefaultAddr || o.db != "qslocal.db" || o.region != "us-east-1" || o.rateLimit != 0 || o.asyncDelay != DefaultAsyncDelay {
 		t.Errorf("defaults = %+v, %v", o, err)
 	}
-	o, err = parseFlags([]string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--region", "eu-west-1", "--rate-limit", "2.5"}, nil, io.Discard, io.Discard)
-	if err != nil || o.addr != "127.0.0.1:0" || o.db != ":memory:" || o.region != "eu-west-1" || o.rateLimit != 2.5 {
+	o, err = parseFlags([]string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--region", "eu-west-1", "--rate-limit", "2.5", "--async-delay", "0"}, nil, io.Discard, io.Discard)
+	if err != nil || o.addr != "127.0.0.1:0" || o.db != ":memory:" || o.region != "eu-west-1" || o.rateLimit != 2.5 || o.asyncDelay != 0 {
 		t.Errorf("flags = %+v, %v", o, err)
 	}
-	for _, bad := range [][]string{{"extra"}, {"--nope"}, {"--rate-limit", "x"}, {"--rate-limit", "-3"}, {"--rate-limit", "NaN"}, {"--rate-limit", "+Inf"}} {
+	for _, bad := range [][]string{{"extra"}, {"--nope"}, {"--rate-limit", "x"}, {"--rate-limit", "-3"}, {"--rate-limit", "NaN"}, {"--rate-limit", "+Inf"}, {"--async-delay", "-1ms"}, {"--async-delay", "soon"}} {
 		if _, err := parseFlags(bad, nil, io.Discard, io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}
