@@ -119,7 +119,7 @@ func TestUnknownAuthenticationMethod(t *testing.T) {
 // settings and unsubscribing, with the statuses AWS reports.
 func TestSubscriptionLifecycle(t *testing.T) {
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	svc := accountService(t, qslocal.Config{RequireSubscription: true}, &now)
+	svc := accountService(t, qslocal.Config{RequireSubscription: true, AsyncDelay: time.Second}, &now)
 	ctx := called("CreateAccountSubscription", "eu-west-2", "")
 	status := func() string {
 		out, err := svc.DescribeAccountSubscription(called("DescribeAccountSubscription", "eu-west-2", ""),
@@ -154,6 +154,10 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	if _, err := svc.CreateAccountSubscription(ctx, in); err != nil {
 		t.Fatal(err)
 	}
+	if got := status(); got != "SIGNUP_ATTEMPT_IN_PROGRESS ACTIVE_DIRECTORY" {
+		t.Errorf("just after subscribing: %s", got)
+	}
+	now = now.Add(time.Second)
 	if got := status(); got != "ACCOUNT_CREATED ACTIVE_DIRECTORY" {
 		t.Errorf("after subscribing: %s", got)
 	}
@@ -175,6 +179,10 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	if err := del(); err != nil {
 		t.Fatal(err)
 	}
+	if got := status(); got != "UNSUBSCRIBE_IN_PROGRESS ACTIVE_DIRECTORY" {
+		t.Errorf("just after unsubscribing: %s", got)
+	}
+	now = now.Add(time.Second)
 	if got := status(); got != "UNSUBSCRIBED ACTIVE_DIRECTORY" {
 		t.Errorf("after unsubscribing: %s", got)
 	}
