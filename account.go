@@ -90,15 +90,15 @@ func (s *Service) settingsOf(a Account) (accountState, error) {
 	return st, nil
 }
 
-// encode writes the settings back into the account record.
-func (st accountState) encode() (Account, error) {
+// save writes the account's identity region and settings within tx.
+func (st accountState) save(ctx context.Context, tx Tx) error {
 	b, err := json.Marshal(st.accountSettings)
 	if err != nil {
-		return Account{}, fmt.Errorf("encoding account settings: %w", err)
+		return fmt.Errorf("encoding account settings: %w", err)
 	}
 	a := st.Account
 	a.Settings = b
-	return a, nil
+	return tx.UpdateAccount(ctx, a)
 }
 
 func (st accountState) terminationProtected() bool {
@@ -332,11 +332,7 @@ func (s *Service) CreateAccountSubscription(ctx context.Context, in *api.CreateA
 		settings.DefaultNamespace, settings.TerminationProtection, settings.PublicSharing =
 			st.DefaultNamespace, st.TerminationProtection, st.PublicSharing
 		st.accountSettings, st.IdentityRegion = settings, region
-		rec, err := st.encode()
-		if err != nil {
-			return err
-		}
-		return tx.UpdateAccount(ctx, rec)
+		return st.save(ctx, tx)
 	})
 	if err != nil {
 		return nil, err
@@ -434,11 +430,7 @@ func (s *Service) DeleteAccountSubscription(ctx context.Context, in *api.DeleteA
 		gone := accountState{Account: Account{ID: account, IdentityRegion: st.IdentityRegion}}
 		gone.accountSettings = st.accountSettings
 		gone.Unsubscribed, gone.ChangedAt = true, now
-		rec, err := gone.encode()
-		if err != nil {
-			return err
-		}
-		return tx.UpdateAccount(ctx, rec)
+		return gone.save(ctx, tx)
 	})
 	if err != nil {
 		return nil, err
@@ -511,9 +503,5 @@ func (s *Service) changeSettings(ctx context.Context, tx Tx, account string, cha
 		return err
 	}
 	change(&st)
-	rec, err := st.encode()
-	if err != nil {
-		return err
-	}
-	return tx.UpdateAccount(ctx, rec)
+	return st.save(ctx, tx)
 }
