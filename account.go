@@ -175,9 +175,7 @@ func (s *Service) admitted(ctx context.Context, account string, fn func(tx Tx) e
 		if err != nil {
 			return err
 		}
-		if st.IdentityRegion != "" {
-			s.identity.Store(account, st.IdentityRegion)
-		}
+		noteIdentity(ctx, st.IdentityRegion)
 		if err := s.checkRegion(ctx, c, st); err != nil {
 			return err
 		}
@@ -338,7 +336,6 @@ func (s *Service) CreateAccountSubscription(ctx context.Context, in *api.CreateA
 		return nil, err
 	}
 	s.accounts.Store(account, struct{}{})
-	s.identity.Store(account, region)
 	iam := method == string(api.AuthenticationMethodOptionIamAndQuicksight) || method == string(api.AuthenticationMethodOptionIamOnly)
 	return &api.CreateAccountSubscriptionResponse{SignupResponse: &api.SignupResponse{
 		IAMUser: ptr(iam), AccountName: in.AccountName, DirectoryType: ptr(authenticationType(method)),
@@ -384,23 +381,23 @@ func (s *Service) DescribeAccountSubscription(ctx context.Context, in *api.Descr
 	}}, nil
 }
 
-// subscription reads an account's state for the subscription operations.
+// subscription reads an account's state for the subscription operations,
+// through view: an account reset meanwhile is made anew (or, when
+// subscriptions are required, is not signed up).
 func (s *Service) subscription(ctx context.Context, account string) (accountState, error) {
-	if !s.requireSubscription {
-		if err := s.ensureAccount(ctx, account); err != nil {
-			return accountState{}, err
-		}
-	}
 	var st accountState
-	err := s.store.View(ctx, func(tx Tx) (err error) {
+	err := s.view(ctx, account, func(tx Tx) (err error) {
 		st, err = s.account(ctx, tx, account)
 		return err
 	})
 	if errors.Is(err, ErrNotFound) {
-		s.accounts.Delete(account)
-		return accountState{}, errorf(CodeResourceNotFound, "", "Account %s is not signed up with QuickSight.", account)
+		return accountState{}, notSignedUp(account)
 	}
 	return st, err
+}
+
+func notSignedUp(account string) error {
+	return errorf(CodeResourceNotFound, "", "Account %s is not signed up with QuickSight.", account)
 }
 
 // DeleteAccountSubscription unsubscribes an account: everything in it goes,
@@ -409,10 +406,10 @@ func (s *Service) subscription(ctx context.Context, account string) (accountStat
 func (s *Service) DeleteAccountSubscription(ctx context.Context, in *api.DeleteAccountSubscriptionRequest) (*api.DeleteAccountSubscriptionResponse, error) {
 	account := *in.AwsAccountId
 	now := s.now()
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, account, func(tx Tx) error {
 		st, err := s.account(ctx, tx, account)
 		if errors.Is(err, ErrNotFound) || err == nil && st.Unsubscribed {
-			return errorf(CodeResourceNotFound, "", "Account %s is not signed up with QuickSight.", account)
+			return notSignedUp(account)
 		}
 		if err != nil {
 			return err

@@ -192,3 +192,25 @@ func TestSubscriptionLifecycle(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// A directory group does not sync into a namespace still being created.
+func TestRoleMembershipWaitsForTheNamespace(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	svc := accountService(t, qslocal.Config{AuthenticationMethod: "IAM_IDENTITY_CENTER", AsyncDelay: time.Second}, &now)
+	if _, err := svc.CreateNamespace(called("CreateNamespace", "ap-south-1", "sales"), &api.CreateNamespaceRequest{
+		AwsAccountId: s(acct), Namespace: s("sales"), IdentityStore: ptrTo(api.IdentityStoreQuicksight)}); err != nil {
+		t.Fatal(err)
+	}
+	mapRole := func() error {
+		_, err := svc.CreateRoleMembership(called("CreateRoleMembership", "ap-south-1", "sales"), &api.CreateRoleMembershipRequest{
+			AwsAccountId: s(acct), Namespace: s("sales"), Role: ptrTo(api.RoleAuthor), MemberName: s("dir-group")})
+		return err
+	}
+	if got := errCode(mapRole()); !strings.HasPrefix(got, "PreconditionNotMetException") {
+		t.Errorf("CreateRoleMembership in a CREATING namespace = %q", got)
+	}
+	now = now.Add(time.Second)
+	if err := mapRole(); err != nil {
+		t.Errorf("CreateRoleMembership once CREATED: %v", err)
+	}
+}

@@ -10,7 +10,8 @@ import (
 // binary's --async-delay): creating a namespace (CREATING, then CREATED),
 // deleting one (DELETING, then gone), and creating or updating an asset of
 // a kind the table marks Async (CREATION_IN_PROGRESS, then
-// CREATION_SUCCESSFUL; UPDATE_IN_PROGRESS, then UPDATE_SUCCESSFUL).
+// CREATION_SUCCESSFUL; UPDATE_IN_PROGRESS, then UPDATE_SUCCESSFUL), and
+// subscribing or unsubscribing an account (account.go).
 //
 // Nothing runs in the background. A state is derived when it is read, from
 // the time the work started, which the store keeps (a namespace's

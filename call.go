@@ -16,13 +16,39 @@ type Call struct {
 
 type callKey struct{}
 
+// callState is a Call with what the service learns while serving it.
+type callState struct {
+	Call
+	// identity is the addressed account's identity region, as the call's
+	// own transaction read it (see admitted); "" until then.
+	identity string
+}
+
 // WithCall returns ctx carrying c.
 func WithCall(ctx context.Context, c Call) context.Context {
-	return context.WithValue(ctx, callKey{}, c)
+	return context.WithValue(ctx, callKey{}, &callState{Call: c})
 }
 
 // CallFrom returns the Call attached to ctx, or the zero Call.
 func CallFrom(ctx context.Context) Call {
-	c, _ := ctx.Value(callKey{}).(Call)
-	return c
+	if st, ok := ctx.Value(callKey{}).(*callState); ok {
+		return st.Call
+	}
+	return Call{}
+}
+
+// noteIdentity records the identity region the call's transaction read. A
+// call is served by one goroutine, so no lock is needed.
+func noteIdentity(ctx context.Context, region string) {
+	if st, ok := ctx.Value(callKey{}).(*callState); ok {
+		st.identity = region
+	}
+}
+
+// notedIdentity is what noteIdentity recorded, or "".
+func notedIdentity(ctx context.Context) string {
+	if st, ok := ctx.Value(callKey{}).(*callState); ok {
+		return st.identity
+	}
+	return ""
 }

@@ -190,7 +190,7 @@ func (c permissionChange) apply(ctx context.Context, tx Tx, account, resource st
 func (s *Service) principalARN(ctx context.Context, account, principal string) string {
 	region := s.regionOf(ctx)
 	if strings.HasPrefix(principal, "user/") || strings.HasPrefix(principal, "group/") {
-		region = s.identityRegion(ctx, account)
+		region = s.identityRegion(ctx)
 	}
 	return quickSightARN(region, account, principal)
 }

@@ -44,7 +44,7 @@ func lookupMembership(ctx context.Context, tx Tx, account, ns, group, user strin
 
 func (s *Service) groupOut(ctx context.Context, g Group) *api.Group {
 	return &api.Group{
-		Arn:         ptr(GroupARN(s.identityRegion(ctx, g.Account), g.Account, g.Namespace, g.Name)),
+		Arn:         ptr(GroupARN(s.identityRegion(ctx), g.Account, g.Namespace, g.Name)),
 		GroupName:   ptr(g.Name),
 		Description: optional(g.Description),
 		PrincipalId: ptr(g.PrincipalID),
@@ -61,7 +61,7 @@ func (s *Service) groupsOut(ctx context.Context, groups []Group) []api.Group {
 
 // memberOut is a group member: a user, by its ARN and name.
 func (s *Service) memberOut(ctx context.Context, account, ns, user string) *api.GroupMember {
-	return &api.GroupMember{Arn: ptr(UserARN(s.identityRegion(ctx, account), account, ns, user)), MemberName: ptr(user)}
+	return &api.GroupMember{Arn: ptr(UserARN(s.identityRegion(ctx), account, ns, user)), MemberName: ptr(user)}
 }
 
 // CreateGroup creates a group in a namespace.

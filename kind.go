@@ -167,7 +167,7 @@ func init() {
 }
 
 // Ref names one resource of some kind: what an ARN names, without its
-// partition and region (qslocal's ARNs carry the caller's region, so a
+// partition and region (qslocal answers to an ARN of any region, so a
 // resource has one ARN per region).
 type Ref struct {
 	Account string

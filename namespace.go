@@ -54,10 +54,17 @@ func (s *Service) readyNamespace(ctx context.Context, tx Tx, account, name strin
 // namespaceOut is the API view of a namespace at now: CREATING, DELETING
 // or CREATED (async.go).
 func (s *Service) namespaceOut(ctx context.Context, ns Namespace, now time.Time) api.NamespaceInfoV2 {
+	capacity := ns.CapacityRegion
+	if r := notedIdentity(ctx); r != "" && ns.Name == defaultNamespace {
+		// The default namespace lives in the identity region, which a
+		// subscription can move after the namespace was made; every API
+		// call has just read it (see admitted).
+		capacity = r
+	}
 	return api.NamespaceInfoV2{
 		Name:           ptr(ns.Name),
 		Arn:            ptr(NamespaceARN(s.regionOf(ctx), ns.Account, ns.Name)),
-		CapacityRegion: ptr(ns.CapacityRegion),
+		CapacityRegion: ptr(capacity),
 		CreationStatus: ptr(s.namespaceStatus(ns, now)),
 		IdentityStore:  ptr(api.IdentityStore(identityStoreOf(ns))),
 	}

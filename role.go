@@ -75,6 +75,9 @@ func (s *Service) CreateRoleMembership(ctx context.Context, in *api.CreateRoleMe
 	account, ns, role, group := *in.AwsAccountId, *in.Namespace, string(*in.Role), *in.MemberName
 	now := s.now()
 	err := s.update(ctx, account, func(tx Tx) error {
+		if _, err := s.readyNamespace(ctx, tx, account, ns, now); err != nil {
+			return err
+		}
 		_, err := lookupGroup(ctx, tx, account, ns, group)
 		var e *Error
 		if errors.As(err, &e) && e.ResourceType == ResourceGroup {

@@ -30,8 +30,9 @@ type Config struct {
 	// IAM_AND_QUICKSIGHT when empty.
 	AuthenticationMethod string
 	// AsyncDelay is how long work AWS does asynchronously takes here: a
-	// namespace is CREATING, then DELETING, and an asset of an Async kind
-	// is ..._IN_PROGRESS, for this long. 0 finishes everything at once.
+	// namespace is CREATING, then DELETING, an asset of an Async kind is
+	// ..._IN_PROGRESS, and a subscription SIGNUP_ATTEMPT_IN_PROGRESS or
+	// UNSUBSCRIBE_IN_PROGRESS, for this long. 0 finishes everything at once.
 	AsyncDelay time.Duration
 }
 
@@ -46,10 +47,6 @@ type Service struct {
 	newID    func() string
 	tokens   tokens
 	accounts sync.Map // account id -> struct{}: accounts known to exist
-	// identity: account id -> its identity region, as last read (see
-	// identityRegion).
-	identity sync.Map
-
 	requireSubscription bool
 	authMethod          string
 	// asyncDelay is Config.AsyncDelay (see async.go).
@@ -106,12 +103,12 @@ func formatUUID(b [16]byte) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// identityRegion is the region of an account's user and group ARNs: its
-// identity region, which every API call reads (see admitted), else the
-// request's.
-func (s *Service) identityRegion(ctx context.Context, account string) string {
-	if r, ok := s.identity.Load(account); ok {
-		return r.(string)
+// identityRegion is the region of user and group ARNs: the identity
+// region of the account the call addresses, which every API call reads
+// (see admitted), else the request's.
+func (s *Service) identityRegion(ctx context.Context) string {
+	if r := notedIdentity(ctx); r != "" {
+		return r
 	}
 	return s.regionOf(ctx)
 }
@@ -259,10 +256,8 @@ func (s *Service) Reset(ctx context.Context, account string) error {
 	})
 	if account != "" {
 		s.accounts.Delete(account)
-		s.identity.Delete(account)
 	} else {
 		s.accounts.Clear()
-		s.identity.Clear()
 	}
 	return err
 }

@@ -428,11 +428,11 @@ func (s *Service) exportAsset(ctx context.Context, tx Tx, k *Kind, account, id s
 			sx.Links = append(sx.Links, SnapshotLink{Rel: l.Rel, Name: l.Name, Target: l.Target})
 		}
 	}
-	// Principals are written in the account's own region, which every
+	// Principals are written in the account's identity region, which every
 	// server importing the snapshot agrees on.
 	region := s.region
-	if ns, err := tx.Namespace(ctx, account, defaultNamespace); err == nil && ns.CapacityRegion != "" {
-		region = ns.CapacityRegion
+	if a, err := tx.Account(ctx, account); err == nil && a.IdentityRegion != "" {
+		region = a.IdentityRegion
 	}
 	grants, err := tx.Grants(ctx, account, k.ref(account, id).Resource())
 	if err != nil {
@@ -642,7 +642,7 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 		}
 		return t
 	}
-	region := s.region
+	region := cmp.Or(sa.IdentityRegion, s.region)
 	for _, ns := range sa.Namespaces {
 		if ns.Name == defaultNamespace && ns.CapacityRegion != "" {
 			region = ns.CapacityRegion
@@ -659,6 +659,12 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 			var settings accountSettings
 			if err := dec.Decode(&settings); err != nil {
 				return invalidParameter("%s.Subscription: %v", at, err)
+			}
+			if m := settings.AuthenticationMethod; m != "" && !slices.Contains(api.AuthenticationMethodOptionValues, m) {
+				return invalidParameter("%s.Subscription.authenticationMethod: %q is not one of %s.", at, m, strings.Join(api.AuthenticationMethodOptionValues, ", "))
+			}
+			if e := settings.Edition; e != "" && !slices.Contains(api.EditionValues, e) {
+				return invalidParameter("%s.Subscription.edition: %q is not one of %s.", at, e, strings.Join(api.EditionValues, ", "))
 			}
 			rec.Settings = compact(sa.Subscription)
 		}

@@ -269,7 +269,7 @@ func (s *Service) ListSelfUpgrades(ctx context.Context, in *api.ListSelfUpgrades
 }
 
 // DescribeSelfUpgradeConfiguration answers a namespace's configuration,
-// ADMIN_APPROVAL until one is set.
+// the account's default until one is set (selfUpgradeStatus).
 func (s *Service) DescribeSelfUpgradeConfiguration(ctx context.Context, in *api.DescribeSelfUpgradeConfigurationRequest) (*api.DescribeSelfUpgradeConfigurationResponse, error) {
 	account, ns := *in.AwsAccountId, *in.Namespace
 	var status api.SelfUpgradeStatus

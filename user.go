@@ -21,7 +21,7 @@ const (
 
 func (s *Service) userOut(ctx context.Context, u User) *api.User {
 	return &api.User{
-		Arn:                                 ptr(UserARN(s.identityRegion(ctx, u.Account), u.Account, u.Namespace, u.Name)),
+		Arn:                                 ptr(UserARN(s.identityRegion(ctx), u.Account, u.Namespace, u.Name)),
 		UserName:                            ptr(u.Name),
 		Email:                               ptr(u.Email),
 		Role:                                ptr(api.UserRole(u.Role)),
@@ -184,7 +184,7 @@ func (s *Service) RegisterUser(ctx context.Context, in *api.RegisterUserRequest)
 			u.PrincipalID += ":" + u.SessionName
 		}
 	default:
-		return nil, errorf(CodePreconditionNotMet, "", "IdentityType %s needs an account configured for IAM Identity Center; register QUICKSIGHT or IAM users.", *in.IdentityType)
+		return nil, errorf(CodePreconditionNotMet, "", "IdentityType %s: users of IAM Identity Center come from its directory, which qslocal does not have; register QUICKSIGHT or IAM users.", *in.IdentityType)
 	}
 	if err := externalLogin(&u, in.ExternalLoginFederationProviderType, in.CustomFederationProviderUrl, in.ExternalLoginId); err != nil {
 		return nil, err

@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight"
@@ -237,5 +239,78 @@ func TestAuthenticationMethodDefaults(t *testing.T) {
 		if err != nil || aws.ToString(d.AccountInfo.AuthenticationType) != wantType || aws.ToString(d.AccountInfo.AccountSubscriptionStatus) != "ACCOUNT_CREATED" {
 			t.Errorf("%s: DescribeAccountSubscription = %+v, %v", method, d, err)
 		}
+	}
+}
+
+// TestSubscribingMovesTheIdentityRegion: an account made by its first
+// request keeps what it holds when it subscribes, and its identity region
+// (and its default namespace's) becomes the subscription's.
+func TestSubscribingMovesTheIdentityRegion(t *testing.T) {
+	t.Parallel()
+	s := start(t, "", "--async-delay", "400ms")
+	first, later := s.client("us-east-1"), s.client("eu-west-1")
+	acct := aws.String(account)
+	register(t, first, "alice", types.UserRoleReader)
+	if _, err := later.CreateAccountSubscription(ctx(t), &quicksight.CreateAccountSubscriptionInput{AwsAccountId: acct,
+		AccountName: aws.String("acme"), NotificationEmail: aws.String("ops@example.com"),
+		AuthenticationMethod: types.AuthenticationMethodOptionIamAndQuicksight}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := later.DescribeAccountSubscription(ctx(t), &quicksight.DescribeAccountSubscriptionInput{AwsAccountId: acct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Signing up takes a while, as on AWS (--async-delay).
+	if got := aws.ToString(d.AccountInfo.AccountSubscriptionStatus); got != "SIGNUP_ATTEMPT_IN_PROGRESS" && got != "ACCOUNT_CREATED" {
+		t.Errorf("status just after subscribing = %s", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for aws.ToString(d.AccountInfo.AccountSubscriptionStatus) != "ACCOUNT_CREATED" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		if d, err = later.DescribeAccountSubscription(ctx(t), &quicksight.DescribeAccountSubscriptionInput{AwsAccountId: acct}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := aws.ToString(d.AccountInfo.AccountSubscriptionStatus); got != "ACCOUNT_CREATED" {
+		t.Fatalf("status after the delay = %s", got)
+	}
+	l, err := later.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: aws.String("default")})
+	if err != nil || len(l.UserList) != 1 || aws.ToString(l.UserList[0].Arn) != "arn:aws:quicksight:eu-west-1:"+account+":user/default/alice" {
+		t.Errorf("ListUsers from the new identity region: %+v, %v", l, err)
+	}
+	_, err = first.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: aws.String("default")})
+	checkErr(t, "ListUsers from the old region", err, expectDenied(identityDenied("us-east-1", "eu-west-1")))
+	ns, err := first.ListNamespaces(ctx(t), &quicksight.ListNamespacesInput{AwsAccountId: acct})
+	if err != nil || len(ns.Namespaces) != 1 || aws.ToString(ns.Namespaces[0].CapacityRegion) != "eu-west-1" {
+		t.Errorf("ListNamespaces: %+v, %v", ns, err)
+	}
+}
+
+// TestDirectoryPerNamespace: principal ids name one d-... directory per
+// namespace, shared by its users and groups.
+func TestDirectoryPerNamespace(t *testing.T) {
+	t.Parallel()
+	c := start(t, "").client("us-east-1")
+	mkNamespace(t, c, "sales")
+	dir := func(principalID string) string {
+		parts := strings.Split(principalID, "/")
+		if len(parts) != 3 || !strings.HasPrefix(parts[1], "d-") || len(parts[1]) != 12 {
+			t.Fatalf("principal id %q is not KIND/d-XXXXXXXXXX/ID", principalID)
+		}
+		return parts[1]
+	}
+	a, b := register(t, c, "alice", types.UserRoleReader), register(t, c, "bob", types.UserRoleReader)
+	g := mkGroup(t, c, "default", "team", "")
+	out, err := c.RegisterUser(ctx(t), &quicksight.RegisterUserInput{AwsAccountId: aws.String(account), Namespace: aws.String("sales"),
+		IdentityType: types.IdentityTypeQuicksight, UserName: aws.String("carol"), Email: aws.String("c@example.com"), UserRole: types.UserRoleReader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := dir(aws.ToString(a.PrincipalId))
+	if dir(aws.ToString(b.PrincipalId)) != d || dir(aws.ToString(g.PrincipalId)) != d {
+		t.Errorf("one namespace, several directories: %s %s %s", aws.ToString(a.PrincipalId), aws.ToString(b.PrincipalId), aws.ToString(g.PrincipalId))
+	}
+	if dir(aws.ToString(out.User.PrincipalId)) == d {
+		t.Errorf("two namespaces share directory %s", d)
 	}
 }

@@ -58,6 +58,9 @@ func mkAnalysis(t *testing.T, c *quicksight.Client, id string, perms ...types.Re
 	if err != nil {
 		t.Fatalf("CreateAnalysis %q: %v", id, err)
 	}
+	if out.Status != 202 { // as AWS answers (docs/behaviour.md)
+		t.Errorf("CreateAnalysis %q Status %d, want 202", id, out.Status)
+	}
 	return out
 }
 

@@ -109,6 +109,13 @@ func TestAWSCLI(t *testing.T) {
 	if !reflect.DeepEqual(show(got), want) {
 		t.Errorf("get-flow-permissions: %v\nwant %v", show(got), want)
 	}
+	var tagged, untagged struct{ Status int }
+	teamARN := "arn:aws:quicksight:us-east-1:" + account + ":group/default/team"
+	must(&tagged, "tag-resource", "--resource-arn", teamARN, "--tags", "Key=k,Value=v")
+	must(&untagged, "untag-resource", "--resource-arn", teamARN, "--tag-keys", "k")
+	if tagged.Status != 202 || untagged.Status != 204 {
+		t.Errorf("tag-resource Status %d, want 202; untag-resource Status %d, want 204", tagged.Status, untagged.Status)
+	}
 	var analysis struct{ Status int }
 	must(&analysis, "create-analysis", append(acct, "--analysis-id", "a1", "--name", "A1", "--definition",
 		`{"DataSetIdentifierDeclarations":[{"Identifier":"d","DataSetArn":"arn:aws:quicksight:us-east-1:`+account+`:dataset/d"}]}`)...)

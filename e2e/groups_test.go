@@ -23,6 +23,9 @@ func mkGroup(t *testing.T, c *quicksight.Client, ns, name, description string) *
 	if err != nil {
 		t.Fatalf("CreateGroup %q in %s: %v", name, ns, err)
 	}
+	if out.Status != 201 { // as AWS answers (docs/behaviour.md)
+		t.Errorf("CreateGroup %q Status %d, want 201", name, out.Status)
+	}
 	return out.Group
 }
 

@@ -161,6 +161,8 @@ func TestImportErrors(t *testing.T) {
 		{"duplicate user", strings.Replace(good, "  groups:", "  - {UserName: alice, Email: a@example.com, Role: READER}\n  groups:", 1), "accounts[0].users[2]"},
 		{"bad account", strings.Replace(good, `"111122223333"`, `"1111"`, 1), "accounts[0].AwsAccountId"},
 		{"unquoted account", strings.Replace(good, `"111122223333"`, `111122223333`, 1), "accounts[0].AwsAccountId"},
+		{"unknown authentication method", strings.Replace(good, "  namespaces:", "  Subscription: {authenticationMethod: LDAP}\n  namespaces:", 1), "accounts[0].Subscription.authenticationMethod"},
+		{"unknown subscription member", strings.Replace(good, "  namespaces:", "  Subscription: {method: IAM_ONLY}\n  namespaces:", 1), "accounts[0].Subscription"},
 		{"not a document", "{", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

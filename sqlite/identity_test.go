@@ -441,6 +441,17 @@ func TestMigrateFrom0001(t *testing.T) {
 	if got := namespaces(); !slices.Equal(got, wantNS) {
 		t.Errorf("namespaces after EnsureAccount:\n got %+v\nwant %+v", got, wantNS)
 	}
+	// So does it the account's identity region, which migration 0005
+	// could not take from a default namespace without one.
+	if err := s.View(ctx, func(tx qslocal.Tx) error {
+		a, err := tx.Account(ctx, "1")
+		if err != nil || a.IdentityRegion != "eu-west-1" {
+			t.Errorf("Account after EnsureAccount = %+v, %v; want identity region eu-west-1", a, err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.DeleteUser(ctx, "1", "default", "alice") })
 	if n := count(t, s, "group_members"); n != 0 {
 		t.Errorf("%d group_members rows after deleting the old user, want 0", n)

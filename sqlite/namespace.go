@@ -9,11 +9,13 @@ import (
 )
 
 // EnsureAccount implements qslocal.Tx. It also records the region of a
-// default namespace made before namespaces had one (migration 0002 left
-// it empty): the only change it makes to existing rows.
+// default namespace, and the identity region of an account, made before
+// they had one (migrations 0002 and 0005 left them empty): the only
+// change it makes to existing rows.
 func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time.Time) error {
 	if _, err := t.exec(ctx, "ensure account", `INSERT INTO accounts (account, identity_region, created_at) VALUES (?, ?, ?)
-		ON CONFLICT DO NOTHING`, account, region, now.UnixMicro()); err != nil {
+		ON CONFLICT DO UPDATE SET identity_region = excluded.identity_region WHERE identity_region = ''`,
+		account, region, now.UnixMicro()); err != nil {
 		return err
 	}
 	_, err := t.exec(ctx, "ensure account", `INSERT INTO namespaces (account, name, capacity_region, identity_store, created_at)

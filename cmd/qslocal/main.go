@@ -70,10 +70,11 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	fs.Usage = func() {}
 	fs.StringVar(&o.addr, "addr", DefaultAddr, "listen address `HOST:PORT` (port 0 picks a free port)")
 	fs.StringVar(&o.db, "db", "qslocal.db", "SQLite database `file`, :memory: for a throwaway store, or a postgres:// URL")
-	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "`region` for ARNs when a request is not signed for one, and the identity region of accounts made by their first request")
-	fs.StringVar(&o.accounts, "accounts", "auto", "`mode`: auto (an account is subscribed by its first request) or subscribed (only CreateAccountSubscription subscribes one)")
+	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "`region` of requests not signed for one, and the identity region (where users and groups are managed) of accounts made by their first request")
+	fs.StringVar(&o.accounts, "accounts", "auto", "`mode`: auto (an account is subscribed by its first request) or subscribed (only CreateAccountSubscription, a seed or an import subscribes one)")
 	fs.StringVar(&o.authMethod, "authentication-method", string(api.AuthenticationMethodOptionIamAndQuicksight),
-		"`method` of accounts subscribed by their first request: IAM_AND_QUICKSIGHT, IAM_ONLY, ACTIVE_DIRECTORY or IAM_IDENTITY_CENTER")
+		"`method` of accounts subscribed by their first request: IAM_AND_QUICKSIGHT, IAM_ONLY, ACTIVE_DIRECTORY or IAM_IDENTITY_CENTER "+
+			"(the last two have role memberships, and their groups come from the directory, not CreateGroup)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "`level`: debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "text", "`format` of the log: text or json")
 	fs.StringVar(&o.seed, "seed", "", "load this snapshot `file` (JSON or YAML) at start: the accounts it names become what it says")
@@ -81,7 +82,8 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second each account may make before ThrottlingException (0: unlimited)")
 	fs.DurationVar(&o.lockTimeout, "db-lock-timeout", 0, "how long a write waits for data another writer holds before it fails (0: 10s)")
 	fs.DurationVar(&o.asyncDelay, "async-delay", DefaultAsyncDelay, "how long a new namespace stays CREATING, a deleted one DELETING, "+
-		"a created or updated analysis ..._IN_PROGRESS (0: done at once; short but not 0 by default, so a client that does not wait fails here as on AWS)")
+		"a created or updated analysis ..._IN_PROGRESS, a new or deleted subscription SIGNUP_ATTEMPT_IN_PROGRESS or UNSUBSCRIBE_IN_PROGRESS "+
+		"(0: done at once; short but not 0 by default, so an SDK client that does not wait fails here as on AWS; shell scripts, slower, want a few seconds)")
 	var maxConns, minConns int
 	fs.IntVar(&maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: the larger of 4 and the number of CPUs)")
 	fs.IntVar(&minConns, "db-min-conns", 0, "PostgreSQL: connections kept open when idle")

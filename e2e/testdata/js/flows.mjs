@@ -6,7 +6,7 @@ import {
   CreateFlowCommand, UpdateFlowPermissionsCommand, GetFlowPermissionsCommand, DescribeFlowCommand,
   CreateIAMPolicyAssignmentCommand, DescribeIAMPolicyAssignmentCommand, UpdateIAMPolicyAssignmentCommand,
   ListIAMPolicyAssignmentsCommand, ListIAMPolicyAssignmentsForUserCommand, DeleteIAMPolicyAssignmentCommand,
-  CreateAnalysisCommand, ListUsersCommand,
+  CreateAnalysisCommand, ListUsersCommand, TagResourceCommand, UntagResourceCommand,
   InvalidParameterValueException, ResourceNotFoundException, AccessDeniedException,
 } from "@aws-sdk/client-quicksight";
 
@@ -91,6 +91,10 @@ await rejects(qs.send(new DescribeIAMPolicyAssignmentCommand({ ...A, AssignmentN
 const analysis = await qs.send(new CreateAnalysisCommand({ AwsAccountId: ACCT, AnalysisId: "a1", Name: "A1",
   Definition: { DataSetIdentifierDeclarations: [{ Identifier: "d", DataSetArn: ARN + "dataset/d" }] } }));
 assert.equal(analysis.Status, 202);
+const tagged = await qs.send(new TagResourceCommand({ ResourceArn: analysis.Arn, Tags: [{ Key: "k", Value: "v" }] }));
+assert.equal(tagged.Status, 202);
+const untagged = await qs.send(new UntagResourceCommand({ ResourceArn: analysis.Arn, TagKeys: ["k"] }));
+assert.equal(untagged.$metadata.httpStatusCode, 204);
 
 // Users and groups are managed in the account's identity region only.
 const elsewhere = new QuickSightClient({
