@@ -41,12 +41,12 @@ type Config struct {
 // api.Unimplemented.
 type Service struct {
 	api.Unimplemented
-	store    Store
-	region   string
-	now      func() time.Time
-	newID    func() string
-	tokens   tokens
-	accounts sync.Map // account id -> struct{}: accounts known to exist
+	store               Store
+	region              string
+	now                 func() time.Time
+	newID               func() string
+	tokens              tokens
+	accounts            sync.Map // account id -> struct{}: accounts known to exist
 	requireSubscription bool
 	authMethod          string
 	// asyncDelay is Config.AsyncDelay (see async.go).
