@@ -74,3 +74,21 @@ accounts:
 		t.Fatalf("ListUserGroups of a seeded user: %+v, %v", out, err)
 	}
 }
+
+// An IAM Identity Center account, for role memberships, comes from a seed.
+func TestSeedDirectoryAccount(t *testing.T) {
+	seed, err := qslocal.DecodeSnapshot([]byte(`
+accounts:
+- AwsAccountId: "111122223333"
+  Subscription: {authenticationMethod: IAM_IDENTITY_CENTER}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := quicksight.NewFromConfig(qslocaltest.New(t, seed).Config)
+	if _, err := client.CreateRoleMembership(context.Background(), &quicksight.CreateRoleMembershipInput{
+		AwsAccountId: aws.String("111122223333"), Namespace: aws.String("default"), Role: types.RoleAuthor, MemberName: aws.String("bi"),
+	}); err != nil {
+		t.Fatalf("CreateRoleMembership in a seeded IAM Identity Center account: %v", err)
+	}
+}
