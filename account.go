@@ -182,6 +182,10 @@ func (s *Service) admitted(ctx context.Context, account string, fn func(tx Tx) e
 		if err := checkMethod(c, st); err != nil {
 			return err
 		}
+		if c.Operation == "DescribeAccountSettings" && st.Edition == string(api.EditionStandard) {
+			// Quoted with its trailing space (cloud-custodian's recording).
+			return &Error{Code: CodeAccessDenied, Message: "Operation is disabled for STANDARD Edition. "}
+		}
 		return fn(tx)
 	}
 }

@@ -189,6 +189,16 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	if err := del(); !strings.HasPrefix(errCode(err), "ResourceNotFoundException") {
 		t.Errorf("unsubscribing twice: %v", err)
 	}
+	// A STANDARD edition account has no account settings to describe.
+	standard := &api.CreateAccountSubscriptionRequest{AwsAccountId: s(acct), AccountName: s("acme"), NotificationEmail: s("a@example.com"),
+		AuthenticationMethod: ptrTo(api.AuthenticationMethodOptionIamAndQuicksight), Edition: ptrTo(api.EditionStandard)}
+	if _, err := svc.CreateAccountSubscription(ctx, standard); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.DescribeAccountSettings(called("DescribeAccountSettings", "eu-west-2", ""), &api.DescribeAccountSettingsRequest{AwsAccountId: s(acct)})
+	if got := errCode(err); got != "AccessDeniedException: Operation is disabled for STANDARD Edition. " {
+		t.Errorf("DescribeAccountSettings of a STANDARD account = %q", got)
+	}
 }
 
 func ptrTo[T any](v T) *T { return &v }
