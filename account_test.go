@@ -93,11 +93,24 @@ func TestAccountRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			svc := accountService(t, tt.cfg, &now)
+			// The account's first request makes ap-south-1 its identity
+			// region (where subscriptions are required, it makes nothing).
+			if _, err := svc.ListNamespaces(called("ListNamespaces", "ap-south-1", ""), &api.ListNamespacesRequest{AwsAccountId: s(acct)}); err != nil && !tt.cfg.RequireSubscription {
+				t.Fatal(err)
+			}
 			got := errCode(tt.call(svc, tt.region))
 			if tt.want == "" && got != "" || !strings.HasPrefix(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+	// An account first used elsewhere lives there.
+	svc := accountService(t, qslocal.Config{}, &now)
+	if err := listUsers(svc, "eu-west-1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := errCode(listUsers(svc, "ap-south-1")); !strings.Contains(got, "your identity region is eu-west-1") {
+		t.Errorf("ListUsers in the configured region of an account first used in eu-west-1 = %q", got)
 	}
 	if _, err := qslocal.NewService(context.Background(), qslocal.Config{Store: nil}); err == nil {
 		t.Error("NewService without a store succeeded")

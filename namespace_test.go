@@ -151,8 +151,8 @@ func TestCreateNamespaceAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The default namespace lives in the account's identity region, the
-	// configured one for an account made by first use.
-	if ns := d.Namespace; *ns.CapacityRegion != "ap-south-1" || *ns.IdentityStore != api.IdentityStoreQuicksight || *ns.CreationStatus != api.NamespaceStatusCreated {
+	// region of its first request.
+	if ns := d.Namespace; *ns.CapacityRegion != "eu-west-3" || *ns.IdentityStore != api.IdentityStoreQuicksight || *ns.CreationStatus != api.NamespaceStatusCreated {
 		t.Errorf("default namespace = %+v", ns)
 	}
 }

@@ -122,7 +122,9 @@ func (s *Service) regionOf(ctx context.Context) string {
 }
 
 // ensureAccount creates an account on first use, in a transaction of its
-// own, with the configured region as its identity region. Creation is
+// own, with the request's region (else the configured one) as its
+// identity region: an account is in the region where it is first used.
+// Creation is
 // idempotent, so the cache only saves a write per request; it never
 // decides anything: a reset, here or in another process sharing the store,
 // can remove a cached account (see update and view). When subscriptions
@@ -131,7 +133,7 @@ func (s *Service) ensureAccount(ctx context.Context, account string) error {
 	if _, ok := s.accounts.Load(account); ok || s.requireSubscription {
 		return nil
 	}
-	region, now := s.region, s.now()
+	region, now := s.regionOf(ctx), s.now()
 	if err := s.store.Update(ctx, func(tx Tx) error { return tx.EnsureAccount(ctx, account, region, now) }); err != nil {
 		return err
 	}
@@ -156,7 +158,7 @@ func (s *Service) update(ctx context.Context, account string, fn func(tx Tx) err
 	// new in the same transaction, which no reset can come between. The
 	// failed fn changed nothing, so running it again is safe.
 	s.accounts.Delete(account)
-	region, now := s.region, s.now()
+	region, now := s.regionOf(ctx), s.now()
 	return s.store.Update(ctx, func(tx Tx) error {
 		if err := tx.EnsureAccount(ctx, account, region, now); err != nil {
 			return err

@@ -74,9 +74,10 @@ func TestNamespaceLifecycle(t *testing.T) {
 			t.Fatalf("DescribeNamespace %s: %v", name, err)
 		}
 		ns := d.Namespace
-		// The default namespace lives in the identity region (the server's
-		// --region); a created one in the region it was created in.
-		region := map[string]string{"sales": "eu-central-1", "default": "us-east-1"}[name]
+		// The default namespace lives in the identity region (that of the
+		// account's first request); a created one in the region it was
+		// created in.
+		region := map[string]string{"sales": "eu-central-1", "default": "eu-central-1"}[name]
 		if aws.ToString(ns.Name) != name || aws.ToString(ns.Arn) != "arn:aws:quicksight:eu-central-1:"+account+":namespace/"+name ||
 			aws.ToString(ns.CapacityRegion) != region || ns.CreationStatus != types.NamespaceStatusCreated ||
 			ns.IdentityStore != types.IdentityStoreQuicksight || ns.NamespaceError != nil {

@@ -70,7 +70,7 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	fs.Usage = func() {}
 	fs.StringVar(&o.addr, "addr", DefaultAddr, "listen address `HOST:PORT` (port 0 picks a free port)")
 	fs.StringVar(&o.db, "db", "qslocal.db", "SQLite database `file`, :memory: for a throwaway store, or a postgres:// URL")
-	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "`region` of requests not signed for one, and the identity region (where users and groups are managed) of accounts made by their first request")
+	fs.StringVar(&o.region, "region", qslocal.DefaultRegion, "`region` of requests not signed for one (an account made by its first request lives in that request's region, where its users and groups are managed)")
 	fs.StringVar(&o.accounts, "accounts", "auto", "`mode`: auto (an account is subscribed by its first request) or subscribed (only CreateAccountSubscription, a seed or an import subscribes one)")
 	fs.StringVar(&o.authMethod, "authentication-method", string(api.AuthenticationMethodOptionIamAndQuicksight),
 		"`method` of accounts subscribed by their first request: IAM_AND_QUICKSIGHT, IAM_ONLY, ACTIVE_DIRECTORY or IAM_IDENTITY_CENTER "+
