@@ -125,6 +125,35 @@ var (
 		MaxPrincipals:       maxPrincipals,
 		Versioned:           true,
 	}
+
+	// themeKind: the owner and user sets UpdateThemePermissions documents.
+	// Every create and update makes a version (theme.go); CreateTheme and
+	// UpdateTheme answer CREATION_IN_PROGRESS (Async).
+	themeKind = &Kind{Type: "theme", Noun: "Theme", Asset: true, Taggable: true,
+		Owner: []string{
+			"quicksight:CreateThemeAlias",
+			"quicksight:DeleteTheme",
+			"quicksight:DeleteThemeAlias",
+			"quicksight:DescribeTheme",
+			"quicksight:DescribeThemeAlias",
+			"quicksight:DescribeThemePermissions",
+			"quicksight:ListThemeAliases",
+			"quicksight:ListThemeVersions",
+			"quicksight:UpdateTheme",
+			"quicksight:UpdateThemeAlias",
+			"quicksight:UpdateThemePermissions",
+		},
+		Viewer: []string{
+			"quicksight:DescribeTheme",
+			"quicksight:DescribeThemeAlias",
+			"quicksight:ListThemeAliases",
+			"quicksight:ListThemeVersions",
+		},
+		OwnerAction:   "quicksight:UpdateThemePermissions",
+		MaxPrincipals: maxPrincipals,
+		Versioned:     true,
+		Async:         true,
+	}
 )
 
 // maxPrincipals is how many principals may hold permissions on one asset:
@@ -134,7 +163,7 @@ const maxPrincipals = 100
 
 // allKinds lists the table; kinds finds a kind by its ARN resource type.
 var (
-	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind}
+	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind}
 	kinds    = map[string]*Kind{}
 )
 
