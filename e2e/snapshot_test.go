@@ -120,6 +120,14 @@ func populate(t *testing.T, s *server) {
 		fl, err := c.CreateFlow(ctx(t), &quicksight.CreateFlowInput{AwsAccountId: a, Name: aws.String("Intake"), Description: aws.String("d"),
 			FlowDefinition: flowDefinition("a", "b"), Permissions: []types.Permission{flowPerm(owner, "quicksight:GetFlow", "quicksight:UpdateFlowPermissions")}})
 		must("CreateFlow", fl, err)
+		th, err := c.CreateTheme(ctx(t), &quicksight.CreateThemeInput{AwsAccountId: a, ThemeId: aws.String("t1"), Name: aws.String("Dark"),
+			BaseThemeId: aws.String("MIDNIGHT"), Configuration: &types.ThemeConfiguration{Typography: &types.Typography{FontFamilies: []types.Font{{FontFamily: aws.String("Georgia")}}}},
+			Permissions: []types.ResourcePermission{perm(owner, "quicksight:DescribeTheme", "quicksight:UpdateThemePermissions")}, Tags: []types.Tag{tag("k", "v")}})
+		must("CreateTheme", th, err)
+		ut, err := c.UpdateTheme(ctx(t), &quicksight.UpdateThemeInput{AwsAccountId: a, ThemeId: aws.String("t1"), BaseThemeId: aws.String("CLASSIC"), VersionDescription: aws.String("v2")})
+		must("UpdateTheme", ut, err)
+		ta, err := c.CreateThemeAlias(ctx(t), &quicksight.CreateThemeAliasInput{AwsAccountId: a, ThemeId: aws.String("t1"), AliasName: aws.String("prod"), ThemeVersionNumber: aws.Int64(1)})
+		must("CreateThemeAlias", ta, err)
 		uf, err := c.UpdateFlow(ctx(t), &quicksight.UpdateFlowInput{AwsAccountId: a, FlowId: fl.FlowId, Name: aws.String("Intake 2"), FlowDefinition: flowDefinition("c")})
 		must("UpdateFlow", uf, err)
 		if acct == account {
@@ -259,6 +267,25 @@ func answers(t *testing.T, s *server) map[string]string {
 		sa, err := c.SearchAnalyses(ctx(t), &quicksight.SearchAnalysesInput{AwsAccountId: a, Filters: []types.AnalysisSearchFilter{{
 			Name: types.AnalysisFilterAttributeQuicksightOwner, Operator: types.FilterOperatorStringEquals, Value: aws.String(owner)}}})
 		ask(acct+" SearchAnalyses", sa, err)
+		lt, err := c.ListThemes(ctx(t), &quicksight.ListThemesInput{AwsAccountId: a})
+		ask(acct+" ListThemes", lt, err)
+		for _, q := range []struct {
+			what string
+			in   *quicksight.DescribeThemeInput
+		}{
+			{"latest", &quicksight.DescribeThemeInput{AwsAccountId: a, ThemeId: aws.String("t1")}},
+			{"version 1", &quicksight.DescribeThemeInput{AwsAccountId: a, ThemeId: aws.String("t1"), VersionNumber: aws.Int64(1)}},
+			{"alias prod", &quicksight.DescribeThemeInput{AwsAccountId: a, ThemeId: aws.String("t1"), AliasName: aws.String("prod")}},
+		} {
+			dt, err := c.DescribeTheme(ctx(t), q.in)
+			ask(acct+" DescribeTheme "+q.what, dt, err)
+		}
+		tv, err := c.ListThemeVersions(ctx(t), &quicksight.ListThemeVersionsInput{AwsAccountId: a, ThemeId: aws.String("t1")})
+		ask(acct+" ListThemeVersions", tv, err)
+		tal, err := c.ListThemeAliases(ctx(t), &quicksight.ListThemeAliasesInput{AwsAccountId: a, ThemeId: aws.String("t1")})
+		ask(acct+" ListThemeAliases", tal, err)
+		tp, err := c.DescribeThemePermissions(ctx(t), &quicksight.DescribeThemePermissionsInput{AwsAccountId: a, ThemeId: aws.String("t1")})
+		ask(acct+" DescribeThemePermissions", tp, err)
 		fs, err := c.ListFlows(ctx(t), &quicksight.ListFlowsInput{AwsAccountId: a})
 		ask(acct+" ListFlows", fs, err)
 		if err == nil {
