@@ -26,8 +26,9 @@ func DataSourceARN(region, account, id string) string {
 	return dataSourceKind.ref(account, id).ARN(region)
 }
 
-// dataSourceDoc is a data source's asset document.
-type dataSourceDoc struct {
+// dataSourceMeta is a data source's asset Meta: small, and answered by
+// ListDataSources, which reads no asset documents.
+type dataSourceMeta struct {
 	Type                          api.DataSourceType           `json:",omitempty"`
 	DataSourceParameters          *api.DataSourceParameters    `json:",omitempty"`
 	AlternateDataSourceParameters []api.DataSourceParameters   `json:",omitempty"`
@@ -36,18 +37,18 @@ type dataSourceDoc struct {
 	SecretArn                     string                       `json:",omitempty"`
 }
 
-func dataSourceDocOf(a Asset) (dataSourceDoc, error) {
-	var d dataSourceDoc
-	if a.Doc == nil {
+func dataSourceMetaOf(a Asset) (dataSourceMeta, error) {
+	var d dataSourceMeta
+	if a.Meta == nil {
 		return d, nil
 	}
-	if err := json.Unmarshal(a.Doc, &d); err != nil {
+	if err := json.Unmarshal(a.Meta, &d); err != nil {
 		return d, fmt.Errorf("data source %s: %w", a.ID, err)
 	}
 	return d, nil
 }
 
-func (d dataSourceDoc) encode() ([]byte, error) {
+func (d dataSourceMeta) encode() ([]byte, error) {
 	b, err := json.Marshal(d)
 	if err != nil {
 		return nil, fmt.Errorf("encoding a data source: %w", err)
@@ -58,7 +59,7 @@ func (d dataSourceDoc) encode() ([]byte, error) {
 // credentials keeps what of a request's credentials a data source answers
 // later: a secret's ARN and the pair's alternate parameters. Nothing else
 // of them is stored.
-func (d *dataSourceDoc) credentials(c *api.DataSourceCredentials) {
+func (d *dataSourceMeta) credentials(c *api.DataSourceCredentials) {
 	if c == nil {
 		return
 	}
@@ -92,7 +93,7 @@ func (s *Service) CreateDataSource(ctx context.Context, in *api.CreateDataSource
 	if err != nil {
 		return nil, err
 	}
-	d := dataSourceDoc{Type: *in.Type, DataSourceParameters: in.DataSourceParameters,
+	d := dataSourceMeta{Type: *in.Type, DataSourceParameters: in.DataSourceParameters,
 		VpcConnectionProperties: in.VpcConnectionProperties, SslProperties: in.SslProperties}
 	d.credentials(in.Credentials)
 	doc, err := d.encode()
@@ -100,7 +101,7 @@ func (s *Service) CreateDataSource(ctx context.Context, in *api.CreateDataSource
 		return nil, err
 	}
 	a := Asset{Account: account, Kind: dataSourceKind.Type, ID: id, Name: *in.Name,
-		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, UpdatedAt: now, Doc: doc}
+		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, UpdatedAt: now, Meta: doc}
 	err = s.update(ctx, account, func(tx Tx) error { return createAsset(ctx, tx, a, perms, tags, now) })
 	if err != nil {
 		return nil, err
@@ -124,13 +125,13 @@ func (s *Service) UpdateDataSource(ctx context.Context, in *api.UpdateDataSource
 		if a, err = liveAsset(ctx, tx, dataSourceKind.ref(account, id), now); err != nil {
 			return err
 		}
-		d, err := dataSourceDocOf(a)
+		d, err := dataSourceMetaOf(a)
 		if err != nil {
 			return err
 		}
 		d.DataSourceParameters, d.VpcConnectionProperties, d.SslProperties = in.DataSourceParameters, in.VpcConnectionProperties, in.SslProperties
 		d.credentials(in.Credentials)
-		if a.Doc, err = d.encode(); err != nil {
+		if a.Meta, err = d.encode(); err != nil {
 			return err
 		}
 		a.Name = *in.Name
@@ -161,7 +162,7 @@ func (s *Service) DescribeDataSource(ctx context.Context, in *api.DescribeDataSo
 }
 
 func (s *Service) dataSourceOut(ctx context.Context, a Asset) (api.DataSource, error) {
-	d, err := dataSourceDocOf(a)
+	d, err := dataSourceMetaOf(a)
 	if err != nil {
 		return api.DataSource{}, err
 	}
@@ -229,7 +230,7 @@ func (s *Service) SearchDataSources(ctx context.Context, in *api.SearchDataSourc
 	}
 	out := make([]api.DataSourceSummary, len(rows))
 	for i, a := range rows {
-		d, err := dataSourceDocOf(a)
+		d, err := dataSourceMetaOf(a)
 		if err != nil {
 			return nil, err
 		}

@@ -93,6 +93,16 @@ func TestDataSourceKeptAsSent(t *testing.T) {
 			if !reflect.DeepEqual(ds.AlternateDataSourceParameters, alt) || !reflect.DeepEqual(ds.SecretArn, secret) {
 				t.Errorf("alternate parameters %+v, secret %v", ds.AlternateDataSourceParameters, ds.SecretArn)
 			}
+			// A listing answers the same, though it reads no documents.
+			l, err := svc.ListDataSources(ctx, &api.ListDataSourcesRequest{AwsAccountId: acct})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, listed := range l.DataSources {
+				if *listed.DataSourceId == *id && !reflect.DeepEqual(listed, *ds) {
+					t.Errorf("ListDataSources answers %+v, DescribeDataSource %+v", listed, *ds)
+				}
+			}
 			b, _ := json.Marshal(d)
 			if strings.Contains(string(b), "hunter2") || strings.Contains(string(b), "admin") {
 				t.Errorf("DescribeDataSource answers credentials: %s", b)
