@@ -198,3 +198,33 @@ func TestDataSourceRules(t *testing.T) {
 		t.Errorf("permissions of a recreated data source: %v, %v", p, err)
 	}
 }
+
+// A snapshot carries data sources, with what they were created with, into
+// another store.
+func TestDataSourceSnapshot(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	from, to := dataSourceService(t, &now, 0), dataSourceService(t, &now, 0)
+	acct := s("111122223333")
+	typ := api.DataSourceType("ATHENA")
+	params := &api.DataSourceParameters{AthenaParameters: &api.AthenaParameters{WorkGroup: s("wg")}}
+	if _, err := from.CreateDataSource(ctx, &api.CreateDataSourceRequest{AwsAccountId: acct, DataSourceId: s("ds"), Name: s("n"), Type: &typ,
+		DataSourceParameters: params, Tags: []api.Tag{{Key: s("k"), Value: s("v")}}}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := from.Export(ctx, "111122223333")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := to.Import(ctx, snap); err != nil {
+		t.Fatal(err)
+	}
+	d, err := to.DescribeDataSource(ctx, &api.DescribeDataSourceRequest{AwsAccountId: acct, DataSourceId: s("ds")})
+	if err != nil || *d.DataSource.Type != typ || !reflect.DeepEqual(d.DataSource.DataSourceParameters, params) {
+		t.Fatalf("after import: %+v, %v", d, err)
+	}
+	tags, err := to.ListTagsForResource(ctx, &api.ListTagsForResourceRequest{ResourceArn: s("arn:aws:quicksight:us-east-1:111122223333:datasource/ds")})
+	if err != nil || len(tags.Tags) != 1 {
+		t.Errorf("tags after import: %v, %v", tags, err)
+	}
+}

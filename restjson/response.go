@@ -35,12 +35,13 @@ var extraCodes = map[string]int{
 // none, each with its source in docs/behaviour.md ("Success statuses").
 // QuickSight copies the status into the body's Status.
 var awsStatus = map[string]int{
-	"RegisterUser":     http.StatusCreated,
-	"CreateGroup":      http.StatusCreated,
-	"CreateAnalysis":   http.StatusAccepted,
+	"RegisterUser":   http.StatusCreated,
+	"CreateGroup":    http.StatusCreated,
+	"CreateAnalysis": http.StatusAccepted,
+	"TagResource":    http.StatusAccepted,
+	"UntagResource":  http.StatusNoContent,
+
 	"CreateDataSource": http.StatusAccepted,
-	"TagResource":      http.StatusAccepted,
-	"UntagResource":    http.StatusNoContent,
 }
 
 // SuccessStatus is the status an operation answers when it succeeds.
