@@ -45,6 +45,7 @@ const (
 	ResourceGroup      = "GROUP"
 	ResourceNamespace  = "NAMESPACE"
 	ResourceAssignment = "IAMPOLICY_ASSIGNMENT"
+	ResourceDataSource = "DATA_SOURCE"
 )
 
 func errorf(code, resourceType, format string, args ...any) *Error {

@@ -96,6 +96,10 @@ func (k *Kind) grants(account, list string, in []requested, checkViewer bool) (o
 		if err != nil {
 			return nil, nil, err
 		}
+		if k.NoNamespacePrincipal && refAt(account, key).Kind == namespaceKind {
+			return nil, nil, invalidParameter("%s[%d].Principal: %q is a namespace; a %s can be shared with users and groups only.",
+				list, i, p.principal, strings.ToLower(k.Noun))
+		}
 		j, ok := at[key]
 		if !ok {
 			j = len(out)

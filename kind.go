@@ -42,6 +42,8 @@ type Kind struct {
 	// NamespaceViewerOnly: a namespace principal may hold Viewer actions
 	// only.
 	NamespaceViewerOnly bool
+	// NoNamespacePrincipal: only users and groups may hold grants.
+	NoNamespacePrincipal bool
 	// MaxPrincipals bounds the principals holding grants on one asset.
 	MaxPrincipals int
 	// Versioned kinds publish numbered versions of their content
@@ -154,6 +156,33 @@ var (
 		Versioned:     true,
 		Async:         true,
 	}
+
+	// dataSourceKind: the owner and viewer sets the user guide's
+	// UpdateDataSourcePermissions example and Terraform's documentation
+	// give; ResourcePermission's documentation names only users and groups
+	// as principals of data sources, and DescribeDataSourcePermissions
+	// answers at most 64. CreateDataSource and UpdateDataSource answer
+	// CREATION_IN_PROGRESS and UPDATE_IN_PROGRESS (Async).
+	dataSourceKind = &Kind{Type: "datasource", Noun: "Data source", ResourceType: ResourceDataSource,
+		Asset: true, Taggable: true,
+		Owner: []string{
+			"quicksight:DeleteDataSource",
+			"quicksight:DescribeDataSource",
+			"quicksight:DescribeDataSourcePermissions",
+			"quicksight:PassDataSource",
+			"quicksight:UpdateDataSource",
+			"quicksight:UpdateDataSourcePermissions",
+		},
+		Viewer: []string{
+			"quicksight:DescribeDataSource",
+			"quicksight:DescribeDataSourcePermissions",
+			"quicksight:PassDataSource",
+		},
+		OwnerAction:          "quicksight:UpdateDataSourcePermissions",
+		NoNamespacePrincipal: true,
+		MaxPrincipals:        64,
+		Async:                true,
+	}
 )
 
 // maxPrincipals is how many principals may hold permissions on one asset:
@@ -163,7 +192,7 @@ const maxPrincipals = 100
 
 // allKinds lists the table; kinds finds a kind by its ARN resource type.
 var (
-	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind}
+	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind, dataSourceKind}
 	kinds    = map[string]*Kind{}
 )
 

@@ -28,8 +28,12 @@ func mkTheme(t *testing.T, c *quicksight.Client, id, base string, perms ...types
 	if len(perms) > 0 {
 		in.Permissions = perms
 	}
-	if _, err := c.CreateTheme(ctx(t), in); err != nil {
+	out, err := c.CreateTheme(ctx(t), in)
+	if err != nil {
 		t.Fatalf("CreateTheme %q: %v", id, err)
+	}
+	if out.Status != 202 { // an asynchronous creation (docs/behaviour.md)
+		t.Errorf("CreateTheme %q Status %d, want 202", id, out.Status)
 	}
 }
 

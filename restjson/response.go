@@ -40,6 +40,9 @@ var awsStatus = map[string]int{
 	"CreateAnalysis": http.StatusAccepted,
 	"TagResource":    http.StatusAccepted,
 	"UntagResource":  http.StatusNoContent,
+	// Asynchronous creations, as CreateAnalysis.
+	"CreateDataSource": http.StatusAccepted,
+	"CreateTheme":      http.StatusAccepted,
 }
 
 // SuccessStatus is the status an operation answers when it succeeds.
