@@ -26,7 +26,7 @@ const relAlias = "alias"
 
 // linkRels lists every Rel of asset links, for what reads them all (an
 // export): a new Rel goes here.
-var linkRels = []string{relAlias}
+var linkRels = []string{relAlias, relMember}
 
 // deleted reports whether the asset is waiting out its recovery window.
 func (a Asset) deleted() bool { return !a.DeletionTime.IsZero() }
@@ -62,10 +62,13 @@ func liveAsset(ctx context.Context, tx Tx, r Ref, now time.Time) (Asset, error) 
 	return a, err
 }
 
-// purgeAsset removes an asset for good, with its versions, links, grants
-// and tags.
+// purgeAsset removes an asset for good, with its versions, links, grants,
+// tags and folder memberships.
 func purgeAsset(ctx context.Context, tx Tx, r Ref) error {
 	if err := tx.DeleteAsset(ctx, r.Account, r.Kind.Type, r.Name); err != nil {
+		return err
+	}
+	if err := dropMemberships(ctx, tx, r); err != nil {
 		return err
 	}
 	if err := tx.ClearGrants(ctx, r.Account, r.Resource()); err != nil {

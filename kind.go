@@ -183,6 +183,26 @@ var (
 		MaxPrincipals:        64,
 		Async:                true,
 	}
+
+	// folderKind: the owner set the user guide's folder permissions page
+	// and UpdateFolderPermissions example give; a folder viewer holds
+	// DescribeFolder. ResourcePermissionList holds at most 64 principals.
+	// Not Async: CreateFolder answers no creation status.
+	folderKind = &Kind{Type: "folder", Noun: "Folder", Asset: true, Taggable: true,
+		Owner: []string{
+			"quicksight:CreateFolder",
+			"quicksight:CreateFolderMembership",
+			"quicksight:DeleteFolder",
+			"quicksight:DeleteFolderMembership",
+			"quicksight:DescribeFolder",
+			"quicksight:DescribeFolderPermissions",
+			"quicksight:UpdateFolder",
+			"quicksight:UpdateFolderPermissions",
+		},
+		Viewer:        []string{"quicksight:DescribeFolder"},
+		OwnerAction:   "quicksight:UpdateFolderPermissions",
+		MaxPrincipals: 64,
+	}
 )
 
 // maxPrincipals is how many principals may hold permissions on one asset:
@@ -192,7 +212,7 @@ const maxPrincipals = 100
 
 // allKinds lists the table; kinds finds a kind by its ARN resource type.
 var (
-	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind, dataSourceKind}
+	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind, dataSourceKind, folderKind}
 	kinds    = map[string]*Kind{}
 )
 
