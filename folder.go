@@ -171,10 +171,17 @@ func (s *Service) CreateFolder(ctx context.Context, in *api.CreateFolderRequest)
 			}
 			m = folderMeta{FolderType: pm.FolderType, SharingModel: pm.SharingModel, Parent: parent.Name}
 		}
-		if in.FolderType != nil && *in.FolderType != m.FolderType {
+		switch {
+		case parent.Kind == nil:
+			if in.FolderType != nil {
+				m.FolderType = *in.FolderType
+			}
+			if in.SharingModel != nil {
+				m.SharingModel = *in.SharingModel
+			}
+		case in.FolderType != nil && *in.FolderType != m.FolderType:
 			return invalidParameter("FolderType: a subfolder of %s folder %s is %s too.", m.FolderType, parent.Name, m.FolderType)
-		}
-		if in.SharingModel != nil && *in.SharingModel != m.SharingModel {
+		case in.SharingModel != nil && *in.SharingModel != m.SharingModel:
 			return invalidParameter("SharingModel: a subfolder of folder %s shares by %s, as its parent.", parent.Name, m.SharingModel)
 		}
 		meta, err := json.Marshal(m)
