@@ -883,7 +883,11 @@ func (s *Service) loadAccount(ctx context.Context, tx Tx, at string, sa *Snapsho
 
 func (s *Service) loadAsset(ctx context.Context, tx Tx, place, account string, sx SnapshotAsset, when func(time.Time) time.Time) error {
 	k := kinds[sx.Kind]
-	a := Asset{Account: account, Kind: k.Type, ID: sx.Id, Name: sx.Name, Status: cmp.Or(sx.Status, string(api.ResourceStatusCreationSuccessful)),
+	status := sx.Status
+	if status == "" && k.Async { // kinds whose status is a creation status
+		status = string(api.ResourceStatusCreationSuccessful)
+	}
+	a := Asset{Account: account, Kind: k.Type, ID: sx.Id, Name: sx.Name, Status: status,
 		Version: sx.Version, CreatedAt: when(sx.CreatedTime), UpdatedAt: when(sx.UpdatedTime), DeletionTime: sx.DeletionTime,
 		Meta: compact(sx.Meta), Doc: compact(sx.Doc)}
 	if err := tx.CreateAsset(ctx, a); err != nil {

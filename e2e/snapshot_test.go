@@ -128,6 +128,14 @@ func populate(t *testing.T, s *server) {
 		must("UpdateTheme", ut, err)
 		ta, err := c.CreateThemeAlias(ctx(t), &quicksight.CreateThemeAliasInput{AwsAccountId: a, ThemeId: aws.String("t1"), AliasName: aws.String("prod"), ThemeVersionNumber: aws.Int64(1)})
 		must("CreateThemeAlias", ta, err)
+		fo, err := c.CreateFolder(ctx(t), &quicksight.CreateFolderInput{AwsAccountId: a, FolderId: aws.String("f1"), Name: aws.String("Sales"),
+			Permissions: []types.ResourcePermission{perm(owner, "quicksight:DescribeFolder")}, Tags: []types.Tag{tag("k", "v")}})
+		must("CreateFolder", fo, err)
+		sub, err := c.CreateFolder(ctx(t), &quicksight.CreateFolderInput{AwsAccountId: a, FolderId: aws.String("f2"), Name: aws.String("EMEA"), ParentFolderArn: fo.Arn})
+		must("CreateFolder nested", sub, err)
+		fm, err := c.CreateFolderMembership(ctx(t), &quicksight.CreateFolderMembershipInput{AwsAccountId: a, FolderId: aws.String("f2"),
+			MemberId: aws.String("a1"), MemberType: types.MemberTypeAnalysis})
+		must("CreateFolderMembership", fm, err)
 		uf, err := c.UpdateFlow(ctx(t), &quicksight.UpdateFlowInput{AwsAccountId: a, FlowId: fl.FlowId, Name: aws.String("Intake 2"), FlowDefinition: flowDefinition("c")})
 		must("UpdateFlow", uf, err)
 		if acct == account {
@@ -267,6 +275,14 @@ func answers(t *testing.T, s *server) map[string]string {
 		sa, err := c.SearchAnalyses(ctx(t), &quicksight.SearchAnalysesInput{AwsAccountId: a, Filters: []types.AnalysisSearchFilter{{
 			Name: types.AnalysisFilterAttributeQuicksightOwner, Operator: types.FilterOperatorStringEquals, Value: aws.String(owner)}}})
 		ask(acct+" SearchAnalyses", sa, err)
+		lf, err := c.ListFolders(ctx(t), &quicksight.ListFoldersInput{AwsAccountId: a})
+		ask(acct+" ListFolders", lf, err)
+		df, err := c.DescribeFolder(ctx(t), &quicksight.DescribeFolderInput{AwsAccountId: a, FolderId: aws.String("f2")})
+		ask(acct+" DescribeFolder f2", df, err)
+		lfm, err := c.ListFolderMembers(ctx(t), &quicksight.ListFolderMembersInput{AwsAccountId: a, FolderId: aws.String("f2")})
+		ask(acct+" ListFolderMembers f2", lfm, err)
+		rp, err := c.DescribeFolderResolvedPermissions(ctx(t), &quicksight.DescribeFolderResolvedPermissionsInput{AwsAccountId: a, FolderId: aws.String("f2")})
+		ask(acct+" DescribeFolderResolvedPermissions f2", rp, err)
 		lt, err := c.ListThemes(ctx(t), &quicksight.ListThemesInput{AwsAccountId: a})
 		ask(acct+" ListThemes", lt, err)
 		for _, q := range []struct {
