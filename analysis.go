@@ -91,7 +91,12 @@ func (s *Service) CreateAnalysis(ctx context.Context, in *api.CreateAnalysisRequ
 	}
 	a := Asset{Account: account, Kind: analysisKind.Type, ID: id, Name: *in.Name,
 		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, UpdatedAt: now, Doc: doc}
-	err = s.update(ctx, account, func(tx Tx) error { return createAsset(ctx, tx, a, perms, tags, now) })
+	err = s.update(ctx, account, func(tx Tx) (err error) {
+		if a.Doc, err = fromTemplate(ctx, tx, account, a.Doc, now); err != nil {
+			return err
+		}
+		return createAsset(ctx, tx, a, perms, tags, now)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +121,10 @@ func (s *Service) UpdateAnalysis(ctx context.Context, in *api.UpdateAnalysisRequ
 		if err != nil {
 			return err
 		}
-		a.Name, a.Doc = *in.Name, doc
+		if a.Doc, err = fromTemplate(ctx, tx, account, doc, now); err != nil {
+			return err
+		}
+		a.Name = *in.Name
 		a.Status, a.UpdatedAt = string(api.ResourceStatusUpdateSuccessful), now
 		return tx.UpdateAsset(ctx, a)
 	})
@@ -144,7 +152,8 @@ func (s *Service) DescribeAnalysis(ctx context.Context, in *api.DescribeAnalysis
 }
 
 // DescribeAnalysisDefinition returns the definition an analysis was
-// created or last updated with; one made from a template has none.
+// created or last updated with; one made from a template has the
+// template's (template.go).
 func (s *Service) DescribeAnalysisDefinition(ctx context.Context, in *api.DescribeAnalysisDefinitionRequest) (*api.DescribeAnalysisDefinitionResponse, error) {
 	a, err := s.readAsset(ctx, analysisKind.ref(*in.AwsAccountId, *in.AnalysisId))
 	if err != nil {
@@ -187,7 +196,7 @@ func (s *Service) analysisOut(ctx context.Context, a Asset) (*api.Analysis, erro
 			out.Sheets = append(out.Sheets, api.Sheet{SheetId: sh.SheetId, Name: sh.Name})
 		}
 	}
-	if d.SourceEntity != nil && d.SourceEntity.SourceTemplate != nil {
+	if d.Definition == nil && d.SourceEntity != nil && d.SourceEntity.SourceTemplate != nil {
 		for _, ds := range d.SourceEntity.SourceTemplate.DataSetReferences {
 			out.DataSetArns = append(out.DataSetArns, str(ds.DataSetArn))
 		}

@@ -203,6 +203,36 @@ var (
 		OwnerAction:   "quicksight:UpdateFolderPermissions",
 		MaxPrincipals: 64,
 	}
+
+	// templateKind: the owner and viewer sets the developer guide's
+	// template sharing example gives. Every create and update makes a
+	// version (template.go); CreateTemplate and UpdateTemplate answer
+	// CREATION_IN_PROGRESS (Async).
+	templateKind = &Kind{Type: "template", Noun: "Template", Asset: true, Taggable: true,
+		Owner: []string{
+			"quicksight:CreateTemplateAlias",
+			"quicksight:DeleteTemplate",
+			"quicksight:DeleteTemplateAlias",
+			"quicksight:DescribeTemplate",
+			"quicksight:DescribeTemplateAlias",
+			"quicksight:DescribeTemplatePermissions",
+			"quicksight:ListTemplateAliases",
+			"quicksight:ListTemplateVersions",
+			"quicksight:UpdateTemplate",
+			"quicksight:UpdateTemplateAlias",
+			"quicksight:UpdateTemplatePermissions",
+		},
+		Viewer: []string{
+			"quicksight:DescribeTemplate",
+			"quicksight:DescribeTemplateAlias",
+			"quicksight:ListTemplateAliases",
+			"quicksight:ListTemplateVersions",
+		},
+		OwnerAction:   "quicksight:UpdateTemplatePermissions",
+		MaxPrincipals: maxPrincipals,
+		Versioned:     true,
+		Async:         true,
+	}
 )
 
 // maxPrincipals is how many principals may hold permissions on one asset:
@@ -212,7 +242,7 @@ const maxPrincipals = 100
 
 // allKinds lists the table; kinds finds a kind by its ARN resource type.
 var (
-	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind, dataSourceKind, folderKind}
+	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind, dataSourceKind, folderKind, templateKind}
 	kinds    = map[string]*Kind{}
 )
 

@@ -43,6 +43,7 @@ var awsStatus = map[string]int{
 	// Asynchronous creations, as CreateAnalysis.
 	"CreateDataSource": http.StatusAccepted,
 	"CreateTheme":      http.StatusAccepted,
+	"CreateTemplate":   http.StatusAccepted,
 }
 
 // SuccessStatus is the status an operation answers when it succeeds.

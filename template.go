@@ -1,0 +1,606 @@
+package qslocal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qslocal/qslocal/api"
+)
+
+// Templates are assets of templateKind, kept as themes are (theme.go):
+// every CreateTemplate and UpdateTemplate makes a new numbered version
+// (AssetVersion) holding the definition it resolved to; aliases are
+// AssetLinks (relAlias) to a version number; $LATEST is derived, and AWS
+// documents that $PUBLISHED does not apply to templates. A version's
+// definition is the Definition sent, or that of the source: an analysis of
+// the account (SourceAnalysis) or a version of a template (SourceTemplate).
+
+// templateMeta is a template's Meta and each of its versions': the
+// version's description; on the asset, Last is the highest number given.
+type templateMeta = themeMeta
+
+// templateDoc is a version's document: its resolved definition, the ARN of
+// the entity it came from and that entity's theme.
+type templateDoc struct {
+	Definition      *api.TemplateVersionDefinition `json:",omitempty"`
+	SourceEntityArn string                         `json:",omitempty"`
+	ThemeArn        string                         `json:",omitempty"`
+}
+
+// TemplateARN is the ARN of a template: ...:template/{id}.
+func TemplateARN(region, account, id string) string {
+	return templateKind.ref(account, id).ARN(region)
+}
+
+func templateVersionARN(region, account, id string, n int64) string {
+	return TemplateARN(region, account, id) + "/version/" + strconv.FormatInt(n, 10)
+}
+
+// templateRef reads a template ARN, or a template version's
+// (.../template/ID/version/N), into the template and the version (0: the
+// latest).
+func templateRef(field, arn string) (Ref, int64, error) {
+	var n int64
+	if base, v, ok := strings.Cut(arn, "/version/"); ok {
+		var err error
+		if n, err = strconv.ParseInt(v, 10, 64); err != nil || n < 1 {
+			return Ref{}, 0, invalidParameter("%s %q: a version ARN ends in /version/N, N from 1.", field, arn)
+		}
+		arn = base
+	}
+	r, err := parseRef(field, arn)
+	if err == nil && r.Kind != templateKind {
+		err = invalidParameter("%s %q is not the ARN of a template.", field, arn)
+	}
+	return r, n, err
+}
+
+// templateVersionDoc reads the document of version n (0: the latest) of a
+// live template.
+func templateVersionDoc(ctx context.Context, tx Tx, r Ref, n int64, now time.Time) (templateDoc, error) {
+	var d templateDoc
+	a, err := liveAsset(ctx, tx, r, now)
+	if err != nil {
+		return d, err
+	}
+	if n == 0 {
+		n = a.Version
+	}
+	v, err := tx.AssetVersion(ctx, r.Account, r.Kind.Type, r.Name, n)
+	if errors.Is(err, ErrNotFound) {
+		return d, errorf(CodeResourceNotFound, "", "Template %s has no version %d.", r.Name, n)
+	}
+	if err == nil && v.Doc != nil {
+		err = json.Unmarshal(v.Doc, &d)
+	}
+	return d, err
+}
+
+// convertDefinition copies the members an analysis's and a template's
+// definitions share (all but their data set and topic declarations).
+func convertDefinition(from, to any) error {
+	b, err := json.Marshal(from)
+	if err == nil {
+		err = json.Unmarshal(b, to)
+	}
+	return err
+}
+
+// resolveTemplate checks within tx what CreateTemplate or UpdateTemplate
+// was given and answers the version's document.
+func resolveTemplate(ctx context.Context, tx Tx, account string, src *api.TemplateSourceEntity, def *api.TemplateVersionDefinition, now time.Time) (templateDoc, error) {
+	var d templateDoc
+	switch {
+	case (src == nil) == (def == nil):
+		return d, invalidParameter("Exactly one of SourceEntity and Definition must be given.")
+	case def != nil:
+		d.Definition = def
+		return d, nil
+	case (src.SourceAnalysis == nil) == (src.SourceTemplate == nil):
+		return d, invalidParameter("SourceEntity: exactly one of SourceAnalysis and SourceTemplate must be given.")
+	case src.SourceTemplate != nil:
+		r, n, err := templateRef("SourceEntity.SourceTemplate.Arn", str(src.SourceTemplate.Arn))
+		if err != nil {
+			return d, err
+		}
+		if r.Account != account {
+			return d, invalidParameter("SourceEntity.SourceTemplate.Arn %q: qslocal copies templates of account %s only.", *src.SourceTemplate.Arn, account)
+		}
+		d, err = templateVersionDoc(ctx, tx, r, n, now)
+		d.SourceEntityArn = *src.SourceTemplate.Arn
+		return d, err
+	}
+	field := "SourceEntity.SourceAnalysis.Arn"
+	r, err := parseRef(field, str(src.SourceAnalysis.Arn))
+	if err != nil {
+		return d, err
+	}
+	if r.Kind != analysisKind || r.Account != account {
+		return d, invalidParameter("%s %q is not the ARN of an analysis of account %s.", field, *src.SourceAnalysis.Arn, account)
+	}
+	a, err := liveAsset(ctx, tx, r, now)
+	if err != nil {
+		return d, err
+	}
+	ad, err := analysisDocOf(a)
+	if err != nil {
+		return d, err
+	}
+	d.SourceEntityArn, d.ThemeArn = *src.SourceAnalysis.Arn, ad.ThemeArn
+	if ad.Definition != nil {
+		d.Definition = &api.TemplateVersionDefinition{}
+		if err := convertDefinition(ad.Definition, d.Definition); err != nil {
+			return d, err
+		}
+		for _, ds := range ad.Definition.DataSetIdentifierDeclarations {
+			d.Definition.DataSetConfigurations = append(d.Definition.DataSetConfigurations, api.DataSetConfiguration{Placeholder: ds.Identifier})
+		}
+	}
+	return d, nil
+}
+
+// analysisFromTemplate is the definition of an analysis made from a
+// template: the template's, its placeholders bound to the data sets the
+// request's DataSetReferences name.
+func analysisFromTemplate(ctx context.Context, tx Tx, account string, src *api.AnalysisSourceTemplate, now time.Time) (*api.AnalysisDefinition, error) {
+	r, n, err := templateRef("SourceEntity.SourceTemplate.Arn", str(src.Arn))
+	if err != nil {
+		return nil, err
+	}
+	if r.Account != account {
+		return nil, invalidParameter("SourceEntity.SourceTemplate.Arn %q: qslocal uses templates of account %s only.", *src.Arn, account)
+	}
+	d, err := templateVersionDoc(ctx, tx, r, n, now)
+	if err != nil || d.Definition == nil {
+		return nil, err
+	}
+	out := &api.AnalysisDefinition{}
+	if err := convertDefinition(d.Definition, out); err != nil {
+		return nil, err
+	}
+	refs := map[string]string{}
+	for _, ref := range src.DataSetReferences {
+		refs[str(ref.DataSetPlaceholder)] = str(ref.DataSetArn)
+	}
+	for _, c := range d.Definition.DataSetConfigurations {
+		arn, ok := refs[str(c.Placeholder)]
+		if !ok {
+			return nil, invalidParameter("SourceEntity.SourceTemplate.DataSetReferences: template %s needs a data set for placeholder %q.", r.Name, str(c.Placeholder))
+		}
+		out.DataSetIdentifierDeclarations = append(out.DataSetIdentifierDeclarations, api.DataSetIdentifierDeclaration{Identifier: c.Placeholder, DataSetArn: ptr(arn)})
+	}
+	return out, nil
+}
+
+// fromTemplate gives an analysis document whose SourceEntity names a
+// template the template's definition, which DescribeAnalysisDefinition
+// then answers.
+func fromTemplate(ctx context.Context, tx Tx, account string, doc []byte, now time.Time) ([]byte, error) {
+	var d analysisDoc
+	if err := json.Unmarshal(doc, &d); err != nil || d.SourceEntity == nil || d.SourceEntity.SourceTemplate == nil {
+		return doc, err
+	}
+	def, err := analysisFromTemplate(ctx, tx, account, d.SourceEntity.SourceTemplate, now)
+	if err != nil {
+		return nil, err
+	}
+	d.Definition = def
+	return json.Marshal(d)
+}
+
+// addTemplateVersion stores d as the template's next version and a with it
+// as its latest.
+func addTemplateVersion(ctx context.Context, tx Tx, a *Asset, desc *string, d templateDoc, now time.Time) error {
+	m, err := themeMetaOf(a.Meta)
+	if err != nil {
+		return err
+	}
+	doc, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	vm, err := json.Marshal(templateMeta{Description: str(desc)})
+	if err != nil {
+		return err
+	}
+	m.Last = max(m.Last, a.Version) + 1
+	m.Description = str(desc)
+	v := AssetVersion{Account: a.Account, Kind: a.Kind, ID: a.ID, Number: m.Last, Name: a.Name,
+		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, Meta: vm, Doc: doc}
+	if err := tx.CreateAssetVersion(ctx, v); err != nil {
+		return err
+	}
+	if a.Meta, err = json.Marshal(m); err != nil {
+		return err
+	}
+	a.Version, a.UpdatedAt, a.Status = v.Number, now, v.Status
+	return tx.UpdateAsset(ctx, *a)
+}
+
+// templateVersion reads the version a request names by number or alias,
+// or else the latest.
+func templateVersion(ctx context.Context, tx Tx, a Asset, number *int64, alias *string) (AssetVersion, error) {
+	n := a.Version
+	switch {
+	case number != nil && alias != nil:
+		return AssetVersion{}, invalidParameter("Give VersionNumber or AliasName, not both.")
+	case number != nil:
+		n = *number
+	case alias != nil && *alias == themePublished:
+		return AssetVersion{}, invalidParameter("AliasName: $PUBLISHED does not apply to templates; use $LATEST or an alias of your own.")
+	case alias != nil && *alias != themeLatest:
+		return aliased(ctx, tx, templateKind.ref(a.Account, a.ID), *alias)
+	}
+	v, err := tx.AssetVersion(ctx, a.Account, a.Kind, a.ID, n)
+	if errors.Is(err, ErrNotFound) {
+		return v, errorf(CodeResourceNotFound, "", "Template %s has no version %d.", a.ID, n)
+	}
+	return v, err
+}
+
+// describeTemplateVersion reads a live template and the version named.
+func (s *Service) describeTemplateVersion(ctx context.Context, account, id string, number *int64, alias *string) (a Asset, v AssetVersion, d templateDoc, err error) {
+	now := s.now()
+	err = s.view(ctx, account, func(tx Tx) (err error) {
+		if a, err = lookupAsset(ctx, tx, templateKind.ref(account, id), now); err != nil {
+			return err
+		}
+		v, err = templateVersion(ctx, tx, a, number, alias)
+		return err
+	})
+	if err == nil && v.Doc != nil {
+		err = json.Unmarshal(v.Doc, &d)
+	}
+	return a, v, d, err
+}
+
+// CreateTemplate creates a template and its first version, with
+// permissions and tags.
+func (s *Service) CreateTemplate(ctx context.Context, in *api.CreateTemplateRequest) (*api.CreateTemplateResponse, error) {
+	now := s.now()
+	account, id := *in.AwsAccountId, *in.TemplateId
+	perms, err := templateKind.change(account, "Permissions", fromResourcePermissions(in.Permissions), nil)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := checkTags(nil, in.Tags, "")
+	if err != nil {
+		return nil, err
+	}
+	a := Asset{Account: account, Kind: templateKind.Type, ID: id, Name: str(in.Name),
+		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, UpdatedAt: now}
+	err = s.update(ctx, account, func(tx Tx) error {
+		d, err := resolveTemplate(ctx, tx, account, in.SourceEntity, in.Definition, now)
+		if err != nil {
+			return err
+		}
+		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
+			return err
+		}
+		return addTemplateVersion(ctx, tx, &a, in.VersionDescription, d, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	region := s.regionOf(ctx)
+	return &api.CreateTemplateResponse{Arn: ptr(TemplateARN(region, account, id)), VersionArn: ptr(templateVersionARN(region, account, id, a.Version)),
+		TemplateId: ptr(id), CreationStatus: ptr(api.ResourceStatus(s.assetStatus(a, now)))}, nil
+}
+
+// UpdateTemplate makes a new version of a template; a Name left out keeps
+// the template's name.
+func (s *Service) UpdateTemplate(ctx context.Context, in *api.UpdateTemplateRequest) (*api.UpdateTemplateResponse, error) {
+	now := s.now()
+	account, id := *in.AwsAccountId, *in.TemplateId
+	var a Asset
+	err := s.update(ctx, account, func(tx Tx) (err error) {
+		if a, err = liveAsset(ctx, tx, templateKind.ref(account, id), now); err != nil {
+			return err
+		}
+		d, err := resolveTemplate(ctx, tx, account, in.SourceEntity, in.Definition, now)
+		if err != nil {
+			return err
+		}
+		if in.Name != nil {
+			a.Name = *in.Name
+		}
+		return addTemplateVersion(ctx, tx, &a, in.VersionDescription, d, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	region := s.regionOf(ctx)
+	return &api.UpdateTemplateResponse{TemplateId: ptr(id), Arn: ptr(TemplateARN(region, account, id)),
+		VersionArn: ptr(templateVersionARN(region, account, id, a.Version)), CreationStatus: ptr(api.ResourceStatus(s.assetStatus(a, now)))}, nil
+}
+
+// DescribeTemplate describes a template at a version named by number or
+// alias, or at its latest.
+func (s *Service) DescribeTemplate(ctx context.Context, in *api.DescribeTemplateRequest) (*api.DescribeTemplateResponse, error) {
+	account, id := *in.AwsAccountId, *in.TemplateId
+	a, v, d, err := s.describeTemplateVersion(ctx, account, id, in.VersionNumber, in.AliasName)
+	if err != nil {
+		return nil, err
+	}
+	region := s.regionOf(ctx)
+	m, _ := themeMetaOf(v.Meta) // stored by qslocal; a bad one reads as none
+	out := &api.TemplateVersion{VersionNumber: ptr(v.Number), Description: optional(m.Description), CreatedTime: themeTime(v.CreatedAt),
+		Status: s.versionStatus(v, s.now()), SourceEntityArn: optional(d.SourceEntityArn), ThemeArn: optional(d.ThemeArn)}
+	if d.Definition != nil {
+		out.DataSetConfigurations = d.Definition.DataSetConfigurations
+		for _, sh := range d.Definition.Sheets {
+			out.Sheets = append(out.Sheets, api.Sheet{SheetId: sh.SheetId, Name: sh.Name})
+		}
+	}
+	return &api.DescribeTemplateResponse{Template: &api.Template{Arn: ptr(TemplateARN(region, account, id)), Name: ptr(a.Name), TemplateId: ptr(id),
+		CreatedTime: themeTime(a.CreatedAt), LastUpdatedTime: themeTime(a.UpdatedAt), Version: out}}, nil
+}
+
+// DescribeTemplateDefinition answers the definition of a template's
+// version: the one sent, or its source's.
+func (s *Service) DescribeTemplateDefinition(ctx context.Context, in *api.DescribeTemplateDefinitionRequest) (*api.DescribeTemplateDefinitionResponse, error) {
+	a, v, d, err := s.describeTemplateVersion(ctx, *in.AwsAccountId, *in.TemplateId, in.VersionNumber, in.AliasName)
+	if err != nil {
+		return nil, err
+	}
+	return &api.DescribeTemplateDefinitionResponse{Name: ptr(a.Name), TemplateId: ptr(a.ID), ResourceStatus: s.versionStatus(v, s.now()),
+		ThemeArn: optional(d.ThemeArn), Definition: d.Definition}, nil
+}
+
+// DeleteTemplate deletes a template with its versions, aliases, grants and
+// tags, or with VersionNumber that one version, under the rules of
+// DeleteTheme.
+func (s *Service) DeleteTemplate(ctx context.Context, in *api.DeleteTemplateRequest) (*api.DeleteTemplateResponse, error) {
+	now := s.now()
+	account, id := *in.AwsAccountId, *in.TemplateId
+	r := templateKind.ref(account, id)
+	out := &api.DeleteTemplateResponse{Arn: ptr(TemplateARN(s.regionOf(ctx), account, id)), TemplateId: ptr(id)}
+	if in.VersionNumber == nil {
+		_, err := s.deleteAsset(ctx, r, 0)
+		return out, err
+	}
+	n := *in.VersionNumber
+	err := s.update(ctx, account, func(tx Tx) error {
+		a, err := liveAsset(ctx, tx, r, now)
+		if err != nil {
+			return err
+		}
+		if _, err := templateVersion(ctx, tx, a, &n, nil); err != nil {
+			return err
+		}
+		links, err := tx.ListAssetLinks(ctx, account, a.Kind, id, relAlias, "", maxThemeAliases)
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			if l.Target == strconv.FormatInt(n, 10) {
+				return errorf(CodeConflict, "", "Version %d of template %s is aliased %s; point the alias elsewhere or delete it first.", n, id, l.Name)
+			}
+		}
+		vs, err := themeVersions(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		if len(vs) == 1 {
+			return errorf(CodeConflict, "", "Version %d is the only version of template %s; delete the template instead.", n, id)
+		}
+		if err := tx.DeleteAssetVersion(ctx, account, a.Kind, id, n); err != nil {
+			return err
+		}
+		if n == a.Version {
+			a.Version = vs[len(vs)-2].Number
+			return tx.UpdateAsset(ctx, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListTemplates lists an account's templates in id order.
+func (s *Service) ListTemplates(ctx context.Context, in *api.ListTemplatesRequest) (*api.ListTemplatesResponse, error) {
+	account := *in.AwsAccountId
+	l := listing{account: account, kind: "templates", scope: account}
+	rows, next, err := s.listAssets(ctx, templateKind, l, in.NextToken, in.MaxResults, everyAsset)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.TemplateSummary, len(rows))
+	for i, a := range rows {
+		out[i] = api.TemplateSummary{Arn: ptr(TemplateARN(s.regionOf(ctx), a.Account, a.ID)), TemplateId: ptr(a.ID), Name: ptr(a.Name),
+			LatestVersionNumber: ptr(a.Version), CreatedTime: themeTime(a.CreatedAt), LastUpdatedTime: themeTime(a.UpdatedAt)}
+	}
+	return &api.ListTemplatesResponse{TemplateSummaryList: out, NextToken: next}, nil
+}
+
+// ListTemplateVersions lists a template's versions in number order.
+func (s *Service) ListTemplateVersions(ctx context.Context, in *api.ListTemplateVersionsRequest) (*api.ListTemplateVersionsResponse, error) {
+	now := s.now()
+	account, id := *in.AwsAccountId, *in.TemplateId
+	r := templateKind.ref(account, id)
+	l := listing{account: account, kind: "templateversions", scope: account + "/" + id}
+	rows, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]AssetVersion, error) {
+		if _, err := lookupAsset(ctx, tx, r, now); err != nil {
+			return nil, err
+		}
+		n, _ := strconv.ParseInt(after, 10, 64) // "" on the first page; tokens are signed
+		return tx.ListAssetVersions(ctx, account, templateKind.Type, id, n, limit)
+	}, func(v AssetVersion) string { return strconv.FormatInt(v.Number, 10) })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.TemplateVersionSummary, len(rows))
+	for i, v := range rows {
+		m, _ := themeMetaOf(v.Meta)
+		out[i] = api.TemplateVersionSummary{VersionNumber: ptr(v.Number), Arn: ptr(templateVersionARN(s.regionOf(ctx), account, id, v.Number)),
+			Description: optional(m.Description), CreatedTime: themeTime(v.CreatedAt), Status: s.versionStatus(v, now)}
+	}
+	return &api.ListTemplateVersionsResponse{TemplateVersionSummaryList: out, NextToken: next}, nil
+}
+
+func (s *Service) templateAlias(ctx context.Context, account, id, alias string, n int64) *api.TemplateAlias {
+	return &api.TemplateAlias{Arn: ptr(TemplateARN(s.regionOf(ctx), account, id) + "/alias/" + alias), AliasName: ptr(alias), TemplateVersionNumber: ptr(n)}
+}
+
+// reservedAlias refuses the alias names QuickSight reserves.
+func reservedAlias(alias string) error {
+	if strings.HasPrefix(alias, "$") {
+		return invalidParameter("AliasName %q: alias names beginning with $ are reserved by QuickSight.", alias)
+	}
+	return nil
+}
+
+// setTemplateAlias points alias at a version of a live template: create
+// says whether the alias must be new (else it must exist).
+func (s *Service) setTemplateAlias(ctx context.Context, account, id, alias string, n int64, create bool) (*api.TemplateAlias, error) {
+	if err := reservedAlias(alias); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	err := s.update(ctx, account, func(tx Tx) error {
+		a, err := liveAsset(ctx, tx, templateKind.ref(account, id), now)
+		if err != nil {
+			return err
+		}
+		if _, err := templateVersion(ctx, tx, a, &n, nil); err != nil {
+			return err
+		}
+		_, err = tx.AssetLink(ctx, account, a.Kind, id, relAlias, alias)
+		switch {
+		case err == nil && create:
+			return errorf(CodeResourceExists, "", "Template %s already has an alias %s.", id, alias)
+		case errors.Is(err, ErrNotFound) && !create:
+			return errorf(CodeResourceNotFound, "", "Template %s has no alias %s.", id, alias)
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return err
+		}
+		if create {
+			links, err := tx.ListAssetLinks(ctx, account, a.Kind, id, relAlias, "", maxThemeAliases)
+			if err != nil {
+				return err
+			}
+			if len(links) >= maxThemeAliases {
+				return errorf(CodeLimitExceeded, "", "Template %s has %d aliases, the most qslocal allows.", id, maxThemeAliases)
+			}
+		}
+		return tx.SetAssetLink(ctx, AssetLink{Account: account, Kind: a.Kind, ID: id, Rel: relAlias, Name: alias, Target: strconv.FormatInt(n, 10)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.templateAlias(ctx, account, id, alias, n), nil
+}
+
+// CreateTemplateAlias names a version of a template.
+func (s *Service) CreateTemplateAlias(ctx context.Context, in *api.CreateTemplateAliasRequest) (*api.CreateTemplateAliasResponse, error) {
+	al, err := s.setTemplateAlias(ctx, *in.AwsAccountId, *in.TemplateId, *in.AliasName, *in.TemplateVersionNumber, true)
+	if err != nil {
+		return nil, err
+	}
+	return &api.CreateTemplateAliasResponse{TemplateAlias: al}, nil
+}
+
+// UpdateTemplateAlias points an alias at another version.
+func (s *Service) UpdateTemplateAlias(ctx context.Context, in *api.UpdateTemplateAliasRequest) (*api.UpdateTemplateAliasResponse, error) {
+	al, err := s.setTemplateAlias(ctx, *in.AwsAccountId, *in.TemplateId, *in.AliasName, *in.TemplateVersionNumber, false)
+	if err != nil {
+		return nil, err
+	}
+	return &api.UpdateTemplateAliasResponse{TemplateAlias: al}, nil
+}
+
+// DescribeTemplateAlias answers the version an alias names; $LATEST names
+// the latest.
+func (s *Service) DescribeTemplateAlias(ctx context.Context, in *api.DescribeTemplateAliasRequest) (*api.DescribeTemplateAliasResponse, error) {
+	account, id, alias := *in.AwsAccountId, *in.TemplateId, *in.AliasName
+	_, v, _, err := s.describeTemplateVersion(ctx, account, id, nil, &alias)
+	if err != nil {
+		return nil, err
+	}
+	return &api.DescribeTemplateAliasResponse{TemplateAlias: s.templateAlias(ctx, account, id, alias, v.Number)}, nil
+}
+
+// DeleteTemplateAlias deletes an alias; the version stays.
+func (s *Service) DeleteTemplateAlias(ctx context.Context, in *api.DeleteTemplateAliasRequest) (*api.DeleteTemplateAliasResponse, error) {
+	now := s.now()
+	account, id, alias := *in.AwsAccountId, *in.TemplateId, *in.AliasName
+	if err := reservedAlias(alias); err != nil {
+		return nil, err
+	}
+	err := s.update(ctx, account, func(tx Tx) error {
+		if _, err := liveAsset(ctx, tx, templateKind.ref(account, id), now); err != nil {
+			return err
+		}
+		err := tx.DeleteAssetLink(ctx, account, templateKind.Type, id, relAlias, alias)
+		if errors.Is(err, ErrNotFound) {
+			return errorf(CodeResourceNotFound, "", "Template %s has no alias %s.", id, alias)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteTemplateAliasResponse{AliasName: ptr(alias), Arn: ptr(TemplateARN(s.regionOf(ctx), account, id)), TemplateId: ptr(id)}, nil
+}
+
+// ListTemplateAliases lists a template's own aliases in name order
+// ($LATEST is derived, not listed).
+func (s *Service) ListTemplateAliases(ctx context.Context, in *api.ListTemplateAliasesRequest) (*api.ListTemplateAliasesResponse, error) {
+	now := s.now()
+	account, id := *in.AwsAccountId, *in.TemplateId
+	r := templateKind.ref(account, id)
+	l := listing{account: account, kind: "templatealiases", scope: account + "/" + id}
+	rows, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]AssetLink, error) {
+		if _, err := lookupAsset(ctx, tx, r, now); err != nil {
+			return nil, err
+		}
+		return tx.ListAssetLinks(ctx, account, templateKind.Type, id, relAlias, after, limit)
+	}, func(l AssetLink) string { return l.Name })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.TemplateAlias, len(rows))
+	for i, l := range rows {
+		n, err := strconv.ParseInt(l.Target, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("template %s alias %s: %w", id, l.Name, err)
+		}
+		out[i] = *s.templateAlias(ctx, account, id, l.Name, n)
+	}
+	return &api.ListTemplateAliasesResponse{TemplateAliasList: out, NextToken: next}, nil
+}
+
+// DescribeTemplatePermissions lists who may do what with a template.
+func (s *Service) DescribeTemplatePermissions(ctx context.Context, in *api.DescribeTemplatePermissionsRequest) (*api.DescribeTemplatePermissionsResponse, error) {
+	account, id := *in.AwsAccountId, *in.TemplateId
+	grants, err := s.assetGrants(ctx, templateKind.ref(account, id))
+	if err != nil {
+		return nil, err
+	}
+	return &api.DescribeTemplatePermissionsResponse{TemplateId: ptr(id), TemplateArn: ptr(TemplateARN(s.regionOf(ctx), account, id)),
+		Permissions: s.resourcePermissionsOut(ctx, account, grants)}, nil
+}
+
+// UpdateTemplatePermissions grants and revokes permissions on a template
+// in one transaction, and answers the whole resulting set.
+func (s *Service) UpdateTemplatePermissions(ctx context.Context, in *api.UpdateTemplatePermissionsRequest) (*api.UpdateTemplatePermissionsResponse, error) {
+	account, id := *in.AwsAccountId, *in.TemplateId
+	change, err := templateKind.change(account, "GrantPermissions",
+		fromResourcePermissions(in.GrantPermissions), fromResourcePermissions(in.RevokePermissions))
+	if err != nil {
+		return nil, err
+	}
+	grants, err := s.updateAssetGrants(ctx, templateKind.ref(account, id), change)
+	if err != nil {
+		return nil, err
+	}
+	return &api.UpdateTemplatePermissionsResponse{TemplateId: ptr(id), TemplateArn: ptr(TemplateARN(s.regionOf(ctx), account, id)),
+		Permissions: s.resourcePermissionsOut(ctx, account, grants)}, nil
+}
