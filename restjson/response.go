@@ -43,6 +43,8 @@ var awsStatus = map[string]int{
 	// Asynchronous creations, as CreateAnalysis.
 	"CreateDataSource": http.StatusAccepted,
 	"CreateTheme":      http.StatusAccepted,
+	// A creation that starts a SPICE ingestion.
+	"CreateDataSet": http.StatusCreated,
 }
 
 // SuccessStatus is the status an operation answers when it succeeds.
