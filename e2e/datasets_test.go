@@ -21,7 +21,9 @@ var (
 		"quicksight:ListIngestions", "quicksight:PassDataSet"}
 )
 
-func dataSourceARN(id string) string { return "arn:aws:quicksight:us-east-1:" + account + ":datasource/" + id }
+func dataSourceARN(id string) string {
+	return "arn:aws:quicksight:us-east-1:" + account + ":datasource/" + id
+}
 
 // sales is a physical table of data source src with three columns.
 func sales(src string) map[string]types.PhysicalTable {
