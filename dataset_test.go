@@ -71,7 +71,7 @@ func TestDataSetOutputColumns(t *testing.T) {
 			err: "PhysicalTableMap.p.RelationalTable.DataSourceArn"},
 		{name: "a source data set that does not exist", physical: map[string]api.PhysicalTable{"p": rel(col("a", "STRING"))},
 			logical: map[string]api.LogicalTable{"l": {Alias: s("l"), Source: &api.LogicalTableSource{DataSetArn: s("arn:aws:quicksight:us-east-1:111122223333:dataset/none")}}},
-			err: "LogicalTableMap.l.Source.DataSetArn"},
+			err:     "LogicalTableMap.l.Source.DataSetArn"},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
