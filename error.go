@@ -46,6 +46,7 @@ const (
 	ResourceNamespace  = "NAMESPACE"
 	ResourceAssignment = "IAMPOLICY_ASSIGNMENT"
 	ResourceDataSource = "DATA_SOURCE"
+	ResourceDataSet    = "DATA_SET"
 )
 
 func errorf(code, resourceType, format string, args ...any) *Error {

@@ -233,6 +233,38 @@ var (
 		Versioned:     true,
 		Async:         true,
 	}
+
+	// dataSetKind: the owner set Terraform's and the developer guide's
+	// examples grant, and the viewer set the guide's
+	// UpdateDataSetPermissions example grants; ResourcePermission names
+	// only users and groups as principals of data sets, and
+	// DescribeDataSetPermissions answers at most 64. The model gives data
+	// sets no status, so the kind is not Async.
+	dataSetKind = &Kind{Type: "dataset", Noun: "Data set", ResourceType: ResourceDataSet,
+		Asset: true, Taggable: true,
+		Owner: []string{
+			"quicksight:CancelIngestion",
+			"quicksight:CreateIngestion",
+			"quicksight:DeleteDataSet",
+			"quicksight:DescribeDataSet",
+			"quicksight:DescribeDataSetPermissions",
+			"quicksight:DescribeIngestion",
+			"quicksight:ListIngestions",
+			"quicksight:PassDataSet",
+			"quicksight:UpdateDataSet",
+			"quicksight:UpdateDataSetPermissions",
+		},
+		Viewer: []string{
+			"quicksight:DescribeDataSet",
+			"quicksight:DescribeDataSetPermissions",
+			"quicksight:DescribeIngestion",
+			"quicksight:ListIngestions",
+			"quicksight:PassDataSet",
+		},
+		OwnerAction:          "quicksight:UpdateDataSetPermissions",
+		NoNamespacePrincipal: true,
+		MaxPrincipals:        64,
+	}
 )
 
 // maxPrincipals is how many principals may hold permissions on one asset:
@@ -242,7 +274,7 @@ const maxPrincipals = 100
 
 // allKinds lists the table; kinds finds a kind by its ARN resource type.
 var (
-	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind, dataSourceKind, folderKind, templateKind}
+	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind, dataSourceKind, folderKind, templateKind, dataSetKind}
 	kinds    = map[string]*Kind{}
 )
 

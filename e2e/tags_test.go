@@ -255,7 +255,7 @@ func TestTaggableResources(t *testing.T) {
 		{prefix + "custompermission/nope", expectNotFound("", "nope")},
 		// Resource types qslocal does not have yet.
 		{prefix + "dashboard/d-1", expectNotFound("", "dashboard")},
-		{prefix + "dataset/1234", expectNotFound("", "dataset")},
+		{prefix + "dashboard/1234", expectNotFound("", "dashboard")},
 		// Malformed ARNs.
 		{"not-an-arn", expectInvalid("ResourceArn")},
 		{"arn:aws:s3:::bucket/key", expectInvalid("ResourceArn")},

@@ -44,6 +44,8 @@ var awsStatus = map[string]int{
 	"CreateDataSource": http.StatusAccepted,
 	"CreateTheme":      http.StatusAccepted,
 	"CreateTemplate":   http.StatusAccepted,
+	// A creation that starts a SPICE ingestion.
+	"CreateDataSet": http.StatusCreated,
 }
 
 // SuccessStatus is the status an operation answers when it succeeds.
