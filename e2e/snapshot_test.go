@@ -128,6 +128,19 @@ func populate(t *testing.T, s *server) {
 		must("UpdateTheme", ut, err)
 		ta, err := c.CreateThemeAlias(ctx(t), &quicksight.CreateThemeAliasInput{AwsAccountId: a, ThemeId: aws.String("t1"), AliasName: aws.String("prod"), ThemeVersionNumber: aws.Int64(1)})
 		must("CreateThemeAlias", ta, err)
+		src, err := c.CreateDataSource(ctx(t), &quicksight.CreateDataSourceInput{AwsAccountId: a, DataSourceId: aws.String("src"), Name: aws.String("Athena"),
+			Type: types.DataSourceTypeAthena, DataSourceParameters: &types.DataSourceParametersMemberAthenaParameters{Value: types.AthenaParameters{WorkGroup: aws.String("primary")}},
+			Permissions: []types.ResourcePermission{perm(owner, "quicksight:DescribeDataSource", "quicksight:UpdateDataSourcePermissions")}, Tags: []types.Tag{tag("k", "v")}})
+		must("CreateDataSource", src, err)
+		dset, err := c.CreateDataSet(ctx(t), &quicksight.CreateDataSetInput{AwsAccountId: a, DataSetId: aws.String("ds1"), Name: aws.String("Sales"),
+			ImportMode: types.DataSetImportModeDirectQuery, PhysicalTableMap: map[string]types.PhysicalTable{"t1": &types.PhysicalTableMemberRelationalTable{Value: types.RelationalTable{
+				DataSourceArn: src.Arn, Name: aws.String("sales"), InputColumns: []types.InputColumn{{Name: aws.String("id"), Type: types.InputColumnDataTypeInteger}}}}},
+			Permissions: []types.ResourcePermission{perm(owner, "quicksight:DescribeDataSet", "quicksight:UpdateDataSetPermissions")}})
+		must("CreateDataSet", dset, err)
+		tpl, err := c.CreateTemplate(ctx(t), &quicksight.CreateTemplateInput{AwsAccountId: a, TemplateId: aws.String("tpl"), Name: aws.String("From a1"),
+			SourceEntity: &types.TemplateSourceEntity{SourceAnalysis: &types.TemplateSourceAnalysis{Arn: aws.String("arn:aws:quicksight:us-east-1:" + acct + ":analysis/a1"),
+				DataSetReferences: []types.DataSetReference{{DataSetPlaceholder: aws.String("sales"), DataSetArn: dset.Arn}}}}})
+		must("CreateTemplate", tpl, err)
 		fo, err := c.CreateFolder(ctx(t), &quicksight.CreateFolderInput{AwsAccountId: a, FolderId: aws.String("f1"), Name: aws.String("Sales"),
 			Permissions: []types.ResourcePermission{perm(owner, "quicksight:DescribeFolder")}, Tags: []types.Tag{tag("k", "v")}})
 		must("CreateFolder", fo, err)
@@ -275,6 +288,18 @@ func answers(t *testing.T, s *server) map[string]string {
 		sa, err := c.SearchAnalyses(ctx(t), &quicksight.SearchAnalysesInput{AwsAccountId: a, Filters: []types.AnalysisSearchFilter{{
 			Name: types.AnalysisFilterAttributeQuicksightOwner, Operator: types.FilterOperatorStringEquals, Value: aws.String(owner)}}})
 		ask(acct+" SearchAnalyses", sa, err)
+		dsrc, err := c.DescribeDataSource(ctx(t), &quicksight.DescribeDataSourceInput{AwsAccountId: a, DataSourceId: aws.String("src")})
+		ask(acct+" DescribeDataSource", dsrc, err)
+		ldsrc, err := c.ListDataSources(ctx(t), &quicksight.ListDataSourcesInput{AwsAccountId: a})
+		ask(acct+" ListDataSources", ldsrc, err)
+		dds, err := c.DescribeDataSet(ctx(t), &quicksight.DescribeDataSetInput{AwsAccountId: a, DataSetId: aws.String("ds1")})
+		ask(acct+" DescribeDataSet", dds, err)
+		ldp, err := c.DescribeDataSetPermissions(ctx(t), &quicksight.DescribeDataSetPermissionsInput{AwsAccountId: a, DataSetId: aws.String("ds1")})
+		ask(acct+" DescribeDataSetPermissions", ldp, err)
+		dtpl, err := c.DescribeTemplate(ctx(t), &quicksight.DescribeTemplateInput{AwsAccountId: a, TemplateId: aws.String("tpl")})
+		ask(acct+" DescribeTemplate", dtpl, err)
+		dtd, err := c.DescribeTemplateDefinition(ctx(t), &quicksight.DescribeTemplateDefinitionInput{AwsAccountId: a, TemplateId: aws.String("tpl")})
+		ask(acct+" DescribeTemplateDefinition", dtd, err)
 		lf, err := c.ListFolders(ctx(t), &quicksight.ListFoldersInput{AwsAccountId: a})
 		ask(acct+" ListFolders", lf, err)
 		df, err := c.DescribeFolder(ctx(t), &quicksight.DescribeFolderInput{AwsAccountId: a, FolderId: aws.String("f2")})
