@@ -89,6 +89,7 @@ func TestDataSetLifecycle(t *testing.T) {
 			&types.TransformOperationMemberProjectOperation{Value: types.ProjectOperation{ProjectedColumns: []string{"region", "total"}}},
 		}}}
 	created, err := c.CreateDataSet(ctx(t), &quicksight.CreateDataSetInput{AwsAccountId: acct, DataSetId: aws.String("sales"), Name: aws.String("Sales"),
+		//lint:ignore SA1019 AWS still takes LogicalTableMap, and infrastructure tools send it.
 		ImportMode: types.DataSetImportModeSpice, PhysicalTableMap: sales("pg"), LogicalTableMap: logical,
 		Permissions: []types.ResourcePermission{perm(alice, dsetOwner...)}, Tags: []types.Tag{tag("team", "finance")}})
 	if err != nil {
@@ -311,6 +312,7 @@ func TestDataSetErrors(t *testing.T) {
 				InputColumns:  []types.InputColumn{{Name: aws.String("c"), Type: types.InputColumnDataTypeString}}}}}
 		}), expectInvalid("PhysicalTableMap.s3.S3Source.DataSourceArn")},
 		{"a logical table over a missing physical table", create("x", func(in *quicksight.CreateDataSetInput) {
+			//lint:ignore SA1019 AWS still takes LogicalTableMap, and infrastructure tools send it.
 			in.LogicalTableMap = map[string]types.LogicalTable{"l": {Alias: aws.String("l"), Source: &types.LogicalTableSource{PhysicalTableId: aws.String("t9")}}}
 		}), expectInvalid("LogicalTableMap.l.Source.PhysicalTableId")},
 		{"update to a missing data source", func() error {
