@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -12,17 +11,14 @@ import (
 	"github.com/qslocal/qslocal/api"
 )
 
-// Templates are assets of templateKind, kept as themes are (theme.go):
-// every CreateTemplate and UpdateTemplate makes a new numbered version
-// (AssetVersion) holding the definition it resolved to; aliases are
-// AssetLinks (relAlias) to a version number; $LATEST is derived, and AWS
-// documents that $PUBLISHED does not apply to templates. A version's
-// definition is the Definition sent, or that of the source: an analysis of
-// the account (SourceAnalysis) or a version of a template (SourceTemplate).
-
-// templateMeta is a template's Meta and each of its versions': the
-// version's description; on the asset, Last is the highest number given.
-type templateMeta = themeMeta
+// Templates are assets of templateKind, versioned as themes are
+// (versioned.go, theme.go): every CreateTemplate and UpdateTemplate makes a
+// new numbered version (AssetVersion) holding the definition it resolved
+// to; aliases are AssetLinks (relAlias) to a version number; $LATEST is
+// derived, and AWS documents that $PUBLISHED does not apply to templates.
+// A version's definition is the Definition sent, or that of the source:
+// an analysis of the account (SourceAnalysis) or a version of a template
+// (SourceTemplate).
 
 // templateDoc is a version's document: its resolved definition, the ARN of
 // the entity it came from and that entity's theme.
@@ -193,66 +189,9 @@ func fromTemplate(ctx context.Context, tx Tx, account string, doc []byte, now ti
 	return json.Marshal(d)
 }
 
-// addTemplateVersion stores d as the template's next version and a with it
-// as its latest.
-func addTemplateVersion(ctx context.Context, tx Tx, a *Asset, desc *string, d templateDoc, now time.Time) error {
-	m, err := themeMetaOf(a.Meta)
-	if err != nil {
-		return err
-	}
-	doc, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	vm, err := json.Marshal(templateMeta{Description: str(desc)})
-	if err != nil {
-		return err
-	}
-	m.Last = max(m.Last, a.Version) + 1
-	m.Description = str(desc)
-	v := AssetVersion{Account: a.Account, Kind: a.Kind, ID: a.ID, Number: m.Last, Name: a.Name,
-		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, Meta: vm, Doc: doc}
-	if err := tx.CreateAssetVersion(ctx, v); err != nil {
-		return err
-	}
-	if a.Meta, err = json.Marshal(m); err != nil {
-		return err
-	}
-	a.Version, a.UpdatedAt, a.Status = v.Number, now, v.Status
-	return tx.UpdateAsset(ctx, *a)
-}
-
-// templateVersion reads the version a request names by number or alias,
-// or else the latest.
-func templateVersion(ctx context.Context, tx Tx, a Asset, number *int64, alias *string) (AssetVersion, error) {
-	n := a.Version
-	switch {
-	case number != nil && alias != nil:
-		return AssetVersion{}, invalidParameter("Give VersionNumber or AliasName, not both.")
-	case number != nil:
-		n = *number
-	case alias != nil && *alias == themePublished:
-		return AssetVersion{}, invalidParameter("AliasName: $PUBLISHED does not apply to templates; use $LATEST or an alias of your own.")
-	case alias != nil && *alias != themeLatest:
-		return aliased(ctx, tx, templateKind.ref(a.Account, a.ID), *alias)
-	}
-	v, err := tx.AssetVersion(ctx, a.Account, a.Kind, a.ID, n)
-	if errors.Is(err, ErrNotFound) {
-		return v, errorf(CodeResourceNotFound, "", "Template %s has no version %d.", a.ID, n)
-	}
-	return v, err
-}
-
 // describeTemplateVersion reads a live template and the version named.
 func (s *Service) describeTemplateVersion(ctx context.Context, account, id string, number *int64, alias *string) (a Asset, v AssetVersion, d templateDoc, err error) {
-	now := s.now()
-	err = s.view(ctx, account, func(tx Tx) (err error) {
-		if a, err = lookupAsset(ctx, tx, templateKind.ref(account, id), now); err != nil {
-			return err
-		}
-		v, err = templateVersion(ctx, tx, a, number, alias)
-		return err
-	})
+	a, v, err = s.versionNamed(ctx, templateVersioned, account, id, number, alias, s.now())
 	if err == nil && v.Doc != nil {
 		err = json.Unmarshal(v.Doc, &d)
 	}
@@ -282,7 +221,7 @@ func (s *Service) CreateTemplate(ctx context.Context, in *api.CreateTemplateRequ
 		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
 			return err
 		}
-		return addTemplateVersion(ctx, tx, &a, in.VersionDescription, d, now)
+		return addVersion(ctx, tx, &a, in.VersionDescription, d, now)
 	})
 	if err != nil {
 		return nil, err
@@ -309,7 +248,7 @@ func (s *Service) UpdateTemplate(ctx context.Context, in *api.UpdateTemplateRequ
 		if in.Name != nil {
 			a.Name = *in.Name
 		}
-		return addTemplateVersion(ctx, tx, &a, in.VersionDescription, d, now)
+		return addVersion(ctx, tx, &a, in.VersionDescription, d, now)
 	})
 	if err != nil {
 		return nil, err
@@ -328,7 +267,7 @@ func (s *Service) DescribeTemplate(ctx context.Context, in *api.DescribeTemplate
 		return nil, err
 	}
 	region := s.regionOf(ctx)
-	m, _ := themeMetaOf(v.Meta) // stored by qslocal; a bad one reads as none
+	m, _ := versionMetaOf(v.Meta) // stored by qslocal; a bad one reads as none
 	out := &api.TemplateVersion{VersionNumber: ptr(v.Number), Description: optional(m.Description), CreatedTime: themeTime(v.CreatedAt),
 		Status: s.versionStatus(v, s.now()), SourceEntityArn: optional(d.SourceEntityArn), ThemeArn: optional(d.ThemeArn)}
 	if d.Definition != nil {
@@ -356,49 +295,13 @@ func (s *Service) DescribeTemplateDefinition(ctx context.Context, in *api.Descri
 // tags, or with VersionNumber that one version, under the rules of
 // DeleteTheme.
 func (s *Service) DeleteTemplate(ctx context.Context, in *api.DeleteTemplateRequest) (*api.DeleteTemplateResponse, error) {
-	now := s.now()
 	account, id := *in.AwsAccountId, *in.TemplateId
-	r := templateKind.ref(account, id)
 	out := &api.DeleteTemplateResponse{Arn: ptr(TemplateARN(s.regionOf(ctx), account, id)), TemplateId: ptr(id)}
 	if in.VersionNumber == nil {
-		_, err := s.deleteAsset(ctx, r, 0)
+		_, err := s.deleteAsset(ctx, templateKind.ref(account, id), 0)
 		return out, err
 	}
-	n := *in.VersionNumber
-	err := s.update(ctx, account, func(tx Tx) error {
-		a, err := liveAsset(ctx, tx, r, now)
-		if err != nil {
-			return err
-		}
-		if _, err := templateVersion(ctx, tx, a, &n, nil); err != nil {
-			return err
-		}
-		links, err := tx.ListAssetLinks(ctx, account, a.Kind, id, relAlias, "", maxThemeAliases)
-		if err != nil {
-			return err
-		}
-		for _, l := range links {
-			if l.Target == strconv.FormatInt(n, 10) {
-				return errorf(CodeConflict, "", "Version %d of template %s is aliased %s; point the alias elsewhere or delete it first.", n, id, l.Name)
-			}
-		}
-		vs, err := themeVersions(ctx, tx, r)
-		if err != nil {
-			return err
-		}
-		if len(vs) == 1 {
-			return errorf(CodeConflict, "", "Version %d is the only version of template %s; delete the template instead.", n, id)
-		}
-		if err := tx.DeleteAssetVersion(ctx, account, a.Kind, id, n); err != nil {
-			return err
-		}
-		if n == a.Version {
-			a.Version = vs[len(vs)-2].Number
-			return tx.UpdateAsset(ctx, a)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.deleteVersion(ctx, templateVersioned, account, id, *in.VersionNumber); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -424,21 +327,13 @@ func (s *Service) ListTemplates(ctx context.Context, in *api.ListTemplatesReques
 func (s *Service) ListTemplateVersions(ctx context.Context, in *api.ListTemplateVersionsRequest) (*api.ListTemplateVersionsResponse, error) {
 	now := s.now()
 	account, id := *in.AwsAccountId, *in.TemplateId
-	r := templateKind.ref(account, id)
-	l := listing{account: account, kind: "templateversions", scope: account + "/" + id}
-	rows, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]AssetVersion, error) {
-		if _, err := lookupAsset(ctx, tx, r, now); err != nil {
-			return nil, err
-		}
-		n, _ := strconv.ParseInt(after, 10, 64) // "" on the first page; tokens are signed
-		return tx.ListAssetVersions(ctx, account, templateKind.Type, id, n, limit)
-	}, func(v AssetVersion) string { return strconv.FormatInt(v.Number, 10) })
+	rows, next, err := s.listVersions(ctx, templateVersioned, account, id, in.NextToken, in.MaxResults, now)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]api.TemplateVersionSummary, len(rows))
 	for i, v := range rows {
-		m, _ := themeMetaOf(v.Meta)
+		m, _ := versionMetaOf(v.Meta)
 		out[i] = api.TemplateVersionSummary{VersionNumber: ptr(v.Number), Arn: ptr(templateVersionARN(s.regionOf(ctx), account, id, v.Number)),
 			Description: optional(m.Description), CreatedTime: themeTime(v.CreatedAt), Status: s.versionStatus(v, now)}
 	}
@@ -446,53 +341,13 @@ func (s *Service) ListTemplateVersions(ctx context.Context, in *api.ListTemplate
 }
 
 func (s *Service) templateAlias(ctx context.Context, account, id, alias string, n int64) *api.TemplateAlias {
-	return &api.TemplateAlias{Arn: ptr(TemplateARN(s.regionOf(ctx), account, id) + "/alias/" + alias), AliasName: ptr(alias), TemplateVersionNumber: ptr(n)}
-}
-
-// reservedAlias refuses the alias names QuickSight reserves.
-func reservedAlias(alias string) error {
-	if strings.HasPrefix(alias, "$") {
-		return invalidParameter("AliasName %q: alias names beginning with $ are reserved by QuickSight.", alias)
-	}
-	return nil
+	return &api.TemplateAlias{Arn: ptr(templateVersioned.aliasARN(s.regionOf(ctx), account, id, alias)), AliasName: ptr(alias), TemplateVersionNumber: ptr(n)}
 }
 
 // setTemplateAlias points alias at a version of a live template: create
 // says whether the alias must be new (else it must exist).
 func (s *Service) setTemplateAlias(ctx context.Context, account, id, alias string, n int64, create bool) (*api.TemplateAlias, error) {
-	if err := reservedAlias(alias); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	err := s.update(ctx, account, func(tx Tx) error {
-		a, err := liveAsset(ctx, tx, templateKind.ref(account, id), now)
-		if err != nil {
-			return err
-		}
-		if _, err := templateVersion(ctx, tx, a, &n, nil); err != nil {
-			return err
-		}
-		_, err = tx.AssetLink(ctx, account, a.Kind, id, relAlias, alias)
-		switch {
-		case err == nil && create:
-			return errorf(CodeResourceExists, "", "Template %s already has an alias %s.", id, alias)
-		case errors.Is(err, ErrNotFound) && !create:
-			return errorf(CodeResourceNotFound, "", "Template %s has no alias %s.", id, alias)
-		case err != nil && !errors.Is(err, ErrNotFound):
-			return err
-		}
-		if create {
-			links, err := tx.ListAssetLinks(ctx, account, a.Kind, id, relAlias, "", maxThemeAliases)
-			if err != nil {
-				return err
-			}
-			if len(links) >= maxThemeAliases {
-				return errorf(CodeLimitExceeded, "", "Template %s has %d aliases, the most qslocal allows.", id, maxThemeAliases)
-			}
-		}
-		return tx.SetAssetLink(ctx, AssetLink{Account: account, Kind: a.Kind, ID: id, Rel: relAlias, Name: alias, Target: strconv.FormatInt(n, 10)})
-	})
-	if err != nil {
+	if err := s.setAlias(ctx, templateVersioned, account, id, alias, n, create); err != nil {
 		return nil, err
 	}
 	return s.templateAlias(ctx, account, id, alias, n), nil
@@ -529,22 +384,8 @@ func (s *Service) DescribeTemplateAlias(ctx context.Context, in *api.DescribeTem
 
 // DeleteTemplateAlias deletes an alias; the version stays.
 func (s *Service) DeleteTemplateAlias(ctx context.Context, in *api.DeleteTemplateAliasRequest) (*api.DeleteTemplateAliasResponse, error) {
-	now := s.now()
 	account, id, alias := *in.AwsAccountId, *in.TemplateId, *in.AliasName
-	if err := reservedAlias(alias); err != nil {
-		return nil, err
-	}
-	err := s.update(ctx, account, func(tx Tx) error {
-		if _, err := liveAsset(ctx, tx, templateKind.ref(account, id), now); err != nil {
-			return err
-		}
-		err := tx.DeleteAssetLink(ctx, account, templateKind.Type, id, relAlias, alias)
-		if errors.Is(err, ErrNotFound) {
-			return errorf(CodeResourceNotFound, "", "Template %s has no alias %s.", id, alias)
-		}
-		return err
-	})
-	if err != nil {
+	if err := s.deleteAlias(ctx, templateVersioned, account, id, alias); err != nil {
 		return nil, err
 	}
 	return &api.DeleteTemplateAliasResponse{AliasName: ptr(alias), Arn: ptr(TemplateARN(s.regionOf(ctx), account, id)), TemplateId: ptr(id)}, nil
@@ -553,26 +394,14 @@ func (s *Service) DeleteTemplateAlias(ctx context.Context, in *api.DeleteTemplat
 // ListTemplateAliases lists a template's own aliases in name order
 // ($LATEST is derived, not listed).
 func (s *Service) ListTemplateAliases(ctx context.Context, in *api.ListTemplateAliasesRequest) (*api.ListTemplateAliasesResponse, error) {
-	now := s.now()
 	account, id := *in.AwsAccountId, *in.TemplateId
-	r := templateKind.ref(account, id)
-	l := listing{account: account, kind: "templatealiases", scope: account + "/" + id}
-	rows, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]AssetLink, error) {
-		if _, err := lookupAsset(ctx, tx, r, now); err != nil {
-			return nil, err
-		}
-		return tx.ListAssetLinks(ctx, account, templateKind.Type, id, relAlias, after, limit)
-	}, func(l AssetLink) string { return l.Name })
+	rows, next, err := s.listAliases(ctx, templateVersioned, account, id, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]api.TemplateAlias, len(rows))
-	for i, l := range rows {
-		n, err := strconv.ParseInt(l.Target, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("template %s alias %s: %w", id, l.Name, err)
-		}
-		out[i] = *s.templateAlias(ctx, account, id, l.Name, n)
+	for i, al := range rows {
+		out[i] = *s.templateAlias(ctx, account, id, al.Name, al.Number)
 	}
 	return &api.ListTemplateAliasesResponse{TemplateAliasList: out, NextToken: next}, nil
 }

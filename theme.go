@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,12 +13,13 @@ import (
 	"github.com/qslocal/qslocal/internal/shape"
 )
 
-// Themes are assets of themeKind. Every CreateTheme and UpdateTheme makes
-// a new numbered version (AssetVersion) holding the name, description,
-// BaseThemeId and Configuration it was given; versions are numbered from 1
-// and never renumbered, and Asset.Version is the latest one left. Aliases
-// are AssetLinks (relAlias) to a version number; $LATEST is derived, never
-// stored, and AWS documents that $PUBLISHED does not apply to themes.
+// Themes are assets of themeKind, versioned (versioned.go). Every
+// CreateTheme and UpdateTheme makes a new numbered version (AssetVersion)
+// holding the name, description, BaseThemeId and Configuration it was
+// given; versions are numbered from 1 and never renumbered, and
+// Asset.Version is the latest one left. Aliases are AssetLinks (relAlias)
+// to a version number; $LATEST is derived, never stored, and AWS documents
+// that $PUBLISHED does not apply to themes.
 //
 // The starter themes QuickSight defines exist in every account without
 // being created: they are derived here, never stored, owned by the
@@ -31,31 +31,12 @@ const builtinAccount = "aws"
 // builtinThemes are QuickSight's starter themes, in id order.
 var builtinThemes = []string{"CLASSIC", "MIDNIGHT", "RAINIER", "SEASIDE"}
 
-const (
-	themeLatest    = "$LATEST"
-	themePublished = "$PUBLISHED"
-)
-
 func builtinTheme(id string) bool { return slices.Contains(builtinThemes, id) }
-
-// themeMeta is a theme's Meta and each of its versions': the version's
-// description; on the asset, Last is the highest number ever given.
-type themeMeta struct {
-	Description string `json:",omitempty"`
-	Last        int64  `json:",omitempty"`
-}
 
 // themeDoc is a version's document, as sent.
 type themeDoc struct {
 	BaseThemeId   string
 	Configuration *api.ThemeConfiguration `json:",omitempty"`
-}
-
-func themeMetaOf(b []byte) (m themeMeta, err error) {
-	if b != nil {
-		err = json.Unmarshal(b, &m)
-	}
-	return m, err
 }
 
 // ThemeARN is the ARN of a theme: ...:theme/{id}, or for a starter theme
@@ -92,61 +73,6 @@ func checkBase(ctx context.Context, tx Tx, account, base string, now time.Time) 
 			base, strings.Join(builtinThemes, ", "), account)
 	}
 	return err
-}
-
-// addThemeVersion makes what the request gave the theme's next version
-// and stores a with it as its latest.
-func addThemeVersion(ctx context.Context, tx Tx, a *Asset, desc *string, base string, conf *api.ThemeConfiguration, now time.Time) error {
-	m, err := themeMetaOf(a.Meta)
-	if err != nil {
-		return err
-	}
-	doc, err := json.Marshal(themeDoc{BaseThemeId: base, Configuration: conf})
-	if err != nil {
-		return err
-	}
-	vm, err := json.Marshal(themeMeta{Description: str(desc)})
-	if err != nil {
-		return err
-	}
-	m.Last = max(m.Last, a.Version) + 1
-	m.Description = str(desc)
-	v := AssetVersion{Account: a.Account, Kind: a.Kind, ID: a.ID, Number: m.Last, Name: a.Name,
-		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, Meta: vm, Doc: doc}
-	if err := tx.CreateAssetVersion(ctx, v); err != nil {
-		return err
-	}
-	if a.Meta, err = json.Marshal(m); err != nil {
-		return err
-	}
-	a.Version, a.UpdatedAt, a.Status = v.Number, now, v.Status
-	return tx.UpdateAsset(ctx, *a)
-}
-
-// themeVersion reads the version a request names by number or alias, or
-// else the latest.
-func themeVersion(ctx context.Context, tx Tx, a Asset, number *int64, alias *string) (AssetVersion, error) {
-	r := themeKind.ref(a.Account, a.ID)
-	n := a.Version
-	switch {
-	case number != nil:
-		n = *number
-	case alias != nil && *alias == themePublished:
-		return AssetVersion{}, invalidParameter("AliasName: $PUBLISHED does not apply to themes; use $LATEST or an alias of your own.")
-	case alias != nil && *alias != themeLatest:
-		return aliased(ctx, tx, r, *alias)
-	}
-	v, err := tx.AssetVersion(ctx, a.Account, a.Kind, a.ID, n)
-	if errors.Is(err, ErrNotFound) {
-		return v, errorf(CodeResourceNotFound, "", "Theme %s has no version %d.", a.ID, n)
-	}
-	return v, err
-}
-
-// versionStatus is a version's status as readers see it: in progress for
-// the async delay after it was made.
-func (s *Service) versionStatus(v AssetVersion, now time.Time) *api.ResourceStatus {
-	return ptr(api.ResourceStatus(s.assetStatus(Asset{Kind: themeKind.Type, Status: v.Status, UpdatedAt: v.CreatedAt}, now)))
 }
 
 // builtinAsset is a starter theme as the store would hold it.
@@ -187,7 +113,7 @@ func (s *Service) CreateTheme(ctx context.Context, in *api.CreateThemeRequest) (
 		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
 			return err
 		}
-		return addThemeVersion(ctx, tx, &a, in.VersionDescription, *in.BaseThemeId, in.Configuration, now)
+		return addVersion(ctx, tx, &a, in.VersionDescription, themeDoc{BaseThemeId: *in.BaseThemeId, Configuration: in.Configuration}, now)
 	})
 	if err != nil {
 		return nil, err
@@ -216,7 +142,7 @@ func (s *Service) UpdateTheme(ctx context.Context, in *api.UpdateThemeRequest) (
 		if in.Name != nil {
 			a.Name = *in.Name
 		}
-		return addThemeVersion(ctx, tx, &a, in.VersionDescription, *in.BaseThemeId, in.Configuration, now)
+		return addVersion(ctx, tx, &a, in.VersionDescription, themeDoc{BaseThemeId: *in.BaseThemeId, Configuration: in.Configuration}, now)
 	})
 	if err != nil {
 		return nil, err
@@ -246,15 +172,7 @@ func (s *Service) DescribeTheme(ctx context.Context, in *api.DescribeThemeReques
 	if account == builtinAccount {
 		return nil, themeKind.notFound(account, id)
 	}
-	var a Asset
-	var v AssetVersion
-	err := s.view(ctx, account, func(tx Tx) (err error) {
-		if a, err = lookupAsset(ctx, tx, themeKind.ref(account, id), now); err != nil {
-			return err
-		}
-		v, err = themeVersion(ctx, tx, a, in.VersionNumber, in.AliasName)
-		return err
-	})
+	a, v, err := s.versionNamed(ctx, themeVersioned, account, id, in.VersionNumber, in.AliasName, now)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +181,7 @@ func (s *Service) DescribeTheme(ctx context.Context, in *api.DescribeThemeReques
 
 func (s *Service) themeOut(ctx context.Context, a Asset, v AssetVersion, typ api.ThemeType, now time.Time) *api.Theme {
 	region := s.regionOf(ctx)
-	m, _ := themeMetaOf(v.Meta) // stored by qslocal; a bad one reads as none
+	m, _ := versionMetaOf(v.Meta) // stored by qslocal; a bad one reads as none
 	var d themeDoc
 	_ = json.Unmarshal(v.Doc, &d)
 	return &api.Theme{
@@ -285,79 +203,24 @@ func (s *Service) themeOut(ctx context.Context, a Asset, v AssetVersion, typ api
 	}
 }
 
-// themeVersions reads every version of a theme, in number order.
-func themeVersions(ctx context.Context, tx Tx, r Ref) ([]AssetVersion, error) {
-	var out []AssetVersion
-	for after := int64(0); ; {
-		page, err := tx.ListAssetVersions(ctx, r.Account, r.Kind.Type, r.Name, after, defaultPageSize)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < defaultPageSize {
-			return out, nil
-		}
-		after = page[len(page)-1].Number
-	}
-}
-
 // DeleteTheme deletes a theme with its versions, aliases, grants and
 // tags, or with VersionNumber that one version. A version an alias points
 // at, or a theme's only version, is ConflictException.
 func (s *Service) DeleteTheme(ctx context.Context, in *api.DeleteThemeRequest) (*api.DeleteThemeResponse, error) {
-	now := s.now()
 	account, id := *in.AwsAccountId, *in.ThemeId
 	if err := refuseBuiltin(id, "versions"); err != nil {
 		return nil, err
 	}
-	r := themeKind.ref(account, id)
 	out := &api.DeleteThemeResponse{Arn: ptr(ThemeARN(s.regionOf(ctx), account, id)), ThemeId: ptr(id)}
 	if in.VersionNumber == nil {
-		_, err := s.deleteAsset(ctx, r, 0)
+		_, err := s.deleteAsset(ctx, themeKind.ref(account, id), 0)
 		return out, err
 	}
-	n := *in.VersionNumber
-	err := s.update(ctx, account, func(tx Tx) error {
-		a, err := liveAsset(ctx, tx, r, now)
-		if err != nil {
-			return err
-		}
-		if _, err := themeVersion(ctx, tx, a, &n, nil); err != nil {
-			return err
-		}
-		links, err := tx.ListAssetLinks(ctx, account, a.Kind, id, relAlias, "", maxThemeAliases)
-		if err != nil {
-			return err
-		}
-		for _, l := range links {
-			if l.Target == strconv.FormatInt(n, 10) {
-				return errorf(CodeConflict, "", "Version %d of theme %s is aliased %s; point the alias elsewhere or delete it first.", n, id, l.Name)
-			}
-		}
-		vs, err := themeVersions(ctx, tx, r)
-		if err != nil {
-			return err
-		}
-		if len(vs) == 1 {
-			return errorf(CodeConflict, "", "Version %d is the only version of theme %s; delete the theme instead.", n, id)
-		}
-		if err := tx.DeleteAssetVersion(ctx, account, a.Kind, id, n); err != nil {
-			return err
-		}
-		if n == a.Version {
-			a.Version = vs[len(vs)-2].Number
-			return tx.UpdateAsset(ctx, a)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.deleteVersion(ctx, themeVersioned, account, id, *in.VersionNumber); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
-
-// maxThemeAliases bounds the aliases one theme may have.
-const maxThemeAliases = 100
 
 // themeListKey orders starter themes before the account's: "!" sorts
 // before every character a theme id may hold.
@@ -419,21 +282,13 @@ func (s *Service) ListThemeVersions(ctx context.Context, in *api.ListThemeVersio
 		return &api.ListThemeVersionsResponse{ThemeVersionSummaryList: []api.ThemeVersionSummary{{VersionNumber: ptr(int64(1)),
 			Arn: ptr(themeVersionARN(region, builtinAccount, id, 1)), Status: ptr(api.ResourceStatusCreationSuccessful)}}}, nil
 	}
-	r := themeKind.ref(account, id)
-	l := listing{account: account, kind: "themeversions", scope: account + "/" + id}
-	rows, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]AssetVersion, error) {
-		if _, err := lookupAsset(ctx, tx, r, now); err != nil {
-			return nil, err
-		}
-		n, _ := strconv.ParseInt(after, 10, 64) // "" on the first page; tokens are signed
-		return tx.ListAssetVersions(ctx, account, themeKind.Type, id, n, limit)
-	}, func(v AssetVersion) string { return strconv.FormatInt(v.Number, 10) })
+	rows, next, err := s.listVersions(ctx, themeVersioned, account, id, in.NextToken, in.MaxResults, now)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]api.ThemeVersionSummary, len(rows))
 	for i, v := range rows {
-		m, _ := themeMetaOf(v.Meta)
+		m, _ := versionMetaOf(v.Meta)
 		out[i] = api.ThemeVersionSummary{VersionNumber: ptr(v.Number), Arn: ptr(themeVersionARN(region, account, id, v.Number)),
 			Description: optional(m.Description), CreatedTime: themeTime(v.CreatedAt), Status: s.versionStatus(v, now)}
 	}
@@ -441,56 +296,13 @@ func (s *Service) ListThemeVersions(ctx context.Context, in *api.ListThemeVersio
 }
 
 func (s *Service) themeAlias(ctx context.Context, account, id, alias string, n int64) *api.ThemeAlias {
-	return &api.ThemeAlias{Arn: ptr(ThemeARN(s.regionOf(ctx), account, id) + "/alias/" + alias), AliasName: ptr(alias), ThemeVersionNumber: ptr(n)}
-}
-
-// checkAliasName refuses the names QuickSight reserves.
-func checkAliasName(id, alias string) error {
-	if err := refuseBuiltin(id, "aliases"); err != nil {
-		return err
-	}
-	if strings.HasPrefix(alias, "$") {
-		return invalidParameter("AliasName %q: alias names beginning with $ are reserved by QuickSight.", alias)
-	}
-	return nil
+	return &api.ThemeAlias{Arn: ptr(themeVersioned.aliasARN(s.regionOf(ctx), account, id, alias)), AliasName: ptr(alias), ThemeVersionNumber: ptr(n)}
 }
 
 // setThemeAlias points alias at a version of a live theme: create says
 // whether the alias must be new (else it must exist).
 func (s *Service) setThemeAlias(ctx context.Context, account, id, alias string, n int64, create bool) (*api.ThemeAlias, error) {
-	if err := checkAliasName(id, alias); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	err := s.update(ctx, account, func(tx Tx) error {
-		a, err := liveAsset(ctx, tx, themeKind.ref(account, id), now)
-		if err != nil {
-			return err
-		}
-		if _, err := themeVersion(ctx, tx, a, &n, nil); err != nil {
-			return err
-		}
-		_, err = tx.AssetLink(ctx, account, a.Kind, id, relAlias, alias)
-		switch {
-		case err == nil && create:
-			return errorf(CodeResourceExists, "", "Theme %s already has an alias %s.", id, alias)
-		case errors.Is(err, ErrNotFound) && !create:
-			return errorf(CodeResourceNotFound, "", "Theme %s has no alias %s.", id, alias)
-		case err != nil && !errors.Is(err, ErrNotFound):
-			return err
-		}
-		if create {
-			links, err := tx.ListAssetLinks(ctx, account, a.Kind, id, relAlias, "", maxThemeAliases)
-			if err != nil {
-				return err
-			}
-			if len(links) >= maxThemeAliases {
-				return errorf(CodeLimitExceeded, "", "Theme %s has %d aliases, the most qslocal allows.", id, maxThemeAliases)
-			}
-		}
-		return tx.SetAssetLink(ctx, AssetLink{Account: account, Kind: a.Kind, ID: id, Rel: relAlias, Name: alias, Target: strconv.FormatInt(n, 10)})
-	})
-	if err != nil {
+	if err := s.setAlias(ctx, themeVersioned, account, id, alias, n, create); err != nil {
 		return nil, err
 	}
 	return s.themeAlias(ctx, account, id, alias, n), nil
@@ -525,15 +337,7 @@ func (s *Service) DescribeThemeAlias(ctx context.Context, in *api.DescribeThemeA
 		}
 		return &api.DescribeThemeAliasResponse{ThemeAlias: s.themeAlias(ctx, builtinAccount, id, alias, 1)}, nil
 	}
-	var v AssetVersion
-	err := s.view(ctx, account, func(tx Tx) error {
-		a, err := lookupAsset(ctx, tx, themeKind.ref(account, id), now)
-		if err != nil {
-			return err
-		}
-		v, err = themeVersion(ctx, tx, a, nil, &alias)
-		return err
-	})
+	_, v, err := s.versionNamed(ctx, themeVersioned, account, id, nil, &alias, now)
 	if err != nil {
 		return nil, err
 	}
@@ -542,22 +346,8 @@ func (s *Service) DescribeThemeAlias(ctx context.Context, in *api.DescribeThemeA
 
 // DeleteThemeAlias deletes an alias; the version stays.
 func (s *Service) DeleteThemeAlias(ctx context.Context, in *api.DeleteThemeAliasRequest) (*api.DeleteThemeAliasResponse, error) {
-	now := s.now()
 	account, id, alias := *in.AwsAccountId, *in.ThemeId, *in.AliasName
-	if err := checkAliasName(id, alias); err != nil {
-		return nil, err
-	}
-	err := s.update(ctx, account, func(tx Tx) error {
-		if _, err := liveAsset(ctx, tx, themeKind.ref(account, id), now); err != nil {
-			return err
-		}
-		err := tx.DeleteAssetLink(ctx, account, themeKind.Type, id, relAlias, alias)
-		if errors.Is(err, ErrNotFound) {
-			return errorf(CodeResourceNotFound, "", "Theme %s has no alias %s.", id, alias)
-		}
-		return err
-	})
-	if err != nil {
+	if err := s.deleteAlias(ctx, themeVersioned, account, id, alias); err != nil {
 		return nil, err
 	}
 	return &api.DeleteThemeAliasResponse{AliasName: ptr(alias), Arn: ptr(ThemeARN(s.regionOf(ctx), account, id)), ThemeId: ptr(id)}, nil
@@ -566,29 +356,17 @@ func (s *Service) DeleteThemeAlias(ctx context.Context, in *api.DeleteThemeAlias
 // ListThemeAliases lists a theme's own aliases in name order ($LATEST is
 // derived, not listed).
 func (s *Service) ListThemeAliases(ctx context.Context, in *api.ListThemeAliasesRequest) (*api.ListThemeAliasesResponse, error) {
-	now := s.now()
 	account, id := *in.AwsAccountId, *in.ThemeId
 	if builtinTheme(id) {
 		return &api.ListThemeAliasesResponse{ThemeAliasList: []api.ThemeAlias{}}, nil
 	}
-	r := themeKind.ref(account, id)
-	l := listing{account: account, kind: "themealiases", scope: account + "/" + id}
-	rows, next, err := listPage(ctx, s, l, in.NextToken, in.MaxResults, func(tx Tx, after string, limit int) ([]AssetLink, error) {
-		if _, err := lookupAsset(ctx, tx, r, now); err != nil {
-			return nil, err
-		}
-		return tx.ListAssetLinks(ctx, account, themeKind.Type, id, relAlias, after, limit)
-	}, func(l AssetLink) string { return l.Name })
+	rows, next, err := s.listAliases(ctx, themeVersioned, account, id, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]api.ThemeAlias, len(rows))
-	for i, l := range rows {
-		n, err := strconv.ParseInt(l.Target, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("theme %s alias %s: %w", id, l.Name, err)
-		}
-		out[i] = *s.themeAlias(ctx, account, id, l.Name, n)
+	for i, al := range rows {
+		out[i] = *s.themeAlias(ctx, account, id, al.Name, al.Number)
 	}
 	return &api.ListThemeAliasesResponse{ThemeAliasList: out, NextToken: next}, nil
 }
