@@ -67,6 +67,11 @@ func member(ctx context.Context, tx Tx, account string, typ api.MemberType, id s
 	r := k.ref(account, id)
 	if _, err := liveAsset(ctx, tx, r, now); err != nil {
 		var e *Error
+		if errors.As(err, &e) && e.Code == CodeConflict {
+			// Deleted, waiting out its recovery window: the operations that
+			// name members declare no ConflictException.
+			return Ref{}, errorf(CodeResourceNotFound, "", "MemberId: %s %s is deleted in account %s.", typ, id, account)
+		}
 		if errors.As(err, &e) && e.Code == CodeResourceNotFound {
 			e.Message = "MemberId: " + e.Message
 		}
@@ -166,7 +171,7 @@ func (s *Service) CreateFolder(ctx context.Context, in *api.CreateFolderRequest)
 			if err != nil {
 				return err
 			}
-			if len(path)+1 >= maxFolderDepth {
+			if len(path)+1 > maxFolderDepth {
 				return errorf(CodeLimitExceeded, "", "ParentFolderArn: folder %s is %d levels deep; folders nest at most %d levels.", parent.Name, len(path)+1, maxFolderDepth)
 			}
 			m = folderMeta{FolderType: pm.FolderType, SharingModel: pm.SharingModel, Parent: parent.Name}
@@ -271,16 +276,28 @@ func (s *Service) DeleteFolder(ctx context.Context, in *api.DeleteFolderRequest)
 		if _, err := lookupAsset(ctx, tx, r, now); err != nil {
 			return err
 		}
-		members, err := tx.ListAssetLinks(ctx, account, folderKind.Type, id, relMember, "", 1)
-		if err != nil {
-			return err
-		}
-		if len(members) > 0 {
-			return errorf(CodePreconditionNotMet, "", "Folder %s is not empty: it holds %s; remove its members first.", id, members[0].Name)
+		// Only members readers see count: one deleted and waiting out its
+		// recovery window does not hold the folder.
+		for after := ""; ; {
+			members, err := tx.ListAssetLinks(ctx, account, folderKind.Type, id, relMember, after, 100)
+			if err != nil {
+				return err
+			}
+			for _, l := range members {
+				if _, shown, err := memberShown(ctx, tx, account, l, now); err != nil {
+					return err
+				} else if shown {
+					return errorf(CodePreconditionNotMet, "", "Folder %s is not empty: it holds %s; remove its members first.", id, l.Name)
+				}
+			}
+			if len(members) < 100 {
+				break
+			}
+			after = members[len(members)-1].Name
 		}
 		errChild := errors.New("child")
 		var child string
-		err = eachFolder(ctx, tx, account, func(f Asset) error {
+		err := eachFolder(ctx, tx, account, func(f Asset) error {
 			m, err := folderMetaOf(f)
 			if err == nil && m.Parent == id {
 				child = f.ID
@@ -511,7 +528,7 @@ func (s *Service) ListFoldersForResource(ctx context.Context, in *api.ListFolder
 	if typ == "" {
 		return nil, invalidParameter("ResourceArn %q: only dashboards, analyses, data sets, data sources and topics are folder members.", *in.ResourceArn)
 	}
-	l := listing{account: account, kind: "foldersforresource", scope: r.Resource()}
+	l := listing{account: account, kind: "foldersforresource", scope: account + "/" + r.Resource()}
 	rows, next, err := s.listAssets(ctx, folderKind, l, in.NextToken, in.MaxResults, func(tx Tx) (func(Asset) (bool, error), error) {
 		if _, err := member(ctx, tx, account, typ, r.Name, now); err != nil {
 			return nil, err
@@ -563,7 +580,7 @@ func (s *Service) DescribeFolderPermissions(ctx context.Context, in *api.Describ
 	account, id := *in.AwsAccountId, *in.FolderId
 	now := s.now()
 	r := folderKind.ref(account, id)
-	l := listing{account: account, kind: "folderpermissions", scope: r.Resource()}
+	l := listing{account: account, kind: "folderpermissions", scope: account + "/" + r.Resource()}
 	perms, next, err := s.grantPage(ctx, l, in.NextToken, in.MaxResults, func(tx Tx) ([]Grant, error) {
 		if _, err := lookupAsset(ctx, tx, r, now); err != nil {
 			return nil, err
@@ -583,7 +600,7 @@ func (s *Service) DescribeFolderResolvedPermissions(ctx context.Context, in *api
 	account, id := *in.AwsAccountId, *in.FolderId
 	now := s.now()
 	r := folderKind.ref(account, id)
-	l := listing{account: account, kind: "folderresolvedpermissions", scope: r.Resource()}
+	l := listing{account: account, kind: "folderresolvedpermissions", scope: account + "/" + r.Resource()}
 	perms, next, err := s.grantPage(ctx, l, in.NextToken, in.MaxResults, func(tx Tx) ([]Grant, error) {
 		a, err := lookupAsset(ctx, tx, r, now)
 		if err != nil {

@@ -375,6 +375,10 @@ func (s *Service) UpdateTemplateAlias(ctx context.Context, in *api.UpdateTemplat
 // the latest.
 func (s *Service) DescribeTemplateAlias(ctx context.Context, in *api.DescribeTemplateAliasRequest) (*api.DescribeTemplateAliasResponse, error) {
 	account, id, alias := *in.AwsAccountId, *in.TemplateId, *in.AliasName
+	if alias == themePublished {
+		// DescribeTemplateAlias declares no InvalidParameterValueException.
+		return nil, errorf(CodeResourceNotFound, "", "Template %s has no alias $PUBLISHED: it does not apply to templates.", id)
+	}
 	_, v, _, err := s.describeTemplateVersion(ctx, account, id, nil, &alias)
 	if err != nil {
 		return nil, err

@@ -138,7 +138,9 @@ func TestTemplateRules(t *testing.T) {
 		{"describe by alias", describe("t1", nil, s("prod")), "", version(2, "next", 1)},
 		{"create a taken alias", alias("t1", "prod", 1, true), qslocal.CodeResourceExists, nil},
 		{"alias a missing version", alias("t1", "qa", 7, true), qslocal.CodeResourceNotFound, nil},
-		{"alias a reserved name", alias("t1", "$LATEST", 1, true), qslocal.CodeInvalidParameterValue, nil},
+		// ConflictException: every template alias operation declares it,
+		// and none declares InvalidParameterValueException.
+		{"alias a reserved name", alias("t1", "$LATEST", 1, true), qslocal.CodeConflict, nil},
 		{"update a missing alias", alias("t1", "qa", 1, false), qslocal.CodeResourceNotFound, nil},
 		{"delete an aliased version", deleteVersion("t1", 2), qslocal.CodeConflict, nil},
 		{"move alias", alias("t1", "prod", 3, false), "", nil},

@@ -36,11 +36,14 @@ type versioned struct {
 	arn        func(region, account, id string) string
 	refuse     func(id, what string) error
 	maxAliases int
+	// reserved is the code for a reserved alias name: one the kind's alias
+	// operations all declare.
+	reserved string
 }
 
 var (
-	themeVersioned    = versioned{kind: themeKind, arn: ThemeARN, refuse: refuseBuiltin, maxAliases: maxThemeAliases}
-	templateVersioned = versioned{kind: templateKind, arn: TemplateARN, maxAliases: maxThemeAliases}
+	themeVersioned    = versioned{kind: themeKind, arn: ThemeARN, refuse: refuseBuiltin, maxAliases: maxThemeAliases, reserved: CodeInvalidParameterValue}
+	templateVersioned = versioned{kind: templateKind, arn: TemplateARN, maxAliases: maxThemeAliases, reserved: CodeConflict}
 )
 
 // versionMeta is a versioned asset's Meta and each of its versions': the
@@ -205,7 +208,7 @@ func (vk versioned) checkAlias(id, alias string) error {
 		}
 	}
 	if strings.HasPrefix(alias, "$") {
-		return invalidParameter("AliasName %q: alias names beginning with $ are reserved by QuickSight.", alias)
+		return errorf(vk.reserved, "", "AliasName %q: alias names beginning with $ are reserved by QuickSight.", alias)
 	}
 	return nil
 }

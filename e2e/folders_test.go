@@ -313,3 +313,33 @@ func TestFolderErrors(t *testing.T) {
 		t.Errorf("a 65th principal: HTTP status %v, want 409", err)
 	}
 }
+
+// A member deleted and waiting out its recovery window neither holds its
+// folder nor can be added; the answers are ones the operations declare.
+func TestFolderWithADeletedMember(t *testing.T) {
+	t.Parallel()
+	c := start(t, "").client("us-east-1")
+	acct := aws.String(account)
+	mkAnalysis(t, c, "a1")
+	mkAnalysis(t, c, "a2")
+	for _, id := range []string{"f1", "f2"} {
+		if _, err := c.CreateFolder(ctx(t), &quicksight.CreateFolderInput{AwsAccountId: acct, FolderId: aws.String(id), Name: aws.String(id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.CreateFolderMembership(ctx(t), &quicksight.CreateFolderMembershipInput{AwsAccountId: acct, FolderId: aws.String("f1"),
+		MemberId: aws.String("a1"), MemberType: types.MemberTypeAnalysis}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a1", "a2"} {
+		if _, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String(id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := c.CreateFolderMembership(ctx(t), &quicksight.CreateFolderMembershipInput{AwsAccountId: acct, FolderId: aws.String("f2"),
+		MemberId: aws.String("a2"), MemberType: types.MemberTypeAnalysis})
+	checkErr(t, "CreateFolderMembership of a deleted analysis", err, expectNotFound("", "is deleted"))
+	if _, err := c.DeleteFolder(ctx(t), &quicksight.DeleteFolderInput{AwsAccountId: acct, FolderId: aws.String("f1")}); err != nil {
+		t.Errorf("DeleteFolder whose only member is deleted: %v", err)
+	}
+}

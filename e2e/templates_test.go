@@ -294,7 +294,11 @@ func TestTemplatePermissionErrors(t *testing.T) {
 		{"a reserved alias name", func() error {
 			_, err := c.CreateTemplateAlias(ctx(t), &quicksight.CreateTemplateAliasInput{AwsAccountId: acct, TemplateId: aws.String("taken"), AliasName: aws.String("$PUBLISHED"), TemplateVersionNumber: aws.Int64(1)})
 			return err
-		}, expectCode("InvalidParameterValueException", "AliasName")}, // CreateTemplateAlias declares no InvalidParameterValueException
+		}, expectConflict("AliasName")}, // typed: every template alias operation declares ConflictException
+		{"describe $PUBLISHED", func() error {
+			_, err := c.DescribeTemplateAlias(ctx(t), &quicksight.DescribeTemplateAliasInput{AwsAccountId: acct, TemplateId: aws.String("taken"), AliasName: aws.String("$PUBLISHED")})
+			return err
+		}, expectNotFound("", "$PUBLISHED")},
 	})
 	if got := templatePerms(t, c, "taken"); got != "" {
 		t.Errorf("failed grants left %q", got)
