@@ -1,6 +1,7 @@
 package qslocal_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -12,16 +13,17 @@ import (
 	"github.com/qslocal/qslocal/sqlite"
 )
 
-// accountService is a Service with the given settings and a clock the
-// test moves.
-func accountService(t *testing.T, cfg qslocal.Config, now *time.Time) *qslocal.Service {
+// clockedService is a Service on a throwaway store with the given
+// settings (region ap-south-1 unless cfg names one) and a clock the test
+// moves.
+func clockedService(t *testing.T, cfg qslocal.Config, now *time.Time) *qslocal.Service {
 	t.Helper()
 	store, err := sqlite.Open(context.Background(), ":memory:", sqlite.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	cfg.Store, cfg.Region = store, "ap-south-1"
+	cfg.Store, cfg.Region = store, cmp.Or(cfg.Region, "ap-south-1")
 	cfg.Clock = func() time.Time { return *now }
 	svc, err := qslocal.NewService(context.Background(), cfg)
 	if err != nil {
@@ -92,7 +94,7 @@ func TestAccountRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			svc := accountService(t, tt.cfg, &now)
+			svc := clockedService(t, tt.cfg, &now)
 			// The account's first request makes ap-south-1 its identity
 			// region (where subscriptions are required, it makes nothing).
 			if _, err := svc.ListNamespaces(called("ListNamespaces", "ap-south-1", ""), &api.ListNamespacesRequest{AwsAccountId: s(acct)}); err != nil && !tt.cfg.RequireSubscription {
@@ -105,7 +107,7 @@ func TestAccountRules(t *testing.T) {
 		})
 	}
 	// An account first used elsewhere lives there.
-	svc := accountService(t, qslocal.Config{}, &now)
+	svc := clockedService(t, qslocal.Config{}, &now)
 	if err := listUsers(svc, "eu-west-1"); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +134,7 @@ func TestUnknownAuthenticationMethod(t *testing.T) {
 // settings and unsubscribing, with the statuses AWS reports.
 func TestSubscriptionLifecycle(t *testing.T) {
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	svc := accountService(t, qslocal.Config{RequireSubscription: true, AsyncDelay: time.Second}, &now)
+	svc := clockedService(t, qslocal.Config{RequireSubscription: true, AsyncDelay: time.Second}, &now)
 	ctx := called("CreateAccountSubscription", "eu-west-2", "")
 	status := func() string {
 		out, err := svc.DescribeAccountSubscription(called("DescribeAccountSubscription", "eu-west-2", ""),
@@ -219,7 +221,7 @@ func ptrTo[T any](v T) *T { return &v }
 // A directory group does not sync into a namespace still being created.
 func TestRoleMembershipWaitsForTheNamespace(t *testing.T) {
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	svc := accountService(t, qslocal.Config{AuthenticationMethod: "IAM_IDENTITY_CENTER", AsyncDelay: time.Second}, &now)
+	svc := clockedService(t, qslocal.Config{AuthenticationMethod: "IAM_IDENTITY_CENTER", AsyncDelay: time.Second}, &now)
 	if _, err := svc.CreateNamespace(called("CreateNamespace", "ap-south-1", "sales"), &api.CreateNamespaceRequest{
 		AwsAccountId: s(acct), Namespace: s("sales"), IdentityStore: ptrTo(api.IdentityStoreQuicksight)}); err != nil {
 		t.Fatal(err)

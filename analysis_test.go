@@ -8,7 +8,6 @@ import (
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
-	"github.com/qslocal/qslocal/sqlite"
 )
 
 // An analysis deleted with a recovery window is gone once the window has
@@ -16,16 +15,8 @@ import (
 // that inherits none of the old one's grants.
 func TestAnalysisRecoveryWindowEnds(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, ":memory:", sqlite.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: store, Clock: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := clockedService(t, qslocal.Config{Region: qslocal.DefaultRegion}, &now)
 	acct, id := s("111122223333"), s("old")
 	if _, err := svc.RegisterUser(ctx, &api.RegisterUserRequest{AwsAccountId: acct, Namespace: s("default"), UserName: s("alice"),
 		Email: s("a@example.com"), IdentityType: (*api.IdentityType)(s("QUICKSIGHT")), UserRole: (*api.UserRole)(s("AUTHOR"))}); err != nil {

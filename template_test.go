@@ -8,7 +8,6 @@ import (
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
-	"github.com/qslocal/qslocal/sqlite"
 )
 
 // Template rules, one call each, in order over one account: sources,
@@ -16,16 +15,8 @@ import (
 // operation answers.
 func TestTemplateRules(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, ":memory:", sqlite.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: store, Clock: func() time.Time { return now }, AsyncDelay: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := clockedService(t, qslocal.Config{Region: qslocal.DefaultRegion, AsyncDelay: time.Minute}, &now)
 	acct := s("111122223333")
 	arn := func(kind, id string) *string {
 		return s("arn:aws:quicksight:us-east-1:111122223333:" + kind + "/" + id)

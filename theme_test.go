@@ -8,23 +8,14 @@ import (
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
-	"github.com/qslocal/qslocal/sqlite"
 )
 
 // Theme rules, one call each, in order over one account: versions,
 // aliases, starter themes and the errors each operation answers.
 func TestThemeRules(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, ":memory:", sqlite.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: store, Clock: func() time.Time { return now }, AsyncDelay: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := clockedService(t, qslocal.Config{Region: qslocal.DefaultRegion, AsyncDelay: time.Minute}, &now)
 	acct := s("111122223333")
 	create := func(id, base string) func() (any, error) {
 		return func() (any, error) {
