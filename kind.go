@@ -265,6 +265,33 @@ var (
 		NoNamespacePrincipal: true,
 		MaxPrincipals:        64,
 	}
+
+	// dashboardKind: the owner set the developer guide's and Terraform's
+	// dashboard examples grant, and the viewer set the guide's sharing
+	// example grants. Every create and update makes a version, and one
+	// version is published (dashboard.go); CreateDashboard and
+	// UpdateDashboard answer CREATION_IN_PROGRESS (Async).
+	dashboardKind = &Kind{Type: "dashboard", Noun: "Dashboard", Asset: true, Taggable: true,
+		Owner: []string{
+			"quicksight:DeleteDashboard",
+			"quicksight:DescribeDashboard",
+			"quicksight:DescribeDashboardPermissions",
+			"quicksight:ListDashboardVersions",
+			"quicksight:QueryDashboard",
+			"quicksight:UpdateDashboard",
+			"quicksight:UpdateDashboardPermissions",
+			"quicksight:UpdateDashboardPublishedVersion",
+		},
+		Viewer: []string{
+			"quicksight:DescribeDashboard",
+			"quicksight:ListDashboardVersions",
+			"quicksight:QueryDashboard",
+		},
+		OwnerAction:   "quicksight:UpdateDashboardPermissions",
+		MaxPrincipals: maxPrincipals,
+		Versioned:     true,
+		Async:         true,
+	}
 )
 
 // maxPrincipals is how many principals may hold permissions on one asset:
@@ -274,7 +301,7 @@ const maxPrincipals = 100
 
 // allKinds lists the table; kinds finds a kind by its ARN resource type.
 var (
-	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind, dataSourceKind, folderKind, templateKind, dataSetKind}
+	allKinds = []*Kind{userKind, groupKind, namespaceKind, profileKind, analysisKind, flowKind, themeKind, dataSourceKind, folderKind, templateKind, dataSetKind, dashboardKind}
 	kinds    = map[string]*Kind{}
 )
 

@@ -164,8 +164,8 @@ func TestParseTaggable(t *testing.T) {
 		{"arn:aws:quicksight:us-east-1:" + acct + ":namespace/a/b", CodeInvalidParameterValue},
 		{"arn:aws:quicksight:us-east-1:" + acct + ":custompermission/a/b", CodeInvalidParameterValue},
 		{"arn:aws:quicksight:us-east-1:" + acct + ":/x", CodeInvalidParameterValue},
-		{"arn:aws:quicksight:us-east-1:" + acct + ":dashboard/d1", CodeResourceNotFound},
-		{"arn:aws:quicksight:us-east-1:" + acct + ":dashboard/1234", CodeResourceNotFound},
+		{"arn:aws:quicksight:us-east-1:" + acct + ":topic/t1", CodeResourceNotFound},
+		{"arn:aws:quicksight:us-east-1:" + acct + ":topic/1234", CodeResourceNotFound},
 		{"arn:aws:quicksight:us-east-1:" + acct + ":widget/x", CodeResourceNotFound},
 		// A kind qslocal has that takes no tags.
 		{"arn:aws:quicksight:us-east-1:" + acct + ":flow/0e6a35b8-1c5e-4a8e-9d8c-3c1f0e9f3b2a", CodeInvalidParameterValue},

@@ -140,24 +140,25 @@ func resolveTemplate(ctx context.Context, tx Tx, account string, src *api.Templa
 	return d, nil
 }
 
-// analysisFromTemplate is the definition of an analysis made from a
-// template: the template's, its placeholders bound to the data sets the
-// request's DataSetReferences name.
-func analysisFromTemplate(ctx context.Context, tx Tx, account string, src *api.AnalysisSourceTemplate, now time.Time) (*api.AnalysisDefinition, error) {
+// instantiate converts the definition of the template version src names
+// into out (an analysis's or a dashboard's definition) and answers the
+// declarations binding its data set placeholders to the data sets src's
+// DataSetReferences name. ok is false, and out untouched, for a template
+// without a definition.
+func instantiate(ctx context.Context, tx Tx, account string, src *api.AnalysisSourceTemplate, out any, now time.Time) (decls []api.DataSetIdentifierDeclaration, ok bool, err error) {
 	r, n, err := templateRef("SourceEntity.SourceTemplate.Arn", str(src.Arn))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if r.Account != account {
-		return nil, invalidParameter("SourceEntity.SourceTemplate.Arn %q: qslocal uses templates of account %s only.", *src.Arn, account)
+		return nil, false, invalidParameter("SourceEntity.SourceTemplate.Arn %q: qslocal uses templates of account %s only.", *src.Arn, account)
 	}
 	d, err := templateVersionDoc(ctx, tx, r, n, now)
 	if err != nil || d.Definition == nil {
-		return nil, err
+		return nil, false, err
 	}
-	out := &api.AnalysisDefinition{}
 	if err := convertDefinition(d.Definition, out); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	refs := map[string]string{}
 	for _, ref := range src.DataSetReferences {
@@ -166,10 +167,23 @@ func analysisFromTemplate(ctx context.Context, tx Tx, account string, src *api.A
 	for _, c := range d.Definition.DataSetConfigurations {
 		arn, ok := refs[str(c.Placeholder)]
 		if !ok {
-			return nil, invalidParameter("SourceEntity.SourceTemplate.DataSetReferences: template %s needs a data set for placeholder %q.", r.Name, str(c.Placeholder))
+			return nil, false, invalidParameter("SourceEntity.SourceTemplate.DataSetReferences: template %s needs a data set for placeholder %q.", r.Name, str(c.Placeholder))
 		}
-		out.DataSetIdentifierDeclarations = append(out.DataSetIdentifierDeclarations, api.DataSetIdentifierDeclaration{Identifier: c.Placeholder, DataSetArn: ptr(arn)})
+		decls = append(decls, api.DataSetIdentifierDeclaration{Identifier: c.Placeholder, DataSetArn: ptr(arn)})
 	}
+	return decls, true, nil
+}
+
+// analysisFromTemplate is the definition of an analysis made from a
+// template: the template's, its placeholders bound to the request's data
+// sets.
+func analysisFromTemplate(ctx context.Context, tx Tx, account string, src *api.AnalysisSourceTemplate, now time.Time) (*api.AnalysisDefinition, error) {
+	out := &api.AnalysisDefinition{}
+	decls, ok, err := instantiate(ctx, tx, account, src, out, now)
+	if !ok {
+		return nil, err
+	}
+	out.DataSetIdentifierDeclarations = decls
 	return out, nil
 }
 

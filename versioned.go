@@ -39,6 +39,10 @@ type versioned struct {
 	// reserved is the code for a reserved alias name: one the kind's alias
 	// operations all declare.
 	reserved string
+	// published reads the number of an asset's published version, for
+	// kinds that publish one (dashboards); nil where $PUBLISHED does not
+	// apply.
+	published func(Asset) (int64, error)
 }
 
 var (
@@ -52,6 +56,10 @@ var (
 type versionMeta struct {
 	Description string `json:",omitempty"`
 	Last        int64  `json:",omitempty"`
+	// Published is the number of the published version and PublishedAt
+	// when it was published, for kinds that publish one (dashboards).
+	Published   int64     `json:",omitempty"`
+	PublishedAt time.Time `json:",omitzero"`
 }
 
 func versionMetaOf(b []byte) (m versionMeta, err error) {
@@ -99,6 +107,12 @@ func (vk versioned) version(ctx context.Context, tx Tx, a Asset, number *int64, 
 		return AssetVersion{}, invalidParameter("Give VersionNumber or AliasName, not both.")
 	case number != nil:
 		n = *number
+	case alias != nil && *alias == themePublished && vk.published != nil:
+		p, err := vk.published(a)
+		if err != nil {
+			return AssetVersion{}, err
+		}
+		n = p
 	case alias != nil && *alias == themePublished:
 		return AssetVersion{}, invalidParameter("AliasName: $PUBLISHED does not apply to %ss; use $LATEST or an alias of your own.", vk.kind.Type)
 	case alias != nil && *alias != themeLatest:
@@ -166,6 +180,15 @@ func (s *Service) deleteVersion(ctx context.Context, vk versioned, account, id s
 		for _, l := range links {
 			if l.Target == strconv.FormatInt(n, 10) {
 				return errorf(CodeConflict, "", "Version %d of %s %s is aliased %s; point the alias elsewhere or delete it first.", n, vk.kind.Type, id, l.Name)
+			}
+		}
+		if vk.published != nil {
+			p, err := vk.published(a)
+			if err != nil {
+				return err
+			}
+			if p == n {
+				return errorf(CodeConflict, "", "Version %d is the published version of %s %s; publish another first.", n, vk.kind.Type, id)
 			}
 		}
 		vs, err := allVersions(ctx, tx, r)

@@ -149,6 +149,21 @@ func populate(t *testing.T, s *server) {
 		fm, err := c.CreateFolderMembership(ctx(t), &quicksight.CreateFolderMembershipInput{AwsAccountId: a, FolderId: aws.String("f2"),
 			MemberId: aws.String("a1"), MemberType: types.MemberTypeAnalysis})
 		must("CreateFolderMembership", fm, err)
+		dash, err := c.CreateDashboard(ctx(t), &quicksight.CreateDashboardInput{AwsAccountId: a, DashboardId: aws.String("dash"), Name: aws.String("Sales"),
+			SourceEntity: &types.DashboardSourceEntity{SourceTemplate: &types.DashboardSourceTemplate{Arn: tpl.Arn,
+				DataSetReferences: []types.DataSetReference{{DataSetPlaceholder: aws.String("sales"), DataSetArn: dset.Arn}}}},
+			Permissions:              []types.ResourcePermission{perm(owner, "quicksight:DescribeDashboard", "quicksight:UpdateDashboardPermissions")},
+			LinkSharingConfiguration: &types.LinkSharingConfiguration{Permissions: []types.ResourcePermission{perm("arn:aws:quicksight:us-east-1:"+acct+":namespace/default", "quicksight:DescribeDashboard")}},
+			LinkEntities:             []string{"arn:aws:quicksight:us-east-1:" + acct + ":analysis/a1"}, Tags: []types.Tag{tag("k", "v")}})
+		must("CreateDashboard", dash, err)
+		udash, err := c.UpdateDashboard(ctx(t), &quicksight.UpdateDashboardInput{AwsAccountId: a, DashboardId: aws.String("dash"), Name: aws.String("Sales 2"),
+			VersionDescription: aws.String("v2"), Definition: &types.DashboardVersionDefinition{
+				DataSetIdentifierDeclarations: []types.DataSetIdentifierDeclaration{{Identifier: aws.String("d"), DataSetArn: dset.Arn}},
+				Sheets:                        []types.SheetDefinition{{SheetId: aws.String("s9"), Name: aws.String("Nine")}}}})
+		must("UpdateDashboard", udash, err)
+		dfm, err := c.CreateFolderMembership(ctx(t), &quicksight.CreateFolderMembershipInput{AwsAccountId: a, FolderId: aws.String("f1"),
+			MemberId: aws.String("dash"), MemberType: types.MemberTypeDashboard})
+		must("CreateFolderMembership dashboard", dfm, err)
 		uf, err := c.UpdateFlow(ctx(t), &quicksight.UpdateFlowInput{AwsAccountId: a, FlowId: fl.FlowId, Name: aws.String("Intake 2"), FlowDefinition: flowDefinition("c")})
 		must("UpdateFlow", uf, err)
 		if acct == account {
@@ -300,6 +315,18 @@ func answers(t *testing.T, s *server) map[string]string {
 		ask(acct+" DescribeTemplate", dtpl, err)
 		dtd, err := c.DescribeTemplateDefinition(ctx(t), &quicksight.DescribeTemplateDefinitionInput{AwsAccountId: a, TemplateId: aws.String("tpl")})
 		ask(acct+" DescribeTemplateDefinition", dtd, err)
+		for _, alias := range []string{"$PUBLISHED", "$LATEST"} {
+			dd, err := c.DescribeDashboard(ctx(t), &quicksight.DescribeDashboardInput{AwsAccountId: a, DashboardId: aws.String("dash"), AliasName: aws.String(alias)})
+			ask(acct+" DescribeDashboard "+alias, dd, err)
+			ddd, err := c.DescribeDashboardDefinition(ctx(t), &quicksight.DescribeDashboardDefinitionInput{AwsAccountId: a, DashboardId: aws.String("dash"), AliasName: aws.String(alias)})
+			ask(acct+" DescribeDashboardDefinition "+alias, ddd, err)
+		}
+		ddp, err := c.DescribeDashboardPermissions(ctx(t), &quicksight.DescribeDashboardPermissionsInput{AwsAccountId: a, DashboardId: aws.String("dash")})
+		ask(acct+" DescribeDashboardPermissions", ddp, err)
+		ld, err := c.ListDashboards(ctx(t), &quicksight.ListDashboardsInput{AwsAccountId: a})
+		ask(acct+" ListDashboards", ld, err)
+		ldv, err := c.ListDashboardVersions(ctx(t), &quicksight.ListDashboardVersionsInput{AwsAccountId: a, DashboardId: aws.String("dash")})
+		ask(acct+" ListDashboardVersions", ldv, err)
 		lf, err := c.ListFolders(ctx(t), &quicksight.ListFoldersInput{AwsAccountId: a})
 		ask(acct+" ListFolders", lf, err)
 		df, err := c.DescribeFolder(ctx(t), &quicksight.DescribeFolderInput{AwsAccountId: a, FolderId: aws.String("f2")})

@@ -253,9 +253,10 @@ func TestTaggableResources(t *testing.T) {
 		{prefix + "group/nowhere/analysts", expectNotFound(types.ExceptionResourceTypeNamespace, "nowhere")},
 		{prefix + "namespace/nowhere", expectNotFound(types.ExceptionResourceTypeNamespace, "nowhere")},
 		{prefix + "custompermission/nope", expectNotFound("", "nope")},
+		{prefix + "dashboard/d-1", expectNotFound("", "Dashboard d-1")},
 		// Resource types qslocal does not have yet.
-		{prefix + "dashboard/d-1", expectNotFound("", "dashboard")},
-		{prefix + "dashboard/1234", expectNotFound("", "dashboard")},
+		{prefix + "topic/t-1", expectNotFound("", "topic")},
+		{prefix + "topic/1234", expectNotFound("", "topic")},
 		// Malformed ARNs.
 		{"not-an-arn", expectInvalid("ResourceArn")},
 		{"arn:aws:s3:::bucket/key", expectInvalid("ResourceArn")},

@@ -44,6 +44,7 @@ var awsStatus = map[string]int{
 	"CreateDataSource": http.StatusAccepted,
 	"CreateTheme":      http.StatusAccepted,
 	"CreateTemplate":   http.StatusAccepted,
+	"CreateDashboard":  http.StatusAccepted,
 	// A creation that starts a SPICE ingestion.
 	"CreateDataSet": http.StatusCreated,
 }
