@@ -46,7 +46,7 @@ func TestBoto3(t *testing.T) {
 		missingClient(t, "python3 with boto3 is not installed; skipping the boto3 run")
 	}
 	env := modelEnv(t)
-	for _, script := range []string{"boto3_identity.py", "boto3_flows.py"} {
+	for _, script := range []string{"boto3_identity.py", "boto3_flows.py", "boto3_dashboards.py"} {
 		t.Run(script, func(t *testing.T) {
 			t.Parallel()
 			s := start(t, "")

@@ -16,39 +16,8 @@ func TestAWSCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the CLI run takes half a minute of Python start-ups")
 	}
-	if _, err := exec.LookPath("aws"); err != nil {
-		missingClient(t, "the AWS CLI (aws) is not installed; skipping the CLI run")
-	}
-	env := append(modelEnv(t), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
 	s := start(t, "")
-	// aws runs one command and decodes its JSON output into out (nil: none
-	// expected); a failure returns the CLI's message.
-	aws := func(out any, sub string, args ...string) string {
-		t.Helper()
-		cmd := exec.Command("aws", append([]string{"quicksight", sub, "--endpoint-url", s.URL, "--output", "json"}, args...)...)
-		cmd.Env = env
-		stdout, err := cmd.Output()
-		if err != nil {
-			var stderr string
-			if ee, ok := err.(*exec.ExitError); ok {
-				stderr = string(ee.Stderr)
-			}
-			return strings.TrimSpace(stderr) + " (" + err.Error() + ")"
-		}
-		if out != nil {
-			if err := json.Unmarshal(stdout, out); err != nil {
-				t.Fatalf("aws quicksight %s %v: %v\n%s", sub, args, err, stdout)
-			}
-		}
-		return ""
-	}
-	must := func(out any, sub string, args ...string) {
-		t.Helper()
-		if msg := aws(out, sub, args...); msg != "" {
-			t.Fatalf("aws quicksight %s %s: %s", sub, strings.Join(args, " "), msg)
-		}
-	}
+	aws, must := awsCLI(t, s)
 	acct := []string{"--aws-account-id", account}
 	ns := append(slices.Clone(acct), "--namespace", "default")
 	// Users and the group through the Go SDK: every CLI call costs a second
@@ -185,4 +154,43 @@ func TestAWSCLI(t *testing.T) {
 	if msg := aws(nil, "describe-iam-policy-assignment", append(ns, "--assignment-name", "rule-1")...); !strings.Contains(msg, "(ResourceNotFoundException)") {
 		t.Errorf("a deleted assignment: %q", msg)
 	}
+}
+
+// awsCLI returns a runner of the AWS CLI against s, skipping t where the
+// CLI is missing. aws runs one command and decodes its JSON output into
+// out (nil: none expected); a failure returns the CLI's message. must
+// fails t instead.
+func awsCLI(t *testing.T, s *server) (aws func(out any, sub string, args ...string) string, must func(out any, sub string, args ...string)) {
+	t.Helper()
+	if _, err := exec.LookPath("aws"); err != nil {
+		missingClient(t, "the AWS CLI (aws) is not installed; skipping the CLI run")
+	}
+	env := append(modelEnv(t), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1",
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
+	aws = func(out any, sub string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command("aws", append([]string{"quicksight", sub, "--endpoint-url", s.URL, "--output", "json"}, args...)...)
+		cmd.Env = env
+		stdout, err := cmd.Output()
+		if err != nil {
+			var stderr string
+			if ee, ok := err.(*exec.ExitError); ok {
+				stderr = string(ee.Stderr)
+			}
+			return strings.TrimSpace(stderr) + " (" + err.Error() + ")"
+		}
+		if out != nil {
+			if err := json.Unmarshal(stdout, out); err != nil {
+				t.Fatalf("aws quicksight %s %v: %v\n%s", sub, args, err, stdout)
+			}
+		}
+		return ""
+	}
+	must = func(out any, sub string, args ...string) {
+		t.Helper()
+		if msg := aws(out, sub, args...); msg != "" {
+			t.Fatalf("aws quicksight %s %s: %s", sub, strings.Join(args, " "), msg)
+		}
+	}
+	return aws, must
 }
