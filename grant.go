@@ -71,9 +71,36 @@ func principalKey(account, field, s string) (string, error) {
 	return r.Resource(), nil
 }
 
+// accountPrincipal is the key prefix of an AWS account's root as a
+// principal ("account/111122223333"); no QuickSight resource type is named
+// "account", so the key cannot name anything else.
+const accountPrincipal = "account/"
+
+// accountRoot reads an AWS account root ARN (arn:aws:iam::ACCOUNT:root)
+// into its principal key.
+func accountRoot(s string) (string, bool) {
+	a, err := ParseARN(s)
+	if err != nil || a.Service != "iam" || a.Resource != "root" || a.Region != "" || !accountID.MatchString(a.Account) {
+		return "", false
+	}
+	return accountPrincipal + a.Account, true
+}
+
+// grantPrincipalARN writes a grant's principal key as an ARN in region: an
+// account root as IAM writes it.
+func grantPrincipalARN(region, account, key string) string {
+	if id, ok := strings.CutPrefix(key, accountPrincipal); ok {
+		return "arn:aws:iam::" + id + ":root"
+	}
+	return refAt(account, key).ARN(region)
+}
+
 // principalExists checks within tx that a principal key names a user,
-// group or namespace that exists.
+// group or namespace that exists; every account root exists.
 func principalExists(ctx context.Context, tx Tx, account, key string) (bool, error) {
+	if strings.HasPrefix(key, accountPrincipal) {
+		return true, nil
+	}
 	// The clock matters only for assets, which are never principals.
 	err := refAt(account, key).exists(ctx, tx, time.Time{})
 	var e *Error
@@ -92,9 +119,12 @@ func principalExists(ctx context.Context, tx Tx, account, key string) (bool, err
 func (k *Kind) grants(account, list string, in []requested, checkViewer bool) (out []Grant, from []int, err error) {
 	at := map[string]int{}
 	for i, p := range in {
-		key, err := principalKey(account, fmt.Sprintf("%s[%d].Principal", list, i), p.principal)
-		if err != nil {
-			return nil, nil, err
+		key, ok := accountRoot(p.principal)
+		if !ok || !k.AccountPrincipals {
+			var err error
+			if key, err = principalKey(account, fmt.Sprintf("%s[%d].Principal", list, i), p.principal); err != nil {
+				return nil, nil, err
+			}
 		}
 		if k.NoNamespacePrincipal && refAt(account, key).Kind == namespaceKind {
 			return nil, nil, invalidParameter("%s[%d].Principal: %q is a namespace; a %s can be shared with users and groups only.",
@@ -190,13 +220,14 @@ func (c permissionChange) apply(ctx context.Context, tx Tx, account, resource st
 }
 
 // principalARN is a grant's principal as an ARN: users and groups in the
-// account's identity region, namespaces in the caller's.
+// account's identity region, namespaces in the caller's, account roots as
+// IAM writes them.
 func (s *Service) principalARN(ctx context.Context, account, principal string) string {
 	region := s.regionOf(ctx)
 	if strings.HasPrefix(principal, "user/") || strings.HasPrefix(principal, "group/") {
 		region = s.identityRegion(ctx)
 	}
-	return quickSightARN(region, account, principal)
+	return grantPrincipalARN(region, account, principal)
 }
 
 // resourcePermissionsOut writes grants as the API's ResourcePermission

@@ -46,6 +46,9 @@ type Kind struct {
 	NoNamespacePrincipal bool
 	// MaxPrincipals bounds the principals holding grants on one asset.
 	MaxPrincipals int
+	// AccountPrincipals: an AWS account's root (arn:aws:iam::ACCOUNT:root)
+	// may hold grants too, which shares the asset with that account.
+	AccountPrincipals bool
 	// Versioned kinds publish numbered versions of their content
 	// (AssetVersion), found through aliases (AssetLink, relAlias); publish
 	// refuses other kinds.
@@ -205,7 +208,8 @@ var (
 	}
 
 	// templateKind: the owner and viewer sets the developer guide's
-	// template sharing example gives. Every create and update makes a
+	// template sharing example gives; that example shares a template with
+	// another account through the account's root (AccountPrincipals). Every create and update makes a
 	// version (template.go); CreateTemplate and UpdateTemplate answer
 	// CREATION_IN_PROGRESS (Async).
 	templateKind = &Kind{Type: "template", Noun: "Template", Asset: true, Taggable: true,
@@ -228,10 +232,11 @@ var (
 			"quicksight:ListTemplateAliases",
 			"quicksight:ListTemplateVersions",
 		},
-		OwnerAction:   "quicksight:UpdateTemplatePermissions",
-		MaxPrincipals: maxPrincipals,
-		Versioned:     true,
-		Async:         true,
+		OwnerAction:       "quicksight:UpdateTemplatePermissions",
+		MaxPrincipals:     maxPrincipals,
+		Versioned:         true,
+		Async:             true,
+		AccountPrincipals: true,
 	}
 
 	// dataSetKind: the owner set Terraform's and the developer guide's

@@ -440,7 +440,7 @@ func (s *Service) exportAsset(ctx context.Context, tx Tx, k *Kind, account, id s
 	}
 	for _, g := range grants {
 		sx.Permissions = append(sx.Permissions, api.ResourcePermission{
-			Principal: ptr(refAt(account, g.Principal).ARN(region)), Actions: g.Actions})
+			Principal: ptr(grantPrincipalARN(region, account, g.Principal)), Actions: g.Actions})
 	}
 	return sx, nil
 }

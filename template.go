@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,27 @@ func templateRef(field, arn string) (Ref, int64, error) {
 	return r, n, err
 }
 
+// sharedTemplate checks within tx that account may use template r: one
+// of its own, or one whose owner granted account's root
+// quicksight:DescribeTemplate, as the developer guide shares templates
+// across accounts. Any other is not found, so that no other account's
+// templates can be probed.
+func sharedTemplate(ctx context.Context, tx Tx, account, field string, r Ref) error {
+	if r.Account == account {
+		return nil
+	}
+	grants, err := tx.Grants(ctx, r.Account, r.Resource())
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		if g.Principal == accountPrincipal+account && slices.Contains(g.Actions, "quicksight:DescribeTemplate") {
+			return nil
+		}
+	}
+	return errorf(CodeResourceNotFound, "", "%s: template %s not found in account %s, or not shared with account %s.", field, r.Name, r.Account, account)
+}
+
 // templateVersionDoc reads the document of version n (0: the latest) of a
 // live template.
 func templateVersionDoc(ctx context.Context, tx Tx, r Ref, n int64, now time.Time) (templateDoc, error) {
@@ -104,8 +126,8 @@ func resolveTemplate(ctx context.Context, tx Tx, account string, src *api.Templa
 		if err != nil {
 			return d, err
 		}
-		if r.Account != account {
-			return d, invalidParameter("SourceEntity.SourceTemplate.Arn %q: qslocal copies templates of account %s only.", *src.SourceTemplate.Arn, account)
+		if err := sharedTemplate(ctx, tx, account, "SourceEntity.SourceTemplate.Arn", r); err != nil {
+			return d, err
 		}
 		d, err = templateVersionDoc(ctx, tx, r, n, now)
 		d.SourceEntityArn = *src.SourceTemplate.Arn
@@ -150,8 +172,8 @@ func instantiate(ctx context.Context, tx Tx, account string, src *api.AnalysisSo
 	if err != nil {
 		return nil, false, err
 	}
-	if r.Account != account {
-		return nil, false, invalidParameter("SourceEntity.SourceTemplate.Arn %q: qslocal uses templates of account %s only.", *src.Arn, account)
+	if err := sharedTemplate(ctx, tx, account, "SourceEntity.SourceTemplate.Arn", r); err != nil {
+		return nil, false, err
 	}
 	d, err := templateVersionDoc(ctx, tx, r, n, now)
 	if err != nil || d.Definition == nil {

@@ -141,6 +141,9 @@ func populate(t *testing.T, s *server) {
 			SourceEntity: &types.TemplateSourceEntity{SourceAnalysis: &types.TemplateSourceAnalysis{Arn: aws.String("arn:aws:quicksight:us-east-1:" + acct + ":analysis/a1"),
 				DataSetReferences: []types.DataSetReference{{DataSetPlaceholder: aws.String("sales"), DataSetArn: dset.Arn}}}}})
 		must("CreateTemplate", tpl, err)
+		tp, err := c.UpdateTemplatePermissions(ctx(t), &quicksight.UpdateTemplatePermissionsInput{AwsAccountId: a, TemplateId: aws.String("tpl"),
+			GrantPermissions: []types.ResourcePermission{perm("arn:aws:iam::444455556666:root", "quicksight:DescribeTemplate")}})
+		must("UpdateTemplatePermissions", tp, err)
 		fo, err := c.CreateFolder(ctx(t), &quicksight.CreateFolderInput{AwsAccountId: a, FolderId: aws.String("f1"), Name: aws.String("Sales"),
 			Permissions: []types.ResourcePermission{perm(owner, "quicksight:DescribeFolder")}, Tags: []types.Tag{tag("k", "v")}})
 		must("CreateFolder", fo, err)
@@ -315,6 +318,8 @@ func answers(t *testing.T, s *server) map[string]string {
 		ask(acct+" DescribeTemplate", dtpl, err)
 		dtd, err := c.DescribeTemplateDefinition(ctx(t), &quicksight.DescribeTemplateDefinitionInput{AwsAccountId: a, TemplateId: aws.String("tpl")})
 		ask(acct+" DescribeTemplateDefinition", dtd, err)
+		dtp, err := c.DescribeTemplatePermissions(ctx(t), &quicksight.DescribeTemplatePermissionsInput{AwsAccountId: a, TemplateId: aws.String("tpl")})
+		ask(acct+" DescribeTemplatePermissions", dtp, err)
 		for _, alias := range []string{"$PUBLISHED", "$LATEST"} {
 			dd, err := c.DescribeDashboard(ctx(t), &quicksight.DescribeDashboardInput{AwsAccountId: a, DashboardId: aws.String("dash"), AliasName: aws.String(alias)})
 			ask(acct+" DescribeDashboard "+alias, dd, err)

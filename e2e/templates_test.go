@@ -319,3 +319,62 @@ func TestTemplatePermissionErrors(t *testing.T) {
 		t.Errorf("after the refused grant: %d principals", strings.Count(got, "="))
 	}
 }
+
+// A template shared with another account's root can be used there; one
+// not shared cannot, and looks missing.
+func TestTemplateSharedAcrossAccounts(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	const other = "444455556666"
+	root := "arn:aws:iam::" + other + ":root"
+	mkTemplate(t, c, "shared", templateDefinition("main"))
+	mkTemplate(t, c, "private", templateDefinition("main"))
+	up, err := c.UpdateTemplatePermissions(ctx(t), &quicksight.UpdateTemplatePermissionsInput{AwsAccountId: aws.String(account), TemplateId: aws.String("shared"),
+		GrantPermissions: []types.ResourcePermission{perm(root, "quicksight:DescribeTemplate")}})
+	if err != nil || permString(up.Permissions) != root+"=quicksight:DescribeTemplate" {
+		t.Fatalf("sharing with %s: %+v, %v", root, up, err)
+	}
+	if got := templatePerms(t, c, "shared"); got != root+"=quicksight:DescribeTemplate" {
+		t.Errorf("DescribeTemplatePermissions = %s", got)
+	}
+	// The other account makes a dashboard of the shared template, on its own
+	// data set.
+	oc := s.client("us-east-1")
+	src, err := oc.CreateDataSource(ctx(t), &quicksight.CreateDataSourceInput{AwsAccountId: aws.String(other), DataSourceId: aws.String("src"), Name: aws.String("src"),
+		Type: types.DataSourceTypeAthena, DataSourceParameters: athena("primary")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := oc.CreateDataSet(ctx(t), &quicksight.CreateDataSetInput{AwsAccountId: aws.String(other), DataSetId: aws.String("ds"), Name: aws.String("ds"),
+		ImportMode: types.DataSetImportModeDirectQuery, PhysicalTableMap: map[string]types.PhysicalTable{"t": &types.PhysicalTableMemberRelationalTable{Value: types.RelationalTable{
+			DataSourceArn: src.Arn, Name: aws.String("t"), InputColumns: []types.InputColumn{{Name: aws.String("id"), Type: types.InputColumnDataTypeInteger}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	create := func(id, template string) error {
+		_, err := oc.CreateDashboard(ctx(t), &quicksight.CreateDashboardInput{AwsAccountId: aws.String(other), DashboardId: aws.String(id), Name: aws.String(id),
+			SourceEntity: &types.DashboardSourceEntity{SourceTemplate: &types.DashboardSourceTemplate{
+				Arn:               aws.String("arn:aws:quicksight:us-east-1:" + account + ":template/" + template),
+				DataSetReferences: []types.DataSetReference{{DataSetPlaceholder: aws.String("main"), DataSetArn: ds.Arn}}}}})
+		return err
+	}
+	if err := create("d1", "shared"); err != nil {
+		t.Fatalf("a dashboard of the shared template: %v", err)
+	}
+	def, err := oc.DescribeDashboardDefinition(ctx(t), &quicksight.DescribeDashboardDefinitionInput{AwsAccountId: aws.String(other), DashboardId: aws.String("d1")})
+	if err != nil || len(def.Definition.Sheets) != 1 || aws.ToString(def.Definition.DataSetIdentifierDeclarations[0].DataSetArn) != aws.ToString(ds.Arn) {
+		t.Errorf("the shared template's definition: %+v, %v", def, err)
+	}
+	checkErr(t, "a template not shared", create("d2", "private"), expectNotFound("", "not shared"))
+	// Revoked, it is no longer usable.
+	if _, err := c.UpdateTemplatePermissions(ctx(t), &quicksight.UpdateTemplatePermissionsInput{AwsAccountId: aws.String(account), TemplateId: aws.String("shared"),
+		RevokePermissions: []types.ResourcePermission{perm(root, "quicksight:DescribeTemplate")}}); err != nil {
+		t.Fatal(err)
+	}
+	checkErr(t, "a template no longer shared", create("d3", "shared"), expectNotFound("", "not shared"))
+	// Only templates take account principals.
+	_, err = c.UpdateDashboardPermissions(ctx(t), &quicksight.UpdateDashboardPermissionsInput{AwsAccountId: aws.String(account), DashboardId: aws.String("nope"),
+		GrantPermissions: []types.ResourcePermission{perm(root, "quicksight:DescribeDashboard")}})
+	checkErr(t, "an account root on a dashboard", err, expectInvalid("GrantPermissions[0].Principal"))
+}
