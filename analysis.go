@@ -78,9 +78,6 @@ func (s *Service) CreateAnalysis(ctx context.Context, in *api.CreateAnalysisRequ
 	if err != nil {
 		return nil, err
 	}
-	if len(in.FolderArns) > 0 {
-		return nil, errorf(CodeResourceNotFound, "", "FolderArns: folder %s not found: qslocal has no folders yet.", in.FolderArns[0])
-	}
 	perms, err := analysisKind.change(account, "Permissions", fromResourcePermissions(in.Permissions), nil)
 	if err != nil {
 		return nil, err
@@ -95,7 +92,10 @@ func (s *Service) CreateAnalysis(ctx context.Context, in *api.CreateAnalysisRequ
 		if a.Doc, err = fromTemplate(ctx, tx, account, a.Doc, now); err != nil {
 			return err
 		}
-		return createAsset(ctx, tx, a, perms, tags, now)
+		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
+			return err
+		}
+		return addToFolders(ctx, tx, analysisKind.ref(account, id), api.MemberTypeAnalysis, "FolderArns", in.FolderArns, now)
 	})
 	if err != nil {
 		return nil, err

@@ -263,9 +263,6 @@ func (s *Service) ingestion(ctx context.Context, account, id string, mode api.Da
 func (s *Service) CreateDataSet(ctx context.Context, in *api.CreateDataSetRequest) (*api.CreateDataSetResponse, error) {
 	now := s.now()
 	account, id := *in.AwsAccountId, *in.DataSetId
-	if err := noFolders(in.FolderArns); err != nil {
-		return nil, err
-	}
 	perms, err := dataSetKind.change(account, "Permissions", fromResourcePermissions(in.Permissions), nil)
 	if err != nil {
 		return nil, err
@@ -289,7 +286,10 @@ func (s *Service) CreateDataSet(ctx context.Context, in *api.CreateDataSetReques
 		if err := checkSources(ctx, tx, account, d, now); err != nil {
 			return err
 		}
-		return createAsset(ctx, tx, a, perms, tags, now)
+		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
+			return err
+		}
+		return addToFolders(ctx, tx, dataSetKind.ref(account, id), api.MemberTypeDataset, "FolderArns", in.FolderArns, now)
 	})
 	if err != nil {
 		return nil, err

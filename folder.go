@@ -121,6 +121,35 @@ func eachFolder(ctx context.Context, tx Tx, account string, fn func(Asset) error
 	}
 }
 
+// addToFolders makes a resource being created, r of MemberType typ, a
+// member of the folders arns names, in the create's transaction: each must
+// be a folder ARN of r's account (InvalidParameterValue otherwise) that
+// exists (ResourceNotFound). field names the list in errors.
+func addToFolders(ctx context.Context, tx Tx, r Ref, typ api.MemberType, field string, arns []string, now time.Time) error {
+	for i, arn := range arns {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		f, err := parseRef(at, arn)
+		if err != nil {
+			return err
+		}
+		if f.Kind != folderKind || f.Account != r.Account {
+			return invalidParameter("%s %q does not name a folder of account %s.", at, arn, r.Account)
+		}
+		if _, err := lookupAsset(ctx, tx, f, now); err != nil {
+			var e *Error
+			if errors.As(err, &e) && e.Code == CodeResourceNotFound {
+				return errorf(CodeResourceNotFound, "", "%s: folder %s not found in account %s.", at, arn, r.Account)
+			}
+			return err
+		}
+		err = tx.SetAssetLink(ctx, AssetLink{Account: r.Account, Kind: folderKind.Type, ID: f.Name, Rel: relMember, Name: r.Resource(), Target: string(typ)})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // dropMemberships removes a resource from every folder holding it: what
 // deleting the resource for good does (purgeAsset).
 func dropMemberships(ctx context.Context, tx Tx, r Ref) error {

@@ -885,7 +885,7 @@ func TestUpdateAnalysisReplaces(t *testing.T) {
 	}
 }
 
-// TestCreateAnalysisInFolder: no folder can exist yet, so FolderArns is
+// TestCreateAnalysisInFolder: FolderArns naming a missing folder is
 // ResourceNotFoundException and nothing is created.
 func TestCreateAnalysisInFolder(t *testing.T) {
 	t.Parallel()

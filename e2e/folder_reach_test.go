@@ -1,0 +1,60 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/quicksight"
+	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
+)
+
+// noDataSets is the smallest analysis definition.
+func noDataSets() *types.AnalysisDefinition {
+	return &types.AnalysisDefinition{DataSetIdentifierDeclarations: []types.DataSetIdentifierDeclaration{}}
+}
+
+// TestCreateInFolder: FolderArns on CreateAnalysis, CreateDataSource and
+// CreateDataSet makes the new resource a member of the folder; a folder of
+// another account is InvalidParameterValueException and creates nothing.
+func TestCreateInFolder(t *testing.T) {
+	t.Parallel()
+	c := start(t, "").client("us-east-1")
+	acct := aws.String(account)
+	mkFolder(t, c, "f1", "")
+	in := []string{folderARN("f1")}
+	if _, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1"), Name: aws.String("n"),
+		Definition: noDataSets(), FolderArns: in}); err != nil {
+		t.Fatalf("CreateAnalysis in f1: %v", err)
+	}
+	if _, err := c.CreateDataSource(ctx(t), &quicksight.CreateDataSourceInput{AwsAccountId: acct, DataSourceId: aws.String("src"), Name: aws.String("n"),
+		Type: types.DataSourceTypeAthena, DataSourceParameters: athena("primary"), FolderArns: in}); err != nil {
+		t.Fatalf("CreateDataSource in f1: %v", err)
+	}
+	if _, err := c.CreateDataSet(ctx(t), &quicksight.CreateDataSetInput{AwsAccountId: acct, DataSetId: aws.String("d1"), Name: aws.String("n"),
+		ImportMode: types.DataSetImportModeDirectQuery, PhysicalTableMap: sales("src"), FolderArns: in}); err != nil {
+		t.Fatalf("CreateDataSet in f1: %v", err)
+	}
+	want := "a1@" + principal("analysis", "a1") + " d1@" + principal("dataset", "d1") + " src@" + principal("datasource", "src")
+	if got := folderMembers(t, c, "f1"); got != want {
+		t.Errorf("members of f1:\n got %s\nwant %s", got, want)
+	}
+	if got := foldersOf(t, c, principal("dataset", "d1")); got != folderARN("f1") {
+		t.Errorf("folders of d1: %q", got)
+	}
+
+	elsewhere := []string{"arn:aws:quicksight:us-east-1:999988887777:folder/f1"}
+	_, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a2"), Name: aws.String("n"),
+		Definition: noDataSets(), FolderArns: elsewhere})
+	checkErr(t, "CreateAnalysis in another account's folder", err, expectInvalid("FolderArns[0]"))
+	_, err = c.CreateDataSource(ctx(t), &quicksight.CreateDataSourceInput{AwsAccountId: acct, DataSourceId: aws.String("src2"), Name: aws.String("n"),
+		Type: types.DataSourceTypeAthena, DataSourceParameters: athena("primary"), FolderArns: elsewhere})
+	checkErr(t, "CreateDataSource in another account's folder", err, expectInvalid("FolderArns[0]"))
+	_, err = c.CreateDataSet(ctx(t), &quicksight.CreateDataSetInput{AwsAccountId: acct, DataSetId: aws.String("d2"), Name: aws.String("n"),
+		ImportMode: types.DataSetImportModeDirectQuery, PhysicalTableMap: sales("src"), FolderArns: elsewhere})
+	checkErr(t, "CreateDataSet in another account's folder", err, expectInvalid("FolderArns[0]"))
+	if got := folderMembers(t, c, "f1"); got != want {
+		t.Errorf("members of f1 after the failed creates: %s", got)
+	}
+	_, err = c.DescribeDataSet(ctx(t), &quicksight.DescribeDataSetInput{AwsAccountId: acct, DataSetId: aws.String("d2")})
+	checkErr(t, "DescribeDataSet after the failed create", err, expectNotFound(types.ExceptionResourceTypeDataSet, "d2"))
+}

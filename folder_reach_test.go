@@ -1,0 +1,147 @@
+package qslocal_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/api"
+)
+
+// folderWorld is an account with folders, for the tests of what reaches
+// through them.
+type folderWorld struct {
+	t   *testing.T
+	ctx context.Context
+	svc *qslocal.Service
+	now *time.Time
+}
+
+const reachAccount = "111122223333"
+
+func newFolderWorld(t *testing.T) *folderWorld {
+	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	return &folderWorld{t: t, ctx: context.Background(), svc: dataSourceService(t, &now, 0), now: &now}
+}
+
+func reachARN(res string) string { return "arn:aws:quicksight:us-east-1:" + reachAccount + ":" + res }
+
+func (w *folderWorld) must(what string, err error) {
+	w.t.Helper()
+	if err != nil {
+		w.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func (w *folderWorld) user(name string) string {
+	w.t.Helper()
+	_, err := w.svc.RegisterUser(w.ctx, &api.RegisterUserRequest{AwsAccountId: s(reachAccount), Namespace: s("default"), UserName: s(name),
+		Email: s(name + "@example.com"), IdentityType: (*api.IdentityType)(s("QUICKSIGHT")), UserRole: (*api.UserRole)(s("AUTHOR"))})
+	w.must("RegisterUser "+name, err)
+	return reachARN("user/default/" + name)
+}
+
+func (w *folderWorld) folder(id, parent string, typ api.FolderType, perms ...api.ResourcePermission) {
+	w.t.Helper()
+	in := &api.CreateFolderRequest{AwsAccountId: s(reachAccount), FolderId: s(id), Name: s(id), Permissions: perms}
+	if parent != "" {
+		in.ParentFolderArn = s(reachARN("folder/" + parent))
+	}
+	if typ != "" {
+		in.FolderType = &typ
+	}
+	_, err := w.svc.CreateFolder(w.ctx, in)
+	w.must("CreateFolder "+id, err)
+}
+
+func (w *folderWorld) analysis(id string, folders []string, perms ...api.ResourcePermission) error {
+	_, err := w.svc.CreateAnalysis(w.ctx, &api.CreateAnalysisRequest{AwsAccountId: s(reachAccount), AnalysisId: s(id), Name: s(id),
+		Definition: &api.AnalysisDefinition{}, FolderArns: folders, Permissions: perms})
+	return err
+}
+
+func (w *folderWorld) dataSource(id string, folders []string, perms ...api.ResourcePermission) error {
+	_, err := w.svc.CreateDataSource(w.ctx, &api.CreateDataSourceRequest{AwsAccountId: s(reachAccount), DataSourceId: s(id), Name: s(id),
+		Type: (*api.DataSourceType)(s("ATHENA")), FolderArns: folders, Permissions: perms})
+	return err
+}
+
+func (w *folderWorld) dataSet(id, src string, folders []string, perms ...api.ResourcePermission) error {
+	_, err := w.svc.CreateDataSet(w.ctx, &api.CreateDataSetRequest{AwsAccountId: s(reachAccount), DataSetId: s(id), Name: s(id),
+		ImportMode: (*api.DataSetImportMode)(s("DIRECT_QUERY")), FolderArns: folders, Permissions: perms,
+		PhysicalTableMap: map[string]api.PhysicalTable{"t": {RelationalTable: &api.RelationalTable{DataSourceArn: s(reachARN("datasource/" + src)),
+			Name: s("t"), InputColumns: []api.InputColumn{{Name: s("c"), Type: (*api.InputColumnDataType)(s("STRING"))}}}}}})
+	return err
+}
+
+// foldersOf answers ListFoldersForResource as folder ids joined by ",".
+func (w *folderWorld) foldersOf(res string) string {
+	w.t.Helper()
+	out, err := w.svc.ListFoldersForResource(w.ctx, &api.ListFoldersForResourceRequest{AwsAccountId: s(reachAccount), ResourceArn: s(reachARN(res))})
+	w.must("ListFoldersForResource "+res, err)
+	var ids []string
+	for _, f := range out.Folders {
+		ids = append(ids, strings.TrimPrefix(f, reachARN("folder/")))
+	}
+	return strings.Join(ids, ",")
+}
+
+// wantErr checks err's code and that its message names what it should.
+func wantErr(t *testing.T, what string, err error, code, inMessage string) {
+	t.Helper()
+	var qe *qslocal.Error
+	if !errors.As(err, &qe) || qe.Code != code || !strings.Contains(qe.Message, inMessage) {
+		t.Errorf("%s: got %v, want %s naming %q", what, err, code, inMessage)
+	}
+}
+
+// FolderArns on CreateAnalysis, CreateDataSource and CreateDataSet puts
+// the new resource in the folder, in the create's transaction: a folder
+// that is missing, of another account or not a folder creates nothing.
+func TestCreateInFolders(t *testing.T) {
+	w := newFolderWorld(t)
+	w.folder("f1", "", "")
+	w.folder("f2", "f1", "")
+	missing, f1, f2 := reachARN("folder/nope"), reachARN("folder/f1"), reachARN("folder/f2")
+
+	w.must("CreateAnalysis in f1", w.analysis("a1", []string{f1}))
+	w.must("CreateDataSource in f2", w.dataSource("ds1", []string{f2}))
+	w.must("CreateDataSet in f1", w.dataSet("d1", "ds1", []string{f1}))
+	for res, want := range map[string]string{"analysis/a1": "f1", "datasource/ds1": "f2", "dataset/d1": "f1"} {
+		if got := w.foldersOf(res); got != want {
+			t.Errorf("folders of %s: %q, want %q", res, got, want)
+		}
+	}
+	members, err := w.svc.ListFolderMembers(w.ctx, &api.ListFolderMembersRequest{AwsAccountId: s(reachAccount), FolderId: s("f1")})
+	w.must("ListFolderMembers f1", err)
+	var got []string
+	for _, m := range members.FolderMemberList {
+		got = append(got, *m.MemberArn)
+	}
+	if strings.Join(got, " ") != reachARN("analysis/a1")+" "+reachARN("dataset/d1") {
+		t.Errorf("members of f1: %v", got)
+	}
+
+	for _, tc := range []struct {
+		name, folder, code, inMessage string
+	}{
+		{"a missing folder", missing, qslocal.CodeResourceNotFound, "FolderArns[0]: folder " + missing},
+		{"a folder of another account", "arn:aws:quicksight:us-east-1:999988887777:folder/f1", qslocal.CodeInvalidParameterValue, "FolderArns[0]"},
+		{"an analysis ARN", reachARN("analysis/a1"), qslocal.CodeInvalidParameterValue, "FolderArns[0]"},
+		{"not an ARN", "f1", qslocal.CodeInvalidParameterValue, "FolderArns[0]"},
+	} {
+		wantErr(t, "CreateAnalysis in "+tc.name, w.analysis("a2", []string{tc.folder}), tc.code, tc.inMessage)
+		wantErr(t, "CreateDataSource in "+tc.name, w.dataSource("ds2", []string{tc.folder}), tc.code, tc.inMessage)
+		wantErr(t, "CreateDataSet in "+tc.name, w.dataSet("d2", "ds1", []string{tc.folder}), tc.code, tc.inMessage)
+	}
+	// Nothing of the failed creates was kept: their ids are free.
+	_, err = w.svc.DescribeAnalysis(w.ctx, &api.DescribeAnalysisRequest{AwsAccountId: s(reachAccount), AnalysisId: s("a2")})
+	wantErr(t, "DescribeAnalysis after the failed creates", err, qslocal.CodeResourceNotFound, "a2")
+	w.must("CreateDataSource ds2 after the failed creates", w.dataSource("ds2", nil))
+	w.must("CreateDataSet d2 after the failed creates", w.dataSet("d2", "ds1", nil))
+	// A taken id is reported before a missing folder.
+	wantErr(t, "CreateAnalysis of a taken id in a missing folder", w.analysis("a1", []string{missing}), qslocal.CodeResourceExists, "a1")
+}
