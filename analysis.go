@@ -232,14 +232,20 @@ func (s *Service) DeleteAnalysis(ctx context.Context, in *api.DeleteAnalysisRequ
 	}, nil
 }
 
-// RestoreAnalysis brings back an analysis waiting out its recovery window.
-// qslocal has no folders, so there are none to restore it to.
+// RestoreAnalysis brings back an analysis waiting out its recovery window:
+// with RestoreToFolders into the folders it was in, answering those
+// deleted meanwhile as RestorationFailedFolderArns; without, into none.
 func (s *Service) RestoreAnalysis(ctx context.Context, in *api.RestoreAnalysisRequest) (*api.RestoreAnalysisResponse, error) {
 	account, id := *in.AwsAccountId, *in.AnalysisId
-	if err := s.restoreAsset(ctx, analysisKind.ref(account, id)); err != nil {
+	failed, err := s.restoreAsset(ctx, analysisKind.ref(account, id), in.RestoreToFolders != nil && *in.RestoreToFolders)
+	if err != nil {
 		return nil, err
 	}
-	return &api.RestoreAnalysisResponse{Arn: ptr(AnalysisARN(s.regionOf(ctx), account, id)), AnalysisId: ptr(id)}, nil
+	out := &api.RestoreAnalysisResponse{Arn: ptr(AnalysisARN(s.regionOf(ctx), account, id)), AnalysisId: ptr(id)}
+	for _, f := range failed {
+		out.RestorationFailedFolderArns = append(out.RestorationFailedFolderArns, FolderARN(s.regionOf(ctx), account, f))
+	}
+	return out, nil
 }
 
 // ListAnalyses lists an account's analyses in id order, deleted ones

@@ -26,7 +26,7 @@ const relAlias = "alias"
 
 // linkRels lists every Rel of asset links, for what reads them all (an
 // export): a new Rel goes here.
-var linkRels = []string{relAlias, relMember}
+var linkRels = []string{relAlias, relMember, relFormerFolder}
 
 // deleted reports whether the asset is waiting out its recovery window.
 func (a Asset) deleted() bool { return !a.DeletionTime.IsZero() }
@@ -224,10 +224,12 @@ func (s *Service) deleteAsset(ctx context.Context, r Ref, window time.Duration) 
 	return when, err
 }
 
-// restoreAsset brings back an asset waiting out its recovery window.
-func (s *Service) restoreAsset(ctx context.Context, r Ref) error {
+// restoreAsset brings back an asset waiting out its recovery window, into
+// the folders it was in when toFolders is set, else into none; it answers
+// the ids of the folders deleted meanwhile, which it could not go back to.
+func (s *Service) restoreAsset(ctx context.Context, r Ref, toFolders bool) (failed []string, err error) {
 	now := s.now()
-	return s.update(ctx, r.Account, func(tx Tx) error {
+	err = s.update(ctx, r.Account, func(tx Tx) error {
 		a, err := lookupAsset(ctx, tx, r, now)
 		if err != nil {
 			return err
@@ -236,8 +238,13 @@ func (s *Service) restoreAsset(ctx context.Context, r Ref) error {
 			return errorf(CodeConflict, "", "%s %s is not deleted.", r.Kind.Noun, r.Name)
 		}
 		a.DeletionTime = time.Time{}
-		return tx.UpdateAsset(ctx, a)
+		if err := tx.UpdateAsset(ctx, a); err != nil {
+			return err
+		}
+		failed, err = restoreMemberships(ctx, tx, r, toFolders)
+		return err
 	})
+	return failed, err
 }
 
 // listAssets lists the assets of kind k in id order, a page at a time,

@@ -145,3 +145,79 @@ func TestCreateInFolders(t *testing.T) {
 	// A taken id is reported before a missing folder.
 	wantErr(t, "CreateAnalysis of a taken id in a missing folder", w.analysis("a1", []string{missing}), qslocal.CodeResourceExists, "a1")
 }
+
+// RestoreAnalysis with RestoreToFolders brings an analysis back into the
+// folders it was in, answering those deleted meanwhile; without, into
+// none, which an analysis of a restricted folder may not.
+func TestRestoreToFolders(t *testing.T) {
+	w := newFolderWorld(t)
+	acct := s(reachAccount)
+	for _, f := range []string{"f1", "f2"} {
+		w.folder(f, "", "")
+	}
+	w.folder("r", "", api.FolderTypeRestricted)
+	w.must("CreateAnalysis a1", w.analysis("a1", []string{reachARN("folder/f1")}))
+	join := func(folder, id string) {
+		t.Helper()
+		_, err := w.svc.CreateFolderMembership(w.ctx, &api.CreateFolderMembershipRequest{AwsAccountId: acct, FolderId: s(folder),
+			MemberType: ptrTo(api.MemberTypeAnalysis), MemberId: s(id)})
+		w.must("CreateFolderMembership "+folder, err)
+	}
+	join("f2", "a1")
+	del := func(id string) {
+		t.Helper()
+		_, err := w.svc.DeleteAnalysis(w.ctx, &api.DeleteAnalysisRequest{AwsAccountId: acct, AnalysisId: s(id)})
+		w.must("DeleteAnalysis "+id, err)
+	}
+	restore := func(id string, toFolders *bool) ([]string, error) {
+		out, err := w.svc.RestoreAnalysis(w.ctx, &api.RestoreAnalysisRequest{AwsAccountId: acct, AnalysisId: s(id), RestoreToFolders: toFolders})
+		if err != nil {
+			return nil, err
+		}
+		return out.RestorationFailedFolderArns, nil
+	}
+
+	// f2 is deleted while a1 waits: a1 goes back to f1 only, and says so.
+	del("a1")
+	_, err := w.svc.DeleteFolder(w.ctx, &api.DeleteFolderRequest{AwsAccountId: acct, FolderId: s("f2")})
+	w.must("DeleteFolder f2, whose only member is deleted", err)
+	failed, err := restore("a1", ptrTo(true))
+	if err != nil || strings.Join(failed, " ") != reachARN("folder/f2") {
+		t.Errorf("RestoreAnalysis to folders: failed %v, %v; want f2", failed, err)
+	}
+	if got := w.foldersOf("analysis/a1"); got != "f1" {
+		t.Errorf("folders of a1 restored to its folders: %q", got)
+	}
+	// Restoring again, to folders, fails none: the lost folder was reported once.
+	del("a1")
+	if failed, err := restore("a1", ptrTo(true)); err != nil || len(failed) != 0 {
+		t.Errorf("second RestoreAnalysis to folders: failed %v, %v", failed, err)
+	}
+	// Without RestoreToFolders (false or left out) it leaves its folders.
+	for _, to := range []*bool{ptrTo(false), nil} {
+		del("a1")
+		if failed, err := restore("a1", to); err != nil || len(failed) != 0 {
+			t.Errorf("RestoreAnalysis (RestoreToFolders %v): failed %v, %v", to, failed, err)
+		}
+		if got := w.foldersOf("analysis/a1"); got != "" {
+			t.Errorf("folders of a1 restored without RestoreToFolders %v: %q", to, got)
+		}
+		join("f1", "a1")
+	}
+
+	// An analysis of a restricted folder comes back only to its folders.
+	w.must("CreateAnalysis in r", w.analysis("a2", []string{reachARN("folder/r")}))
+	del("a2")
+	_, err = restore("a2", nil)
+	wantErr(t, "RestoreAnalysis of a restricted analysis without RestoreToFolders", err, qslocal.CodeInvalidParameterValue, "RestoreToFolders")
+	d, err := w.svc.DescribeAnalysis(w.ctx, &api.DescribeAnalysisRequest{AwsAccountId: acct, AnalysisId: s("a2")})
+	if err != nil || *d.Analysis.Status != api.ResourceStatusDeleted {
+		t.Errorf("a2 after the refused restore: %+v, %v", d, err)
+	}
+	if failed, err := restore("a2", ptrTo(true)); err != nil || len(failed) != 0 {
+		t.Errorf("RestoreAnalysis of a restricted analysis to its folders: failed %v, %v", failed, err)
+	}
+	if got := w.foldersOf("analysis/a2"); got != "r" {
+		t.Errorf("folders of a2: %q", got)
+	}
+}

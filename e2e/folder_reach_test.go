@@ -58,3 +58,41 @@ func TestCreateInFolder(t *testing.T) {
 	_, err = c.DescribeDataSet(ctx(t), &quicksight.DescribeDataSetInput{AwsAccountId: acct, DataSetId: aws.String("d2")})
 	checkErr(t, "DescribeDataSet after the failed create", err, expectNotFound(types.ExceptionResourceTypeDataSet, "d2"))
 }
+
+// TestRestoreAnalysisToFolders: restore-to-folders=true brings a deleted
+// analysis back into its folders and answers RestorationFailedFolderArns
+// for those deleted meanwhile; without it the analysis leaves its folders.
+func TestRestoreAnalysisToFolders(t *testing.T) {
+	t.Parallel()
+	c := start(t, "").client("us-east-1")
+	acct := aws.String(account)
+	mkFolder(t, c, "keep", "")
+	mkFolder(t, c, "gone", "")
+	for _, id := range []string{"a1", "a2"} {
+		if _, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String(id), Name: aws.String("n"),
+			Definition: noDataSets(), FolderArns: []string{folderARN("keep")}}); err != nil {
+			t.Fatalf("CreateAnalysis %s: %v", id, err)
+		}
+		if _, err := c.CreateFolderMembership(ctx(t), &quicksight.CreateFolderMembershipInput{AwsAccountId: acct, FolderId: aws.String("gone"),
+			MemberId: aws.String(id), MemberType: types.MemberTypeAnalysis}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.DeleteAnalysis(ctx(t), &quicksight.DeleteAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String(id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.DeleteFolder(ctx(t), &quicksight.DeleteFolderInput{AwsAccountId: acct, FolderId: aws.String("gone")}); err != nil {
+		t.Fatalf("DeleteFolder whose members are deleted: %v", err)
+	}
+	out, err := c.RestoreAnalysis(ctx(t), &quicksight.RestoreAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1"), RestoreToFolders: true})
+	if err != nil || len(out.RestorationFailedFolderArns) != 1 || out.RestorationFailedFolderArns[0] != folderARN("gone") {
+		t.Fatalf("RestoreAnalysis a1 to its folders: %+v, %v", out, err)
+	}
+	out, err = c.RestoreAnalysis(ctx(t), &quicksight.RestoreAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a2")})
+	if err != nil || out.RestorationFailedFolderArns != nil {
+		t.Fatalf("RestoreAnalysis a2: %+v, %v", out, err)
+	}
+	if got := folderMembers(t, c, "keep"); got != "a1@"+principal("analysis", "a1") {
+		t.Errorf("members of keep after the restores: %q", got)
+	}
+}
