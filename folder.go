@@ -186,6 +186,53 @@ func dropMemberships(ctx context.Context, tx Tx, r Ref) error {
 	})
 }
 
+// folderGrants maps the ARN resource part of every folder member and
+// subfolder of the account to the grants held on the folders holding it
+// and on their ancestors: the implicit ownership filters of searches count
+// them. It reads every folder and member link once, and the grants of each
+// folder holding something, or above one, once.
+func folderGrants(ctx context.Context, tx Tx, account string) (map[string][]Grant, error) {
+	parent := map[string]string{}
+	holders := map[string][]string{} // resource -> ids of the folders holding it
+	err := eachFolder(ctx, tx, account, func(f Asset) error {
+		m, err := folderMetaOf(f)
+		if err != nil {
+			return err
+		}
+		parent[f.ID] = m.Parent
+		if m.Parent != "" {
+			sub := folderKind.ref(account, f.ID).Resource()
+			holders[sub] = append(holders[sub], m.Parent)
+		}
+		return eachMember(ctx, tx, account, f.ID, func(l AssetLink) error {
+			holders[l.Name] = append(holders[l.Name], f.ID)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	grants := map[string][]Grant{} // folder id -> the grants on it
+	out := make(map[string][]Grant, len(holders))
+	for res, ids := range holders {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			for f := id; f != "" && !seen[f]; f = parent[f] { // seen stops a cycle too
+				seen[f] = true
+				g, ok := grants[f]
+				if !ok {
+					if g, err = tx.Grants(ctx, account, folderKind.ref(account, f).Resource()); err != nil {
+						return nil, err
+					}
+					grants[f] = g
+				}
+				out[res] = append(out[res], g...)
+			}
+		}
+	}
+	return out, nil
+}
+
 // restoreMemberships settles the folders of an asset restored from its
 // recovery window, and answers the ids of the folders it could not go back
 // to. With toFolders it stays in the folders that hold it still, and those

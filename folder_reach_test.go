@@ -221,3 +221,122 @@ func TestRestoreToFolders(t *testing.T) {
 		t.Errorf("folders of a2: %q", got)
 	}
 }
+
+// The implicit ownership filters of searches count the grants on the
+// folders holding an asset and on their ancestors: a folder owner owns
+// what they hold, any other grantee views it. DIRECT_ filters, the sole
+// owner among them, count the asset's own grants only.
+func TestSearchThroughFolders(t *testing.T) {
+	w := newFolderWorld(t)
+	acct := s(reachAccount)
+	alice, bob, carol, dave := w.user("alice"), w.user("bob"), w.user("carol"), w.user("dave")
+	_, err := w.svc.CreateGroup(w.ctx, &api.CreateGroupRequest{AwsAccountId: acct, Namespace: s("default"), GroupName: s("team")})
+	w.must("CreateGroup", err)
+	_, err = w.svc.CreateGroupMembership(w.ctx, &api.CreateGroupMembershipRequest{AwsAccountId: acct, Namespace: s("default"), GroupName: s("team"), MemberName: s("carol")})
+	w.must("CreateGroupMembership", err)
+	team := reachARN("group/default/team")
+	owner := []string{"quicksight:CreateFolder", "quicksight:CreateFolderMembership", "quicksight:DeleteFolder", "quicksight:DeleteFolderMembership",
+		"quicksight:DescribeFolder", "quicksight:DescribeFolderPermissions", "quicksight:UpdateFolder", "quicksight:UpdateFolderPermissions"}
+	grant := func(p string, actions ...string) api.ResourcePermission {
+		return api.ResourcePermission{Principal: s(p), Actions: actions}
+	}
+	w.folder("root", "", "", grant(alice, owner...))
+	w.folder("child", "root", "", grant(bob, "quicksight:DescribeFolder"), grant(team, owner...))
+	w.folder("grand", "child", "")
+	w.folder("other", "", "", grant(dave, "quicksight:DescribeFolder"))
+	in := func(f string) []string { return []string{reachARN("folder/" + f)} }
+	w.must("a1", w.analysis("a1", in("child")))
+	w.must("a2", w.analysis("a2", in("root")))
+	w.must("a3", w.analysis("a3", in("grand")))
+	w.must("a4", w.analysis("a4", nil, grant(alice, "quicksight:DescribeAnalysis", "quicksight:UpdateAnalysisPermissions")))
+	w.must("a5", w.analysis("a5", in("child")))
+	_, err = w.svc.DeleteAnalysis(w.ctx, &api.DeleteAnalysisRequest{AwsAccountId: acct, AnalysisId: s("a5")})
+	w.must("DeleteAnalysis a5", err)
+	w.must("ds", w.dataSource("ds", in("child")))
+	w.must("d1", w.dataSet("d1", "ds", in("grand")))
+
+	type search func(name, who string, max int32) string
+	analyses := func(name, who string, max int32) string {
+		var ids []string
+		var next *string
+		for {
+			out, err := w.svc.SearchAnalyses(w.ctx, &api.SearchAnalysesRequest{AwsAccountId: acct, MaxResults: &max, NextToken: next,
+				Filters: []api.AnalysisSearchFilter{{Name: ptrTo(api.AnalysisFilterAttribute(name)), Operator: ptrTo(api.FilterOperatorStringEquals), Value: s(who)}}})
+			w.must("SearchAnalyses "+name, err)
+			for _, a := range out.AnalysisSummaryList {
+				ids = append(ids, *a.AnalysisId)
+			}
+			if next = out.NextToken; next == nil {
+				return strings.Join(ids, ",")
+			}
+		}
+	}
+	dataSets := func(name, who string, max int32) string {
+		out, err := w.svc.SearchDataSets(w.ctx, &api.SearchDataSetsRequest{AwsAccountId: acct, MaxResults: &max,
+			Filters: []api.DataSetSearchFilter{{Name: ptrTo(api.DataSetFilterAttribute(name)), Operator: ptrTo(api.FilterOperatorStringEquals), Value: s(who)}}})
+		w.must("SearchDataSets "+name, err)
+		var ids []string
+		for _, d := range out.DataSetSummaries {
+			ids = append(ids, *d.DataSetId)
+		}
+		return strings.Join(ids, ",")
+	}
+	dataSources := func(name, who string, max int32) string {
+		out, err := w.svc.SearchDataSources(w.ctx, &api.SearchDataSourcesRequest{AwsAccountId: acct, MaxResults: &max,
+			Filters: []api.DataSourceSearchFilter{{Name: ptrTo(api.DataSourceFilterAttribute(name)), Operator: ptrTo(api.FilterOperatorStringEquals), Value: s(who)}}})
+		w.must("SearchDataSources "+name, err)
+		var ids []string
+		for _, d := range out.DataSourceSummaries {
+			ids = append(ids, *d.DataSourceId)
+		}
+		return strings.Join(ids, ",")
+	}
+	folders := func(name, who string, max int32) string {
+		out, err := w.svc.SearchFolders(w.ctx, &api.SearchFoldersRequest{AwsAccountId: acct, MaxResults: &max,
+			Filters: []api.FolderSearchFilter{{Name: ptrTo(api.FolderFilterAttribute(name)), Operator: ptrTo(api.FilterOperatorStringEquals), Value: s(who)}}})
+		w.must("SearchFolders "+name, err)
+		var ids []string
+		for _, f := range out.FolderSummaryList {
+			ids = append(ids, *f.FolderId)
+		}
+		return strings.Join(ids, ",")
+	}
+	for _, tc := range []struct {
+		what   string
+		search search
+		name   string
+		who    string
+		max    int32
+		want   string
+	}{
+		{"analyses", analyses, "QUICKSIGHT_OWNER", alice, 100, "a1,a2,a3,a4"},
+		{"analyses, a page at a time", analyses, "QUICKSIGHT_OWNER", alice, 1, "a1,a2,a3,a4"},
+		{"analyses", analyses, "QUICKSIGHT_VIEWER_OR_OWNER", bob, 100, "a1,a3"},
+		{"analyses", analyses, "QUICKSIGHT_USER", bob, 100, "a1,a3"},
+		{"analyses", analyses, "QUICKSIGHT_OWNER", bob, 100, ""},
+		{"analyses", analyses, "QUICKSIGHT_OWNER", carol, 100, "a1,a3"},
+		{"analyses", analyses, "QUICKSIGHT_VIEWER_OR_OWNER", dave, 100, ""},
+		{"analyses", analyses, "DIRECT_QUICKSIGHT_OWNER", alice, 100, "a4"},
+		{"analyses", analyses, "DIRECT_QUICKSIGHT_VIEWER_OR_OWNER", bob, 100, ""},
+		{"analyses", analyses, "DIRECT_QUICKSIGHT_SOLE_OWNER", alice, 100, "a4"},
+		{"data sets", dataSets, "QUICKSIGHT_VIEWER_OR_OWNER", bob, 100, "d1"},
+		{"data sets", dataSets, "QUICKSIGHT_OWNER", alice, 100, "d1"},
+		{"data sets", dataSets, "DIRECT_QUICKSIGHT_VIEWER_OR_OWNER", bob, 100, ""},
+		{"data sources", dataSources, "DIRECT_QUICKSIGHT_VIEWER_OR_OWNER", bob, 100, ""},
+		{"folders", folders, "QUICKSIGHT_OWNER", alice, 100, "child,grand,root"},
+		{"folders", folders, "QUICKSIGHT_VIEWER_OR_OWNER", bob, 100, "child,grand"},
+		{"folders", folders, "QUICKSIGHT_OWNER", carol, 100, "child,grand"},
+		{"folders", folders, "DIRECT_QUICKSIGHT_VIEWER_OR_OWNER", bob, 100, "child"},
+	} {
+		if got := tc.search(tc.name, tc.who, tc.max); got != tc.want {
+			t.Errorf("%s %s %s: %q, want %q", tc.what, tc.name, strings.TrimPrefix(tc.who, reachARN("user/default/")), got, tc.want)
+		}
+	}
+	// Taken out of the folder, a1 is bob's no more.
+	_, err = w.svc.DeleteFolderMembership(w.ctx, &api.DeleteFolderMembershipRequest{AwsAccountId: acct, FolderId: s("child"),
+		MemberType: ptrTo(api.MemberTypeAnalysis), MemberId: s("a1")})
+	w.must("DeleteFolderMembership", err)
+	if got := analyses("QUICKSIGHT_VIEWER_OR_OWNER", bob, 100); got != "a3" {
+		t.Errorf("bob's analyses once a1 left child: %q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -94,5 +95,86 @@ func TestRestoreAnalysisToFolders(t *testing.T) {
 	}
 	if got := folderMembers(t, c, "keep"); got != "a1@"+principal("analysis", "a1") {
 		t.Errorf("members of keep after the restores: %q", got)
+	}
+}
+
+// TestSearchThroughFolders: the implicit ownership filters count grants
+// on the folders holding an asset and on their ancestors; the DIRECT_
+// ones do not.
+func TestSearchThroughFolders(t *testing.T) {
+	t.Parallel()
+	c := start(t, "").client("us-east-1")
+	acct := aws.String(account)
+	mkUser(t, c, "default", "alice")
+	mkUser(t, c, "default", "bob")
+	alice, bob := principal("user", "default/alice"), principal("user", "default/bob")
+	mkFolder(t, c, "root", "", perm(alice, folderOwner...))
+	mkFolder(t, c, "child", "root", perm(bob, "quicksight:DescribeFolder"))
+	for _, id := range []string{"a1", "a2", "a3"} {
+		in := &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String(id), Name: aws.String("n"), Definition: noDataSets()}
+		if id != "a2" {
+			in.FolderArns = []string{folderARN("child")}
+		}
+		if _, err := c.CreateAnalysis(ctx(t), in); err != nil {
+			t.Fatalf("CreateAnalysis %s: %v", id, err)
+		}
+	}
+	mkDataSource(t, c, "src")
+	if _, err := c.CreateDataSet(ctx(t), &quicksight.CreateDataSetInput{AwsAccountId: acct, DataSetId: aws.String("d1"), Name: aws.String("n"),
+		ImportMode: types.DataSetImportModeDirectQuery, PhysicalTableMap: sales("src"), FolderArns: []string{folderARN("root")}}); err != nil {
+		t.Fatal(err)
+	}
+	analyses := func(name types.AnalysisFilterAttribute, who string) string {
+		t.Helper()
+		var ids []string
+		pages := quicksight.NewSearchAnalysesPaginator(c, &quicksight.SearchAnalysesInput{AwsAccountId: acct, MaxResults: aws.Int32(1),
+			Filters: []types.AnalysisSearchFilter{{Name: name, Operator: types.FilterOperatorStringEquals, Value: aws.String(who)}}})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx(t))
+			if err != nil {
+				t.Fatalf("SearchAnalyses %s: %v", name, err)
+			}
+			for _, a := range page.AnalysisSummaryList {
+				ids = append(ids, aws.ToString(a.AnalysisId))
+			}
+		}
+		return strings.Join(ids, ",")
+	}
+	for _, tc := range []struct {
+		name      types.AnalysisFilterAttribute
+		who, want string
+	}{
+		{types.AnalysisFilterAttributeQuicksightOwner, alice, "a1,a3"},
+		{types.AnalysisFilterAttributeQuicksightViewerOrOwner, bob, "a1,a3"},
+		{types.AnalysisFilterAttributeQuicksightOwner, bob, ""},
+		{types.AnalysisFilterAttributeDirectQuicksightViewerOrOwner, bob, ""},
+	} {
+		if got := analyses(tc.name, tc.who); got != tc.want {
+			t.Errorf("SearchAnalyses %s %s: %q, want %q", tc.name, strings.TrimPrefix(tc.who, principal("user", "default/")), got, tc.want)
+		}
+	}
+	sets, err := c.SearchDataSets(ctx(t), &quicksight.SearchDataSetsInput{AwsAccountId: acct, Filters: []types.DataSetSearchFilter{{
+		Name: types.DataSetFilterAttributeQuicksightOwner, Operator: types.FilterOperatorStringEquals, Value: aws.String(alice)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range sets.DataSetSummaries {
+		ids = append(ids, aws.ToString(d.DataSetId))
+	}
+	if strings.Join(ids, ",") != "d1" {
+		t.Errorf("SearchDataSets QUICKSIGHT_OWNER alice: %v, want d1", ids)
+	}
+	folders, err := c.SearchFolders(ctx(t), &quicksight.SearchFoldersInput{AwsAccountId: acct, Filters: []types.FolderSearchFilter{{
+		Name: types.FolderFilterAttributeQuicksightOwner, Operator: types.FilterOperatorStringEquals, Value: aws.String(alice)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids = nil
+	for _, f := range folders.FolderSummaryList {
+		ids = append(ids, aws.ToString(f.FolderId))
+	}
+	if strings.Join(ids, ",") != "child,root" {
+		t.Errorf("SearchFolders QUICKSIGHT_OWNER alice: %v, want child,root", ids)
 	}
 }
