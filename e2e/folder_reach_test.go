@@ -9,11 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
 )
 
-// noDataSets is the smallest analysis definition.
-func noDataSets() *types.AnalysisDefinition {
-	return &types.AnalysisDefinition{DataSetIdentifierDeclarations: []types.DataSetIdentifierDeclaration{}}
-}
-
 // TestCreateInFolder: FolderArns on CreateAnalysis, CreateDataSource and
 // CreateDataSet makes the new resource a member of the folder; a folder of
 // another account is InvalidParameterValueException and creates nothing.
@@ -24,7 +19,7 @@ func TestCreateInFolder(t *testing.T) {
 	mkFolder(t, c, "f1", "")
 	in := []string{folderARN("f1")}
 	if _, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a1"), Name: aws.String("n"),
-		Definition: noDataSets(), FolderArns: in}); err != nil {
+		Definition: definition("s"), FolderArns: in}); err != nil {
 		t.Fatalf("CreateAnalysis in f1: %v", err)
 	}
 	if _, err := c.CreateDataSource(ctx(t), &quicksight.CreateDataSourceInput{AwsAccountId: acct, DataSourceId: aws.String("src"), Name: aws.String("n"),
@@ -45,7 +40,7 @@ func TestCreateInFolder(t *testing.T) {
 
 	elsewhere := []string{"arn:aws:quicksight:us-east-1:999988887777:folder/f1"}
 	_, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("a2"), Name: aws.String("n"),
-		Definition: noDataSets(), FolderArns: elsewhere})
+		Definition: definition("s"), FolderArns: elsewhere})
 	checkErr(t, "CreateAnalysis in another account's folder", err, expectInvalid("FolderArns[0]"))
 	_, err = c.CreateDataSource(ctx(t), &quicksight.CreateDataSourceInput{AwsAccountId: acct, DataSourceId: aws.String("src2"), Name: aws.String("n"),
 		Type: types.DataSourceTypeAthena, DataSourceParameters: athena("primary"), FolderArns: elsewhere})
@@ -71,7 +66,7 @@ func TestRestoreAnalysisToFolders(t *testing.T) {
 	mkFolder(t, c, "gone", "")
 	for _, id := range []string{"a1", "a2"} {
 		if _, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String(id), Name: aws.String("n"),
-			Definition: noDataSets(), FolderArns: []string{folderARN("keep")}}); err != nil {
+			Definition: definition("s"), FolderArns: []string{folderARN("keep")}}); err != nil {
 			t.Fatalf("CreateAnalysis %s: %v", id, err)
 		}
 		if _, err := c.CreateFolderMembership(ctx(t), &quicksight.CreateFolderMembershipInput{AwsAccountId: acct, FolderId: aws.String("gone"),
@@ -111,7 +106,7 @@ func TestSearchThroughFolders(t *testing.T) {
 	mkFolder(t, c, "root", "", perm(alice, folderOwner...))
 	mkFolder(t, c, "child", "root", perm(bob, "quicksight:DescribeFolder"))
 	for _, id := range []string{"a1", "a2", "a3"} {
-		in := &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String(id), Name: aws.String("n"), Definition: noDataSets()}
+		in := &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String(id), Name: aws.String("n"), Definition: definition("s")}
 		if id != "a2" {
 			in.FolderArns = []string{folderARN("child")}
 		}
