@@ -10,13 +10,13 @@ import (
 	"github.com/qslocal/qslocal/internal/shape"
 )
 
-// Analyses are assets of analysisKind, kept as sent: qslocal has no
-// datasets, templates or themes to check a definition against, so every
-// create and update succeeds: CREATION_IN_PROGRESS or UPDATE_IN_PROGRESS
-// for the service's async delay (the kind is Async, see async.go), then
-// CREATION_SUCCESSFUL or UPDATE_SUCCESSFUL. A deleted analysis waits out
-// its recovery window with Status DELETED and can be restored; once the
-// window has passed it is gone, and its id is free again.
+// Analyses are assets of analysisKind, kept as sent once the data sets
+// and template they name are found: CREATION_IN_PROGRESS or
+// UPDATE_IN_PROGRESS for the service's async delay (the kind is Async, see
+// async.go), then CREATION_SUCCESSFUL or UPDATE_SUCCESSFUL. A deleted
+// analysis waits out its recovery window with Status DELETED and can be
+// restored; once the window has passed it is gone, and its id is free
+// again.
 
 // defaultRecoveryWindow is AWS's documented default for DeleteAnalysis.
 const defaultRecoveryWindow = 30 * 24 * time.Hour
@@ -49,6 +49,23 @@ func analysisContent(theme *string, source *api.AnalysisSourceEntity, def *api.A
 	return b, nil
 }
 
+// analysisDataSets lists the data sets a create or update names, with the
+// members naming them.
+func analysisDataSets(source *api.AnalysisSourceEntity, def *api.AnalysisDefinition) []dataSetRef {
+	var refs []dataSetRef
+	if def != nil {
+		for i, d := range def.DataSetIdentifierDeclarations {
+			refs = append(refs, dataSetRef{fmt.Sprintf("Definition.DataSetIdentifierDeclarations[%d].DataSetArn", i), str(d.DataSetArn)})
+		}
+	}
+	if source != nil && source.SourceTemplate != nil {
+		for i, d := range source.SourceTemplate.DataSetReferences {
+			refs = append(refs, dataSetRef{fmt.Sprintf("SourceEntity.SourceTemplate.DataSetReferences[%d].DataSetArn", i), str(d.DataSetArn)})
+		}
+	}
+	return refs
+}
+
 // analysisDocOf decodes an analysis's document.
 func analysisDocOf(a Asset) (analysisDoc, error) {
 	var d analysisDoc
@@ -78,9 +95,6 @@ func (s *Service) CreateAnalysis(ctx context.Context, in *api.CreateAnalysisRequ
 	if err != nil {
 		return nil, err
 	}
-	if len(in.FolderArns) > 0 {
-		return nil, errorf(CodeResourceNotFound, "", "FolderArns: folder %s not found: qslocal has no folders yet.", in.FolderArns[0])
-	}
 	perms, err := analysisKind.change(account, "Permissions", fromResourcePermissions(in.Permissions), nil)
 	if err != nil {
 		return nil, err
@@ -95,7 +109,14 @@ func (s *Service) CreateAnalysis(ctx context.Context, in *api.CreateAnalysisRequ
 		if a.Doc, err = fromTemplate(ctx, tx, account, a.Doc, now); err != nil {
 			return err
 		}
-		return createAsset(ctx, tx, a, perms, tags, now)
+		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
+			return err
+		}
+		// Checked after createAsset, so a taken id is reported first.
+		if err := checkDataSets(ctx, tx, account, analysisDataSets(in.SourceEntity, in.Definition), now); err != nil {
+			return err
+		}
+		return addToFolders(ctx, tx, analysisKind.ref(account, id), api.MemberTypeAnalysis, "FolderArns", in.FolderArns, now)
 	})
 	if err != nil {
 		return nil, err
@@ -122,6 +143,9 @@ func (s *Service) UpdateAnalysis(ctx context.Context, in *api.UpdateAnalysisRequ
 			return err
 		}
 		if a.Doc, err = fromTemplate(ctx, tx, account, doc, now); err != nil {
+			return err
+		}
+		if err := checkDataSets(ctx, tx, account, analysisDataSets(in.SourceEntity, in.Definition), now); err != nil {
 			return err
 		}
 		a.Name = *in.Name
@@ -232,14 +256,20 @@ func (s *Service) DeleteAnalysis(ctx context.Context, in *api.DeleteAnalysisRequ
 	}, nil
 }
 
-// RestoreAnalysis brings back an analysis waiting out its recovery window.
-// qslocal has no folders, so there are none to restore it to.
+// RestoreAnalysis brings back an analysis waiting out its recovery window:
+// with RestoreToFolders into the folders it was in, answering those
+// deleted meanwhile as RestorationFailedFolderArns; without, into none.
 func (s *Service) RestoreAnalysis(ctx context.Context, in *api.RestoreAnalysisRequest) (*api.RestoreAnalysisResponse, error) {
 	account, id := *in.AwsAccountId, *in.AnalysisId
-	if err := s.restoreAsset(ctx, analysisKind.ref(account, id)); err != nil {
+	failed, err := s.restoreAsset(ctx, analysisKind.ref(account, id), in.RestoreToFolders != nil && *in.RestoreToFolders)
+	if err != nil {
 		return nil, err
 	}
-	return &api.RestoreAnalysisResponse{Arn: ptr(AnalysisARN(s.regionOf(ctx), account, id)), AnalysisId: ptr(id)}, nil
+	out := &api.RestoreAnalysisResponse{Arn: ptr(AnalysisARN(s.regionOf(ctx), account, id)), AnalysisId: ptr(id)}
+	for _, f := range failed {
+		out.RestorationFailedFolderArns = append(out.RestorationFailedFolderArns, FolderARN(s.regionOf(ctx), account, f))
+	}
+	return out, nil
 }
 
 // ListAnalyses lists an account's analyses in id order, deleted ones

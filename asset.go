@@ -26,7 +26,7 @@ const relAlias = "alias"
 
 // linkRels lists every Rel of asset links, for what reads them all (an
 // export): a new Rel goes here.
-var linkRels = []string{relAlias, relMember}
+var linkRels = []string{relAlias, relMember, relFormerFolder}
 
 // deleted reports whether the asset is waiting out its recovery window.
 func (a Asset) deleted() bool { return !a.DeletionTime.IsZero() }
@@ -224,10 +224,12 @@ func (s *Service) deleteAsset(ctx context.Context, r Ref, window time.Duration) 
 	return when, err
 }
 
-// restoreAsset brings back an asset waiting out its recovery window.
-func (s *Service) restoreAsset(ctx context.Context, r Ref) error {
+// restoreAsset brings back an asset waiting out its recovery window, into
+// the folders it was in when toFolders is set, else into none; it answers
+// the ids of the folders deleted meanwhile, which it could not go back to.
+func (s *Service) restoreAsset(ctx context.Context, r Ref, toFolders bool) (failed []string, err error) {
 	now := s.now()
-	return s.update(ctx, r.Account, func(tx Tx) error {
+	err = s.update(ctx, r.Account, func(tx Tx) error {
 		a, err := lookupAsset(ctx, tx, r, now)
 		if err != nil {
 			return err
@@ -236,8 +238,13 @@ func (s *Service) restoreAsset(ctx context.Context, r Ref) error {
 			return errorf(CodeConflict, "", "%s %s is not deleted.", r.Kind.Noun, r.Name)
 		}
 		a.DeletionTime = time.Time{}
-		return tx.UpdateAsset(ctx, a)
+		if err := tx.UpdateAsset(ctx, a); err != nil {
+			return err
+		}
+		failed, err = restoreMemberships(ctx, tx, r, toFolders)
+		return err
 	})
+	return failed, err
 }
 
 // listAssets lists the assets of kind k in id order, a page at a time,
@@ -333,7 +340,7 @@ func searchFilter(account, field, name, op, value string, texts map[string]func(
 // the filter names the search APIs share ([DIRECT_]QUICKSIGHT_OWNER,
 // [DIRECT_]QUICKSIGHT_VIEWER_OR_OWNER, DIRECT_QUICKSIGHT_SOLE_OWNER,
 // QUICKSIGHT_USER), value a user or group ARN of the account. DIRECT_
-// filters count only grants to the principal itself.
+// filters count only grants to the principal itself on the asset itself.
 func ownershipFilter(account, field, name, value string) (assetFilter, error) {
 	key, err := principalKey(account, field, value)
 	if err != nil {
@@ -354,14 +361,24 @@ func ownershipFilter(account, field, name, value string) (assetFilter, error) {
 
 // searchAssets lists the live assets of kind k that pass every filter.
 // Ownership filters read each asset's grants: the cost grows with the
-// account's assets of the kind.
+// account's assets of the kind. Implicit ones count the grants on the
+// folders holding the asset and on their ancestors too (folderGrants,
+// read once per page), the folder kind's owners as owners of what the
+// folders hold and its other grantees as viewers.
 func (s *Service) searchAssets(ctx context.Context, k *Kind, l listing, next *string, max *int32, filters []assetFilter) ([]Asset, *string, error) {
 	return s.listAssets(ctx, k, l, next, max, func(tx Tx) (func(Asset) (bool, error), error) {
 		keys := make([]map[string]bool, len(filters))
+		var inherited map[string][]Grant
 		for i, f := range filters {
-			if f.who != nil {
-				var err error
-				if keys[i], err = f.who.principals(ctx, tx, l.account); err != nil {
+			if f.who == nil {
+				continue
+			}
+			var err error
+			if keys[i], err = f.who.principals(ctx, tx, l.account); err != nil {
+				return nil, err
+			}
+			if f.who.implicit && inherited == nil {
+				if inherited, err = folderGrants(ctx, tx, l.account); err != nil {
 					return nil, err
 				}
 			}
@@ -370,6 +387,7 @@ func (s *Service) searchAssets(ctx context.Context, k *Kind, l listing, next *st
 			if a.deleted() {
 				return false, nil
 			}
+			res := k.ref(a.Account, a.ID).Resource()
 			var grants []Grant
 			for i, f := range filters {
 				if f.who == nil {
@@ -380,11 +398,11 @@ func (s *Service) searchAssets(ctx context.Context, k *Kind, l listing, next *st
 				}
 				if grants == nil {
 					var err error
-					if grants, err = tx.Grants(ctx, a.Account, k.ref(a.Account, a.ID).Resource()); err != nil {
+					if grants, err = tx.Grants(ctx, a.Account, res); err != nil {
 						return false, err
 					}
 				}
-				if !f.who.reaches(k, grants, keys[i]) {
+				if !f.who.reaches(k, grants, keys[i]) && !(f.who.implicit && f.who.reaches(folderKind, inherited[res], keys[i])) {
 					return false, nil
 				}
 			}

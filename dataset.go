@@ -79,6 +79,39 @@ func dataSetOf(a Asset) (m dataSetMeta, d dataSetDoc, err error) {
 	return m, d, err
 }
 
+// referenced checks within tx that arn, which a request's member field
+// holds, names a live asset of kind k in account: a reference to anything
+// else is InvalidParameterValueException naming field.
+func referenced(ctx context.Context, tx Tx, account, field, arn string, k *Kind, now time.Time) error {
+	r, err := parseRef(field, arn)
+	if err != nil {
+		return err
+	}
+	if r.Kind != k || r.Account != account {
+		return invalidParameter("%s: %q is not the ARN of a %s of account %s.", field, arn, strings.ToLower(k.Noun), account)
+	}
+	a, err := lookupAsset(ctx, tx, r, now)
+	var e *Error
+	if err == nil && a.deleted() || errors.As(err, &e) && e.Code == CodeResourceNotFound {
+		return invalidParameter("%s: %s %s not found in account %s.", field, strings.ToLower(k.Noun), r.Name, account)
+	}
+	return err
+}
+
+// dataSetRef is a data set ARN a request names, and the member naming it.
+type dataSetRef struct{ Field, ARN string }
+
+// checkDataSets checks within tx that every ref names a data set of the
+// account: what analyses (and dashboards) read must exist.
+func checkDataSets(ctx context.Context, tx Tx, account string, refs []dataSetRef, now time.Time) error {
+	for _, r := range refs {
+		if err := referenced(ctx, tx, account, r.Field, r.ARN, dataSetKind, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // checkSources checks within tx that every data source and data set the
 // tables name is one of the account's, and that every logical table's
 // physical table is in the map. Errors name the member at fault.
@@ -87,21 +120,7 @@ func checkSources(ctx context.Context, tx Tx, account string, d dataSetDoc, now 
 		if arn == nil {
 			return nil
 		}
-		r, err := parseRef(field, *arn)
-		if err != nil {
-			return err
-		}
-		if r.Kind != k || r.Account != account {
-			return invalidParameter("%s: %q is not the ARN of a %s of account %s.", field, *arn, strings.ToLower(k.Noun), account)
-		}
-		if _, err := lookupAsset(ctx, tx, r, now); err != nil {
-			var e *Error
-			if errors.As(err, &e) && e.Code == CodeResourceNotFound {
-				return invalidParameter("%s: %s %s not found in account %s.", field, strings.ToLower(k.Noun), r.Name, account)
-			}
-			return err
-		}
-		return nil
+		return referenced(ctx, tx, account, field, *arn, k, now)
 	}
 	for _, id := range slices.Sorted(maps.Keys(d.PhysicalTableMap)) {
 		p, at := d.PhysicalTableMap[id], "PhysicalTableMap."+id
@@ -263,9 +282,6 @@ func (s *Service) ingestion(ctx context.Context, account, id string, mode api.Da
 func (s *Service) CreateDataSet(ctx context.Context, in *api.CreateDataSetRequest) (*api.CreateDataSetResponse, error) {
 	now := s.now()
 	account, id := *in.AwsAccountId, *in.DataSetId
-	if err := noFolders(in.FolderArns); err != nil {
-		return nil, err
-	}
 	perms, err := dataSetKind.change(account, "Permissions", fromResourcePermissions(in.Permissions), nil)
 	if err != nil {
 		return nil, err
@@ -289,7 +305,10 @@ func (s *Service) CreateDataSet(ctx context.Context, in *api.CreateDataSetReques
 		if err := checkSources(ctx, tx, account, d, now); err != nil {
 			return err
 		}
-		return createAsset(ctx, tx, a, perms, tags, now)
+		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
+			return err
+		}
+		return addToFolders(ctx, tx, dataSetKind.ref(account, id), api.MemberTypeDataset, "FolderArns", in.FolderArns, now)
 	})
 	if err != nil {
 		return nil, err

@@ -70,21 +70,10 @@ func (d *dataSourceMeta) credentials(c *api.DataSourceCredentials) {
 	}
 }
 
-// noFolders refuses FolderArns: qslocal has no folders yet.
-func noFolders(arns []string) error {
-	if len(arns) > 0 {
-		return errorf(CodeResourceNotFound, "", "FolderArns: folder %s not found: qslocal has no folders yet.", arns[0])
-	}
-	return nil
-}
-
 // CreateDataSource creates a data source with its permissions and tags.
 func (s *Service) CreateDataSource(ctx context.Context, in *api.CreateDataSourceRequest) (*api.CreateDataSourceResponse, error) {
 	now := s.now()
 	account, id := *in.AwsAccountId, *in.DataSourceId
-	if err := noFolders(in.FolderArns); err != nil {
-		return nil, err
-	}
 	perms, err := dataSourceKind.change(account, "Permissions", fromResourcePermissions(in.Permissions), nil)
 	if err != nil {
 		return nil, err
@@ -102,7 +91,12 @@ func (s *Service) CreateDataSource(ctx context.Context, in *api.CreateDataSource
 	}
 	a := Asset{Account: account, Kind: dataSourceKind.Type, ID: id, Name: *in.Name,
 		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, UpdatedAt: now, Meta: doc}
-	err = s.update(ctx, account, func(tx Tx) error { return createAsset(ctx, tx, a, perms, tags, now) })
+	err = s.update(ctx, account, func(tx Tx) error {
+		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
+			return err
+		}
+		return addToFolders(ctx, tx, dataSourceKind.ref(account, id), api.MemberTypeDatasource, "FolderArns", in.FolderArns, now)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,11 @@ import (
 // relMember is the AssetLink.Rel of a folder's members.
 const relMember = "member"
 
+// relFormerFolder is the AssetLink.Rel, on a member waiting out its
+// recovery window, of a folder deleted meanwhile (Name is the folder's
+// id): RestoreToFolders cannot restore it there, and says so.
+const relFormerFolder = "formerfolder"
+
 // maxFolderDepth is how many ancestors a folder may have: Folder.FolderPath
 // (the model's Path) holds at most 10.
 const maxFolderDepth = 10
@@ -121,6 +126,54 @@ func eachFolder(ctx context.Context, tx Tx, account string, fn func(Asset) error
 	}
 }
 
+// addToFolders makes a resource being created, r of MemberType typ, a
+// member of the folders arns names, in the create's transaction: each must
+// be a folder ARN of r's account (InvalidParameterValue otherwise) that
+// exists (ResourceNotFound). field names the list in errors.
+func addToFolders(ctx context.Context, tx Tx, r Ref, typ api.MemberType, field string, arns []string, now time.Time) error {
+	for i, arn := range arns {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		f, err := parseRef(at, arn)
+		if err != nil {
+			return err
+		}
+		if f.Kind != folderKind || f.Account != r.Account {
+			return invalidParameter("%s %q does not name a folder of account %s.", at, arn, r.Account)
+		}
+		if _, err := lookupAsset(ctx, tx, f, now); err != nil {
+			var e *Error
+			if errors.As(err, &e) && e.Code == CodeResourceNotFound {
+				return errorf(CodeResourceNotFound, "", "%s: folder %s not found in account %s.", at, arn, r.Account)
+			}
+			return err
+		}
+		err = tx.SetAssetLink(ctx, AssetLink{Account: r.Account, Kind: folderKind.Type, ID: f.Name, Rel: relMember, Name: r.Resource(), Target: string(typ)})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachMember calls fn for every member link of a folder, in name order.
+func eachMember(ctx context.Context, tx Tx, account, folder string, fn func(AssetLink) error) error {
+	for after := ""; ; {
+		page, err := tx.ListAssetLinks(ctx, account, folderKind.Type, folder, relMember, after, defaultPageSize)
+		if err != nil {
+			return err
+		}
+		for _, l := range page {
+			if err := fn(l); err != nil {
+				return err
+			}
+		}
+		if len(page) < defaultPageSize {
+			return nil
+		}
+		after = page[len(page)-1].Name
+	}
+}
+
 // dropMemberships removes a resource from every folder holding it: what
 // deleting the resource for good does (purgeAsset).
 func dropMemberships(ctx context.Context, tx Tx, r Ref) error {
@@ -131,6 +184,103 @@ func dropMemberships(ctx context.Context, tx Tx, r Ref) error {
 		}
 		return err
 	})
+}
+
+// folderGrants maps the ARN resource part of every folder member and
+// subfolder of the account to the grants held on the folders holding it
+// and on their ancestors: the implicit ownership filters of searches count
+// them. It reads every folder and member link once, and the grants of each
+// folder holding something, or above one, once.
+func folderGrants(ctx context.Context, tx Tx, account string) (map[string][]Grant, error) {
+	parent := map[string]string{}
+	holders := map[string][]string{} // resource -> ids of the folders holding it
+	err := eachFolder(ctx, tx, account, func(f Asset) error {
+		m, err := folderMetaOf(f)
+		if err != nil {
+			return err
+		}
+		parent[f.ID] = m.Parent
+		if m.Parent != "" {
+			sub := folderKind.ref(account, f.ID).Resource()
+			holders[sub] = append(holders[sub], m.Parent)
+		}
+		return eachMember(ctx, tx, account, f.ID, func(l AssetLink) error {
+			holders[l.Name] = append(holders[l.Name], f.ID)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	grants := map[string][]Grant{} // folder id -> the grants on it
+	out := make(map[string][]Grant, len(holders))
+	for res, ids := range holders {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			for f := id; f != "" && !seen[f]; f = parent[f] { // seen stops a cycle too
+				seen[f] = true
+				g, ok := grants[f]
+				if !ok {
+					if g, err = tx.Grants(ctx, account, folderKind.ref(account, f).Resource()); err != nil {
+						return nil, err
+					}
+					grants[f] = g
+				}
+				out[res] = append(out[res], g...)
+			}
+		}
+	}
+	return out, nil
+}
+
+// restoreMemberships settles the folders of an asset restored from its
+// recovery window, and answers the ids of the folders it could not go back
+// to. With toFolders it stays in the folders that hold it still, and those
+// deleted meanwhile are answered; without, it leaves every folder, which a
+// member of a restricted one may not: "Restoring a restricted analysis
+// requires this parameter to be set to True" (the model).
+func restoreMemberships(ctx context.Context, tx Tx, r Ref, toFolders bool) ([]string, error) {
+	var gone []string
+	for after := ""; ; {
+		page, err := tx.ListAssetLinks(ctx, r.Account, r.Kind.Type, r.Name, relFormerFolder, after, defaultPageSize)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range page {
+			gone = append(gone, l.Name)
+		}
+		if len(page) < defaultPageSize {
+			break
+		}
+		after = page[len(page)-1].Name
+	}
+	for _, f := range gone {
+		if err := tx.DeleteAssetLink(ctx, r.Account, r.Kind.Type, r.Name, relFormerFolder, f); err != nil {
+			return nil, err
+		}
+	}
+	if toFolders {
+		return gone, nil
+	}
+	err := eachFolder(ctx, tx, r.Account, func(f Asset) error {
+		m, err := folderMetaOf(f)
+		if err != nil || m.FolderType != api.FolderTypeRestricted {
+			return err
+		}
+		_, err = tx.AssetLink(ctx, r.Account, folderKind.Type, f.ID, relMember, r.Resource())
+		if err == nil {
+			return invalidParameter("RestoreToFolders: %s %s is in restricted folder %s, so it can only be restored with RestoreToFolders true.",
+				strings.ToLower(r.Kind.Noun), r.Name, f.ID)
+		}
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return nil, dropMemberships(ctx, tx, r)
 }
 
 // CreateFolder creates a folder, at the root or under ParentFolderArn,
@@ -277,27 +427,28 @@ func (s *Service) DeleteFolder(ctx context.Context, in *api.DeleteFolderRequest)
 			return err
 		}
 		// Only members readers see count: one deleted and waiting out its
-		// recovery window does not hold the folder.
-		for after := ""; ; {
-			members, err := tx.ListAssetLinks(ctx, account, folderKind.Type, id, relMember, after, 100)
-			if err != nil {
+		// recovery window does not hold the folder, and remembers losing it.
+		var hidden []Ref
+		err := eachMember(ctx, tx, account, id, func(l AssetLink) error {
+			r, shown, err := memberShown(ctx, tx, account, l, now)
+			switch {
+			case err != nil:
 				return err
-			}
-			for _, l := range members {
-				if _, shown, err := memberShown(ctx, tx, account, l, now); err != nil {
-					return err
-				} else if shown {
-					return errorf(CodePreconditionNotMet, "", "Folder %s is not empty: it holds %s; remove its members first.", id, l.Name)
+			case shown:
+				return errorf(CodePreconditionNotMet, "", "Folder %s is not empty: it holds %s; remove its members first.", id, l.Name)
+			case r.Kind != nil && r.Kind.Asset:
+				if a, err := lookupAsset(ctx, tx, r, now); err == nil && a.deleted() {
+					hidden = append(hidden, r)
 				}
 			}
-			if len(members) < 100 {
-				break
-			}
-			after = members[len(members)-1].Name
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		errChild := errors.New("child")
 		var child string
-		err := eachFolder(ctx, tx, account, func(f Asset) error {
+		err = eachFolder(ctx, tx, account, func(f Asset) error {
 			m, err := folderMetaOf(f)
 			if err == nil && m.Parent == id {
 				child = f.ID
@@ -310,6 +461,12 @@ func (s *Service) DeleteFolder(ctx context.Context, in *api.DeleteFolderRequest)
 		}
 		if err != nil {
 			return err
+		}
+		for _, m := range hidden {
+			err := tx.SetAssetLink(ctx, AssetLink{Account: account, Kind: m.Kind.Type, ID: m.Name, Rel: relFormerFolder, Name: id})
+			if err != nil {
+				return err
+			}
 		}
 		return purgeAsset(ctx, tx, r)
 	})

@@ -268,12 +268,13 @@ func forget(ctx context.Context, tx Tx, account, key string) error {
 }
 
 // holder is whom an ownership search asks about: a user or group, and
-// whether grants that reach it through its groups or namespace count.
+// whether grants that reach it through its groups or namespace, or through
+// the folders holding the asset (searchAssets), count.
 type holder struct {
 	key      string // "user/NS/NAME" or "group/NS/NAME"
 	implicit bool
 	owner    bool // owners only, else owners or viewers
-	sole     bool // the only owner
+	sole     bool // the only owner by the asset's own grants: only DIRECT_ filters ask
 }
 
 // principals returns the keys whose grants reach the holder: itself and,

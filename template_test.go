@@ -85,6 +85,18 @@ func TestTemplateRules(t *testing.T) {
 		}
 	}
 	n := func(v int64) *int64 { return &v }
+	// The data sets the analyses name must exist.
+	if _, err := svc.CreateDataSource(ctx, &api.CreateDataSourceRequest{AwsAccountId: acct, DataSourceId: s("src"), Name: s("src"),
+		Type: (*api.DataSourceType)(s("ATHENA"))}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"sales", "orders", "customers"} {
+		if _, err := svc.CreateDataSet(ctx, &api.CreateDataSetRequest{AwsAccountId: acct, DataSetId: s(id), Name: s(id),
+			ImportMode: (*api.DataSetImportMode)(s("SPICE")), PhysicalTableMap: map[string]api.PhysicalTable{"t": {RelationalTable: &api.RelationalTable{
+				DataSourceArn: arn("datasource", "src"), Name: s("t"), InputColumns: []api.InputColumn{{Name: s("c"), Type: (*api.InputColumnDataType)(s("STRING"))}}}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := svc.CreateAnalysis(ctx, &api.CreateAnalysisRequest{AwsAccountId: acct, AnalysisId: s("a1"), Name: s("a1"), ThemeArn: arn("theme", "dark"),
 		Definition: &api.AnalysisDefinition{DataSetIdentifierDeclarations: []api.DataSetIdentifierDeclaration{{Identifier: s("sales"), DataSetArn: arn("dataset", "sales")}},
 			Sheets: []api.SheetDefinition{{SheetId: s("s1")}}}}); err != nil {

@@ -38,12 +38,31 @@ func permString(perms []types.ResourcePermission) string {
 	return strings.Join(out, " ")
 }
 
+// definition is an analysis definition of one sheet that reads no data
+// set.
 func definition(sheet string) *types.AnalysisDefinition {
 	return &types.AnalysisDefinition{
-		DataSetIdentifierDeclarations: []types.DataSetIdentifierDeclaration{{
-			Identifier: aws.String("sales"), DataSetArn: aws.String("arn:aws:quicksight:us-east-1:" + account + ":dataset/sales"),
-		}},
-		Sheets: []types.SheetDefinition{{SheetId: aws.String(sheet), Name: aws.String("Overview")}},
+		DataSetIdentifierDeclarations: []types.DataSetIdentifierDeclaration{},
+		Sheets:                        []types.SheetDefinition{{SheetId: aws.String(sheet), Name: aws.String("Overview")}},
+	}
+}
+
+// salesDefinition reads the data set "sales", which mkSales makes: the
+// data sets an analysis names must exist.
+func salesDefinition(sheet string) *types.AnalysisDefinition {
+	d := definition(sheet)
+	d.DataSetIdentifierDeclarations = []types.DataSetIdentifierDeclaration{{
+		Identifier: aws.String("sales"), DataSetArn: aws.String("arn:aws:quicksight:us-east-1:" + account + ":dataset/sales"),
+	}}
+	return d
+}
+
+// mkDataSets makes data sets of the given ids over one data source.
+func mkDataSets(t *testing.T, c *quicksight.Client, ids ...string) {
+	t.Helper()
+	mkDataSource(t, c, "src-"+strings.Join(ids, "-"))
+	for _, id := range ids {
+		mkDataSet(t, c, id, "src-"+strings.Join(ids, "-"))
 	}
 }
 
@@ -95,9 +114,10 @@ func TestAnalysisLifecycle(t *testing.T) {
 	mkUser(t, c, "default", "alice")
 	mkGroup(t, c, "default", "team", "")
 	alice, team := principal("user", "default/alice"), principal("group", "default/team")
+	mkDataSets(t, c, "sales")
 
 	created, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("sales-1"),
-		Name: aws.String("Sales"), Definition: definition("s1"), Permissions: []types.ResourcePermission{perm(alice, ownerActions...)},
+		Name: aws.String("Sales"), Definition: salesDefinition("s1"), Permissions: []types.ResourcePermission{perm(alice, ownerActions...)},
 		Tags: []types.Tag{tag("team", "finance")}})
 	if err != nil {
 		t.Fatal(err)
@@ -784,6 +804,7 @@ func TestAnalysisFromTemplate(t *testing.T) {
 		return &types.AnalysisSourceEntity{SourceTemplate: &types.AnalysisSourceTemplate{
 			Arn: aws.String("arn:aws:quicksight:us-east-1:" + account + ":template/t1"), DataSetReferences: refs}}
 	}
+	mkDataSets(t, c, "orders", "customers", "sales", "returns", "stock")
 	// Before the template exists, it is not found.
 	_, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("from-template"),
 		Name: aws.String("From a template"), SourceEntity: source("orders", "customers")})
@@ -813,7 +834,7 @@ func TestAnalysisFromTemplate(t *testing.T) {
 	// Updated to a definition, the template's datasets are gone; updated
 	// back to a template, the definition is the template's again.
 	if _, err := c.UpdateAnalysis(ctx(t), &quicksight.UpdateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("from-template"),
-		Name: aws.String("n"), Definition: definition("s1")}); err != nil {
+		Name: aws.String("n"), Definition: salesDefinition("s1")}); err != nil {
 		t.Fatal(err)
 	}
 	if a := describeAnalysis(t, c, "from-template"); !slices.Equal(a.DataSetArns, []string{ds("sales")}) || len(a.Sheets) != 1 {
@@ -885,7 +906,7 @@ func TestUpdateAnalysisReplaces(t *testing.T) {
 	}
 }
 
-// TestCreateAnalysisInFolder: no folder can exist yet, so FolderArns is
+// TestCreateAnalysisInFolder: FolderArns naming a missing folder is
 // ResourceNotFoundException and nothing is created.
 func TestCreateAnalysisInFolder(t *testing.T) {
 	t.Parallel()

@@ -86,8 +86,12 @@ func TestAWSCLI(t *testing.T) {
 		t.Errorf("tag-resource Status %d, want 202; untag-resource Status %d, want 204", tagged.Status, untagged.Status)
 	}
 	var analysis struct{ Status int }
-	must(&analysis, "create-analysis", append(acct, "--analysis-id", "a1", "--name", "A1", "--definition",
-		`{"DataSetIdentifierDeclarations":[{"Identifier":"d","DataSetArn":"arn:aws:quicksight:us-east-1:`+account+`:dataset/d"}]}`)...)
+	if msg := aws(nil, "create-analysis", append(acct, "--analysis-id", "a1", "--name", "A1", "--definition",
+		`{"DataSetIdentifierDeclarations":[{"Identifier":"d","DataSetArn":"arn:aws:quicksight:us-east-1:`+account+`:dataset/d"}]}`)...); !strings.Contains(msg, "(InvalidParameterValueException)") ||
+		!strings.Contains(msg, "DataSetIdentifierDeclarations[0].DataSetArn") {
+		t.Errorf("create-analysis naming a data set that does not exist: %q", msg)
+	}
+	must(&analysis, "create-analysis", append(acct, "--analysis-id", "a1", "--name", "A1", "--definition", `{"DataSetIdentifierDeclarations":[]}`)...)
 	if analysis.Status != 202 {
 		t.Errorf("create-analysis Status %d, want 202", analysis.Status)
 	}

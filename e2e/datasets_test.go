@@ -321,7 +321,7 @@ func TestDataSetErrors(t *testing.T) {
 			return err
 		}, expectInvalid("PhysicalTableMap.t1.RelationalTable.DataSourceArn")},
 		{"duplicate id", create("ds", nil), expectExists(types.ExceptionResourceTypeDataSet)},
-		{"create in a folder", create("f", func(in *quicksight.CreateDataSetInput) {
+		{"create in a missing folder", create("f", func(in *quicksight.CreateDataSetInput) {
 			in.FolderArns = []string{"arn:aws:quicksight:us-east-1:" + account + ":folder/f"}
 		}), expectNotFound("", "folder/f")},
 		{"create with an import mode the model lacks", create("m", func(in *quicksight.CreateDataSetInput) { in.ImportMode = "LIVE" }), expectValidation("ImportMode")},

@@ -290,7 +290,7 @@ func TestDataSourcePermissionErrors(t *testing.T) {
 		}, expectInvalid("RevokePermissions[0].Actions[0]")},
 		{"a data source that does not exist", grant("missing", perm(bob, "quicksight:PassDataSource")), expectNotFound(types.ExceptionResourceTypeDataSource, "missing")},
 		{"duplicate id", create("ds", nil), expectExists(types.ExceptionResourceTypeDataSource)},
-		{"create in a folder", create("f", func(in *quicksight.CreateDataSourceInput) {
+		{"create in a missing folder", create("f", func(in *quicksight.CreateDataSourceInput) {
 			in.FolderArns = []string{"arn:aws:quicksight:us-east-1:" + account + ":folder/f"}
 		}), expectNotFound("", "folder/f")},
 		{"create naming a group that does not exist", create("g", func(in *quicksight.CreateDataSourceInput) {

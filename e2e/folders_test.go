@@ -159,7 +159,8 @@ func TestFolderLifecycle(t *testing.T) {
 		{[]types.FolderSearchFilter{filter(types.FolderFilterAttributeFolderName, types.FilterOperatorStringLike, "o"),
 			filter(types.FolderFilterAttributeParentFolderArn, types.FilterOperatorStringEquals, "")}, "root"},
 		{[]types.FolderSearchFilter{filter(types.FolderFilterAttributeDirectQuicksightOwner, types.FilterOperatorStringEquals, alice)}, "root"},
-		{[]types.FolderSearchFilter{filter(types.FolderFilterAttributeQuicksightViewerOrOwner, types.FilterOperatorStringEquals, readers)}, "child"},
+		{[]types.FolderSearchFilter{filter(types.FolderFilterAttributeQuicksightViewerOrOwner, types.FilterOperatorStringEquals, readers)}, "child,grand"}, // grand inherits
+		{[]types.FolderSearchFilter{filter(types.FolderFilterAttributeDirectQuicksightViewerOrOwner, types.FilterOperatorStringEquals, readers)}, "child"},
 	} {
 		if got := search(tc.filters...); got != tc.want {
 			t.Errorf("SearchFolders %v: %q, want %q", *tc.filters[0].Value, got, tc.want)

@@ -86,8 +86,9 @@ func TestTemplateLifecycle(t *testing.T) {
 	arn := "arn:aws:quicksight:us-east-1:" + account + ":template/report"
 	analysisArn := "arn:aws:quicksight:us-east-1:" + account + ":analysis/sales"
 	theme := "arn:aws:quicksight:us-east-1:" + account + ":theme/dark"
+	mkDataSets(t, c, "sales")
 	if _, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: acct, AnalysisId: aws.String("sales"), Name: aws.String("Sales"),
-		Definition: definition("s1"), ThemeArn: aws.String(theme)}); err != nil {
+		Definition: salesDefinition("s1"), ThemeArn: aws.String(theme)}); err != nil {
 		t.Fatal(err)
 	}
 

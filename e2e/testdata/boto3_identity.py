@@ -84,8 +84,16 @@ assert qs.list_group_memberships(GroupName="analysts", **A)["GroupMemberList"] =
 # Analyses and permissions: users and groups come back in the identity region.
 acct = "111122223333"
 group_arn = "arn:aws:quicksight:us-east-1:%s:group/default/analysts" % acct
+# The data set an analysis names must exist.
+src = qs.create_data_source(AwsAccountId=acct, DataSourceId="src", Name="src", Type="ATHENA",
+                            DataSourceParameters={"AthenaParameters": {"WorkGroup": "primary"}})
+dset = qs.create_data_set(AwsAccountId=acct, DataSetId="d", Name="d", ImportMode="DIRECT_QUERY",
+                          PhysicalTableMap={"t": {"RelationalTable": {"DataSourceArn": src["Arn"], "Name": "t",
+                                                                      "InputColumns": [{"Name": "c", "Type": "STRING"}]}}})
+expect_error("InvalidParameterValueException", qs.create_analysis, AwsAccountId=acct, AnalysisId="sales-1", Name="Sales",
+             Definition={"DataSetIdentifierDeclarations": [{"Identifier": "d", "DataSetArn": dset["Arn"] + "-gone"}]})
 a = qs.create_analysis(AwsAccountId=acct, AnalysisId="sales-1", Name="Sales",
-                       Definition={"DataSetIdentifierDeclarations": [{"Identifier": "d", "DataSetArn": "arn:aws:quicksight:us-east-1:%s:dataset/d" % acct}]},
+                       Definition={"DataSetIdentifierDeclarations": [{"Identifier": "d", "DataSetArn": dset["Arn"]}]},
                        Permissions=[{"Principal": group_arn, "Actions": ["quicksight:DescribeAnalysis"]}])
 assert a["Status"] == 202 and a["ResponseMetadata"]["HTTPStatusCode"] == 202, a
 assert a["Arn"].endswith(":analysis/sales-1"), a

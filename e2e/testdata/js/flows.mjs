@@ -89,7 +89,7 @@ assert.deepEqual(names(await qs.send(new ListIAMPolicyAssignmentsCommand({ ...A,
 await qs.send(new DeleteIAMPolicyAssignmentCommand({ ...A, AssignmentName: "rule-1" }));
 await rejects(qs.send(new DescribeIAMPolicyAssignmentCommand({ ...A, AssignmentName: "rule-1" })), ResourceNotFoundException, "ResourceNotFoundException");
 const analysis = await qs.send(new CreateAnalysisCommand({ AwsAccountId: ACCT, AnalysisId: "a1", Name: "A1",
-  Definition: { DataSetIdentifierDeclarations: [{ Identifier: "d", DataSetArn: ARN + "dataset/d" }] } }));
+  Definition: { DataSetIdentifierDeclarations: [] } }));
 assert.equal(analysis.Status, 202);
 const tagged = await qs.send(new TagResourceCommand({ ResourceArn: analysis.Arn, Tags: [{ Key: "k", Value: "v" }] }));
 assert.equal(tagged.Status, 202);
