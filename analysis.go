@@ -103,9 +103,11 @@ func (s *Service) CreateAnalysis(ctx context.Context, in *api.CreateAnalysisRequ
 	if err != nil {
 		return nil, err
 	}
-	a := Asset{Account: account, Kind: analysisKind.Type, ID: id, Name: *in.Name,
+	fresh := Asset{Account: account, Kind: analysisKind.Type, ID: id, Name: *in.Name,
 		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, UpdatedAt: now, Doc: doc}
+	var a Asset
 	err = s.update(ctx, account, func(tx Tx) (err error) {
+		a = fresh // a transaction run again starts from the request
 		if a.Doc, err = fromTemplate(ctx, tx, account, a.Doc, now); err != nil {
 			return err
 		}

@@ -62,8 +62,8 @@ func liveAsset(ctx context.Context, tx Tx, r Ref, now time.Time) (Asset, error) 
 	return a, err
 }
 
-// purgeAsset removes an asset for good, with its versions, links, grants,
-// tags and folder memberships.
+// purgeAsset removes an asset for good, with its versions, links, grants
+// (link grants too), tags and folder memberships.
 func purgeAsset(ctx context.Context, tx Tx, r Ref) error {
 	if err := tx.DeleteAsset(ctx, r.Account, r.Kind.Type, r.Name); err != nil {
 		return err
@@ -73,6 +73,11 @@ func purgeAsset(ctx context.Context, tx Tx, r Ref) error {
 	}
 	if err := tx.ClearGrants(ctx, r.Account, r.Resource()); err != nil {
 		return err
+	}
+	if r.Kind.LinkSharing {
+		if err := tx.ClearGrants(ctx, r.Account, r.linkResource()); err != nil {
+			return err
+		}
 	}
 	return dropTags(ctx, tx, r.Account, r.Resource())
 }

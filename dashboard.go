@@ -1,8 +1,10 @@
 package qslocal
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,8 +21,9 @@ import (
 // is published: the first, then whichever UpdateDashboardPublishedVersion
 // names; readers that name no version see it, as AWS documents, and it
 // cannot be deleted. The published number and time live in the asset's
-// Meta (versionMeta), so listings see them; linked analyses and link
-// permissions in its Doc (dashboardLinks).
+// Meta (versionMeta), so listings see them; the linked analyses in its Doc
+// (dashboardDoc's sibling, linkedEntities). Link permissions are grants
+// kept apart from the dashboard's own (Kind.LinkSharing).
 
 // dashboardDoc is a version's document.
 type dashboardDoc struct {
@@ -31,11 +34,9 @@ type dashboardDoc struct {
 	PublishOptions  *api.DashboardPublishOptions    `json:",omitempty"`
 }
 
-// dashboardLinks is a dashboard's Doc: the analyses linked to it and the
-// link permissions (sharing by link with a namespace's users).
-type dashboardLinks struct {
-	Entities []string `json:",omitempty"`
-	Grants   []Grant  `json:",omitempty"`
+// linkedEntities is a dashboard's Doc: the analyses linked to it.
+type linkedEntities struct {
+	LinkEntities []string `json:",omitempty"`
 }
 
 // dashboardVersioned: dashboards have no aliases of their own.
@@ -54,8 +55,8 @@ func dashboardVersionARN(region, account, id string, n int64) string {
 	return DashboardARN(region, account, id) + "/version/" + strconv.FormatInt(n, 10)
 }
 
-func dashboardLinksOf(a Asset) (dashboardLinks, error) {
-	var l dashboardLinks
+func linkedEntitiesOf(a Asset) (linkedEntities, error) {
+	var l linkedEntities
 	if a.Doc != nil {
 		if err := json.Unmarshal(a.Doc, &l); err != nil {
 			return l, fmt.Errorf("dashboard %s: %w", a.ID, err)
@@ -77,7 +78,7 @@ func resolveDashboard(ctx context.Context, tx Tx, account string, src *api.Dashb
 	case src != nil:
 		t := src.SourceTemplate
 		out := &api.DashboardVersionDefinition{}
-		decls, ok, err := instantiate(ctx, tx, account, &api.AnalysisSourceTemplate{Arn: t.Arn, DataSetReferences: t.DataSetReferences}, out, now)
+		decls, theme, ok, err := instantiate(ctx, tx, account, &api.AnalysisSourceTemplate{Arn: t.Arn, DataSetReferences: t.DataSetReferences}, out, now)
 		if err != nil {
 			return d, err
 		}
@@ -85,6 +86,8 @@ func resolveDashboard(ctx context.Context, tx Tx, account string, src *api.Dashb
 			out.DataSetIdentifierDeclarations = decls
 			d.Definition = out
 		}
+		// ThemeArn "overrides the value that is used in the source entity".
+		d.ThemeArn = cmp.Or(d.ThemeArn, theme)
 		d.SourceEntityArn = str(t.Arn)
 		var refs []dataSetRef
 		for i, r := range t.DataSetReferences {
@@ -111,72 +114,42 @@ func checkLinkEntities(ctx context.Context, tx Tx, account string, arns []string
 		if r.Kind != analysisKind || r.Account != account {
 			return invalidParameter("%s %q is not the ARN of an analysis of account %s.", field, arn, account)
 		}
-		if _, err := liveAsset(ctx, tx, r, now); err != nil {
+		_, err = liveAsset(ctx, tx, r, now)
+		var e *Error
+		if errors.As(err, &e) { // missing, or deleted
 			return errorf(CodeResourceNotFound, "", "%s: analysis %s not found in account %s.", field, r.Name, account)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// linkGrants reads link permissions: namespace principals holding viewer
-// actions, as AWS documents link sharing ("all users in a namespace").
-func linkGrants(account, list string, in []api.ResourcePermission) ([]Grant, error) {
-	grants, from, err := dashboardKind.grants(account, list, fromResourcePermissions(in), false)
+// linkChange reads link permissions to grant and revoke: AWS shares a
+// dashboard by link with "all users in a namespace", so only namespaces
+// may hold them, and only viewer actions.
+func linkChange(account, grantList string, grant, revoke []api.ResourcePermission) (permissionChange, error) {
+	g, from, err := dashboardKind.grants(account, grantList, fromResourcePermissions(grant), false)
 	if err != nil {
-		return nil, err
+		return permissionChange{}, err
 	}
-	for i, g := range grants {
-		if refAt(account, g.Principal).Kind != namespaceKind {
-			return nil, invalidParameter("%s[%d].Principal: link permissions are granted to a namespace, not %s.", list, from[i], g.Principal)
+	r, _, err := dashboardKind.grants(account, "RevokeLinkPermissions", fromResourcePermissions(revoke), false)
+	if err != nil {
+		return permissionChange{}, err
+	}
+	for i, p := range g {
+		if refAt(account, p.Principal).Kind != namespaceKind {
+			return permissionChange{}, invalidParameter("%s[%d].Principal: link permissions are granted to a namespace, not %s.", grantList, from[i], p.Principal)
 		}
-		for _, a := range g.Actions {
+		for _, a := range p.Actions {
 			if !slices.Contains(dashboardKind.Viewer, a) {
-				return nil, invalidParameter("%s[%d].Actions: %s is not a viewer action; links grant only %v.", list, from[i], a, dashboardKind.Viewer)
+				return permissionChange{}, invalidParameter("%s[%d].Actions: %s is not a viewer action; links grant only %s.",
+					grantList, from[i], a, strings.Join(dashboardKind.Viewer, ", "))
 			}
 		}
 	}
-	return grants, nil
-}
-
-// applyLinkGrants grants and revokes link permissions within tx, on grants
-// as stored; every namespace granted must exist.
-func applyLinkGrants(ctx context.Context, tx Tx, account string, have, grant, revoke []Grant) ([]Grant, error) {
-	for _, g := range grant {
-		ok, err := principalExists(ctx, tx, account, g.Principal)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, invalidParameter("Link permissions: %s does not exist in account %s.", g.Principal, account)
-		}
-	}
-	at := map[string]int{}
-	for i, g := range have {
-		at[g.Principal] = i
-	}
-	for _, g := range grant {
-		i, ok := at[g.Principal]
-		if !ok {
-			i, at[g.Principal] = len(have), len(have)
-			have = append(have, Grant{Principal: g.Principal})
-		}
-		for _, a := range g.Actions {
-			if !slices.Contains(have[i].Actions, a) {
-				have[i].Actions = append(have[i].Actions, a)
-			}
-		}
-	}
-	for _, g := range revoke {
-		if i, ok := at[g.Principal]; ok {
-			have[i].Actions = slices.DeleteFunc(have[i].Actions, func(a string) bool { return slices.Contains(g.Actions, a) })
-		}
-	}
-	have = slices.DeleteFunc(have, func(g Grant) bool { return len(g.Actions) == 0 })
-	for i := range have {
-		slices.Sort(have[i].Actions)
-	}
-	slices.SortFunc(have, func(a, b Grant) int { return strings.Compare(a.Principal, b.Principal) })
-	return have, nil
+	return permissionChange{kind: dashboardKind, grant: g, revoke: r, grantList: grantList, grantFrom: from}, nil
 }
 
 // CreateDashboard creates a dashboard and publishes its first version,
@@ -188,9 +161,9 @@ func (s *Service) CreateDashboard(ctx context.Context, in *api.CreateDashboardRe
 	if err != nil {
 		return nil, err
 	}
-	var links dashboardLinks
+	var links permissionChange
 	if in.LinkSharingConfiguration != nil {
-		if links.Grants, err = linkGrants(account, "LinkSharingConfiguration.Permissions", in.LinkSharingConfiguration.Permissions); err != nil {
+		if links, err = linkChange(account, "LinkSharingConfiguration.Permissions", in.LinkSharingConfiguration.Permissions, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -198,9 +171,24 @@ func (s *Service) CreateDashboard(ctx context.Context, in *api.CreateDashboardRe
 	if err != nil {
 		return nil, err
 	}
-	a := Asset{Account: account, Kind: dashboardKind.Type, ID: id, Name: str(in.Name),
-		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, UpdatedAt: now}
+	doc, err := json.Marshal(linkedEntities{LinkEntities: in.LinkEntities})
+	if err != nil {
+		return nil, err
+	}
+	// A new asset's first version is 1.
+	meta, err := json.Marshal(versionMeta{Published: 1, PublishedAt: now})
+	if err != nil {
+		return nil, err
+	}
+	fresh := Asset{Account: account, Kind: dashboardKind.Type, ID: id, Name: str(in.Name),
+		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, UpdatedAt: now, Meta: meta, Doc: doc}
+	var a Asset
 	err = s.update(ctx, account, func(tx Tx) error {
+		a = fresh // a transaction run again starts from the request
+		// Created first, so a taken id is reported before what it names.
+		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
+			return err
+		}
 		d, err := resolveDashboard(ctx, tx, account, in.SourceEntity, in.Definition, in.ThemeArn, in.Parameters, in.DashboardPublishOptions, now)
 		if err != nil {
 			return err
@@ -208,21 +196,12 @@ func (s *Service) CreateDashboard(ctx context.Context, in *api.CreateDashboardRe
 		if err := checkLinkEntities(ctx, tx, account, in.LinkEntities, now); err != nil {
 			return err
 		}
-		if links.Grants, err = applyLinkGrants(ctx, tx, account, nil, links.Grants, nil); err != nil {
-			return err
+		if in.LinkSharingConfiguration != nil {
+			if _, err := links.apply(ctx, tx, account, dashboardKind.ref(account, id).linkResource()); err != nil {
+				return err
+			}
 		}
-		links.Entities = in.LinkEntities
-		if a.Doc, err = json.Marshal(links); err != nil {
-			return err
-		}
-		// A new asset's first version is 1.
-		if a.Meta, err = json.Marshal(versionMeta{Published: 1, PublishedAt: now}); err != nil {
-			return err
-		}
-		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
-			return err
-		}
-		if err := addVersion(ctx, tx, &a, in.VersionDescription, d, now); err != nil {
+		if err := addVersion(ctx, tx, &a, in.VersionDescription, d.SourceEntityArn, d, now); err != nil {
 			return err
 		}
 		return addToFolders(ctx, tx, dashboardKind.ref(account, id), api.MemberTypeDashboard, "FolderArns", in.FolderArns, now)
@@ -250,7 +229,7 @@ func (s *Service) UpdateDashboard(ctx context.Context, in *api.UpdateDashboardRe
 			return err
 		}
 		a.Name = str(in.Name)
-		return addVersion(ctx, tx, &a, in.VersionDescription, d, now)
+		return addVersion(ctx, tx, &a, in.VersionDescription, d.SourceEntityArn, d, now)
 	})
 	if err != nil {
 		return nil, err
@@ -292,7 +271,7 @@ func (s *Service) UpdateDashboardPublishedVersion(ctx context.Context, in *api.U
 // number or alias, or else its published one.
 func (s *Service) describeDashboardVersion(ctx context.Context, account, id string, number *int64, alias *string) (a Asset, v AssetVersion, d dashboardDoc, err error) {
 	if number == nil && alias == nil {
-		alias = ptr(themePublished)
+		alias = ptr(aliasPublished)
 	}
 	a, v, err = s.versionNamed(ctx, dashboardVersioned, account, id, number, alias, s.now())
 	if err == nil && v.Doc != nil {
@@ -312,12 +291,12 @@ func (s *Service) DescribeDashboard(ctx context.Context, in *api.DescribeDashboa
 	region := s.regionOf(ctx)
 	m, _ := versionMetaOf(a.Meta) // stored by qslocal; a bad one reads as none
 	vm, _ := versionMetaOf(v.Meta)
-	links, err := dashboardLinksOf(a)
+	linked, err := linkedEntitiesOf(a)
 	if err != nil {
 		return nil, err
 	}
 	out := &api.DashboardVersion{VersionNumber: ptr(v.Number), Arn: ptr(dashboardVersionARN(region, account, id, v.Number)),
-		Description: optional(vm.Description), CreatedTime: themeTime(v.CreatedAt), Status: s.versionStatus(v, s.now()),
+		Description: optional(vm.Description), CreatedTime: optionalTime(v.CreatedAt), Status: s.versionStatus(v, s.now()),
 		SourceEntityArn: optional(d.SourceEntityArn), ThemeArn: optional(d.ThemeArn)}
 	if d.Definition != nil {
 		for _, ds := range d.Definition.DataSetIdentifierDeclarations {
@@ -328,8 +307,8 @@ func (s *Service) DescribeDashboard(ctx context.Context, in *api.DescribeDashboa
 		}
 	}
 	return &api.DescribeDashboardResponse{Dashboard: &api.Dashboard{DashboardId: ptr(id), Arn: ptr(DashboardARN(region, account, id)), Name: ptr(a.Name),
-		Version: out, CreatedTime: themeTime(a.CreatedAt), LastUpdatedTime: themeTime(a.UpdatedAt), LastPublishedTime: themeTime(m.PublishedAt),
-		LinkEntities: links.Entities}}, nil
+		Version: out, CreatedTime: optionalTime(a.CreatedAt), LastUpdatedTime: optionalTime(a.UpdatedAt), LastPublishedTime: optionalTime(m.PublishedAt),
+		LinkEntities: linked.LinkEntities}}, nil
 }
 
 // DescribeDashboardDefinition answers the definition of a dashboard's
@@ -350,8 +329,10 @@ func (s *Service) DeleteDashboard(ctx context.Context, in *api.DeleteDashboardRe
 	account, id := *in.AwsAccountId, *in.DashboardId
 	out := &api.DeleteDashboardResponse{Arn: ptr(DashboardARN(s.regionOf(ctx), account, id)), DashboardId: ptr(id)}
 	if in.VersionNumber == nil {
-		_, err := s.deleteAsset(ctx, dashboardKind.ref(account, id), 0)
-		return out, err
+		if _, err := s.deleteAsset(ctx, dashboardKind.ref(account, id), 0); err != nil {
+			return nil, err
+		}
+		return out, nil
 	}
 	if err := s.deleteVersion(ctx, dashboardVersioned, account, id, *in.VersionNumber); err != nil {
 		return nil, err
@@ -364,8 +345,8 @@ func (s *Service) dashboardSummaries(ctx context.Context, rows []Asset) []api.Da
 	for i, a := range rows {
 		m, _ := versionMetaOf(a.Meta)
 		out[i] = api.DashboardSummary{Arn: ptr(DashboardARN(s.regionOf(ctx), a.Account, a.ID)), DashboardId: ptr(a.ID), Name: ptr(a.Name),
-			CreatedTime: themeTime(a.CreatedAt), LastUpdatedTime: themeTime(a.UpdatedAt),
-			PublishedVersionNumber: ptr(m.Published), LastPublishedTime: themeTime(m.PublishedAt)}
+			CreatedTime: optionalTime(a.CreatedAt), LastUpdatedTime: optionalTime(a.UpdatedAt),
+			PublishedVersionNumber: ptr(m.Published), LastPublishedTime: optionalTime(m.PublishedAt)}
 	}
 	return out
 }
@@ -415,12 +396,10 @@ func (s *Service) ListDashboardVersions(ctx context.Context, in *api.ListDashboa
 	}
 	out := make([]api.DashboardVersionSummary, len(rows))
 	for i, v := range rows {
-		m, _ := versionMetaOf(v.Meta)
-		var d dashboardDoc
-		_ = json.Unmarshal(v.Doc, &d) // stored by qslocal; a bad one reads as none
+		m, _ := versionMetaOf(v.Meta) // stored by qslocal; a bad one reads as none
 		out[i] = api.DashboardVersionSummary{VersionNumber: ptr(v.Number), Arn: ptr(dashboardVersionARN(s.regionOf(ctx), account, id, v.Number)),
-			Description: optional(m.Description), CreatedTime: themeTime(v.CreatedAt), Status: s.versionStatus(v, now),
-			SourceEntityArn: optional(d.SourceEntityArn)}
+			Description: optional(m.Description), CreatedTime: optionalTime(v.CreatedAt), Status: s.versionStatus(v, now),
+			SourceEntityArn: optional(m.Source)}
 	}
 	return &api.ListDashboardVersionsResponse{DashboardVersionSummaryList: out, NextToken: next}, nil
 }
@@ -437,12 +416,7 @@ func (s *Service) UpdateDashboardLinks(ctx context.Context, in *api.UpdateDashbo
 		if err := checkLinkEntities(ctx, tx, account, in.LinkEntities, now); err != nil {
 			return err
 		}
-		links, err := dashboardLinksOf(a)
-		if err != nil {
-			return err
-		}
-		links.Entities = in.LinkEntities
-		if a.Doc, err = json.Marshal(links); err != nil {
+		if a.Doc, err = json.Marshal(linkedEntities{LinkEntities: in.LinkEntities}); err != nil {
 			return err
 		}
 		return tx.UpdateAsset(ctx, a)
@@ -468,24 +442,22 @@ func (s *Service) DescribeDashboardPermissions(ctx context.Context, in *api.Desc
 	account, id := *in.AwsAccountId, *in.DashboardId
 	r := dashboardKind.ref(account, id)
 	now := s.now()
-	var grants []Grant
-	var links dashboardLinks
-	err := s.view(ctx, account, func(tx Tx) error {
-		a, err := lookupAsset(ctx, tx, r, now)
-		if err != nil {
+	var grants, links []Grant
+	err := s.view(ctx, account, func(tx Tx) (err error) {
+		if _, err = lookupAsset(ctx, tx, r, now); err != nil {
 			return err
 		}
-		if links, err = dashboardLinksOf(a); err != nil {
+		if grants, err = tx.Grants(ctx, account, r.Resource()); err != nil {
 			return err
 		}
-		grants, err = tx.Grants(ctx, account, r.Resource())
+		links, err = tx.Grants(ctx, account, r.linkResource())
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &api.DescribeDashboardPermissionsResponse{DashboardId: ptr(id), DashboardArn: ptr(DashboardARN(s.regionOf(ctx), account, id)),
-		Permissions: s.resourcePermissionsOut(ctx, account, grants), LinkSharingConfiguration: s.linkSharing(ctx, account, links.Grants)}, nil
+		Permissions: s.resourcePermissionsOut(ctx, account, grants), LinkSharingConfiguration: s.linkSharing(ctx, account, links)}, nil
 }
 
 // UpdateDashboardPermissions grants and revokes permissions and link
@@ -499,39 +471,25 @@ func (s *Service) UpdateDashboardPermissions(ctx context.Context, in *api.Update
 	if err != nil {
 		return nil, err
 	}
-	grantLinks, err := linkGrants(account, "GrantLinkPermissions", in.GrantLinkPermissions)
-	if err != nil {
-		return nil, err
-	}
-	revokeLinks, _, err := dashboardKind.grants(account, "RevokeLinkPermissions", fromResourcePermissions(in.RevokeLinkPermissions), false)
+	linkChanges, err := linkChange(account, "GrantLinkPermissions", in.GrantLinkPermissions, in.RevokeLinkPermissions)
 	if err != nil {
 		return nil, err
 	}
 	r := dashboardKind.ref(account, id)
-	var grants []Grant
-	var links dashboardLinks
-	err = s.update(ctx, account, func(tx Tx) error {
-		a, err := liveAsset(ctx, tx, r, now)
-		if err != nil {
+	var grants, links []Grant
+	err = s.update(ctx, account, func(tx Tx) (err error) {
+		if _, err = liveAsset(ctx, tx, r, now); err != nil {
 			return err
 		}
 		if grants, err = change.apply(ctx, tx, account, r.Resource()); err != nil {
 			return err
 		}
-		if links, err = dashboardLinksOf(a); err != nil || len(grantLinks)+len(revokeLinks) == 0 {
-			return err
-		}
-		if links.Grants, err = applyLinkGrants(ctx, tx, account, links.Grants, grantLinks, revokeLinks); err != nil {
-			return err
-		}
-		if a.Doc, err = json.Marshal(links); err != nil {
-			return err
-		}
-		return tx.UpdateAsset(ctx, a)
+		links, err = linkChanges.apply(ctx, tx, account, r.linkResource())
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &api.UpdateDashboardPermissionsResponse{DashboardId: ptr(id), DashboardArn: ptr(DashboardARN(s.regionOf(ctx), account, id)),
-		Permissions: s.resourcePermissionsOut(ctx, account, grants), LinkSharingConfiguration: s.linkSharing(ctx, account, links.Grants)}, nil
+		Permissions: s.resourcePermissionsOut(ctx, account, grants), LinkSharingConfiguration: s.linkSharing(ctx, account, links)}, nil
 }

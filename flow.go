@@ -121,9 +121,11 @@ func (s *Service) CreateFlow(ctx context.Context, in *api.CreateFlowRequest) (*a
 	if err != nil {
 		return nil, err
 	}
-	a := Asset{Account: account, Kind: flowKind.Type, ID: id, Name: *in.Name, Status: published,
+	fresh := Asset{Account: account, Kind: flowKind.Type, ID: id, Name: *in.Name, Status: published,
 		CreatedAt: now, UpdatedAt: now, Meta: m, Doc: in.FlowDefinition}
+	var a Asset
 	err = s.update(ctx, account, func(tx Tx) error {
+		a = fresh // a transaction run again starts from the request
 		if in.ClientToken != nil {
 			old, err := tx.Asset(ctx, account, flowKind.Type, id)
 			if err == nil {

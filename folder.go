@@ -437,7 +437,13 @@ func (s *Service) DeleteFolder(ctx context.Context, in *api.DeleteFolderRequest)
 			case shown:
 				return errorf(CodePreconditionNotMet, "", "Folder %s is not empty: it holds %s; remove its members first.", id, l.Name)
 			case r.Kind != nil && r.Kind.Asset:
-				if a, err := lookupAsset(ctx, tx, r, now); err == nil && a.deleted() {
+				a, err := lookupAsset(ctx, tx, r, now)
+				var e *Error
+				switch {
+				case errors.As(err, &e): // gone for good: nothing to remember
+				case err != nil:
+					return err
+				case a.deleted():
 					hidden = append(hidden, r)
 				}
 			}

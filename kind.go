@@ -49,6 +49,10 @@ type Kind struct {
 	// AccountPrincipals: an AWS account's root (arn:aws:iam::ACCOUNT:root)
 	// may hold grants too, which shares the asset with that account.
 	AccountPrincipals bool
+	// LinkSharing kinds are also shared by link with every user of a
+	// namespace: link grants, kept apart from the asset's own under
+	// Ref.linkResource.
+	LinkSharing bool
 	// Versioned kinds publish numbered versions of their content
 	// (AssetVersion), found through aliases (AssetLink, relAlias); publish
 	// refuses other kinds.
@@ -296,6 +300,7 @@ var (
 		MaxPrincipals: maxPrincipals,
 		Versioned:     true,
 		Async:         true,
+		LinkSharing:   true,
 	}
 )
 
@@ -378,6 +383,9 @@ func (r Ref) Resource() string {
 	}
 	return r.Kind.Type + "/" + r.Name
 }
+
+// linkResource is the key of an asset's link grants: "#" is in no id.
+func (r Ref) linkResource() string { return r.Resource() + "#link" }
 
 // ARN is the resource's ARN in region.
 func (r Ref) ARN(region string) string { return quickSightARN(region, r.Account, r.Resource()) }

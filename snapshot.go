@@ -123,7 +123,9 @@ type SnapshotAsset struct {
 	Versions     []SnapshotVersion        `json:"Versions,omitempty"`
 	Links        []SnapshotLink           `json:"Links,omitempty"`
 	Permissions  []api.ResourcePermission `json:"Permissions,omitempty"`
-	Tags         []api.Tag                `json:"Tags,omitempty"`
+	// LinkPermissions are a dashboard's link grants.
+	LinkPermissions []api.ResourcePermission `json:"LinkPermissions,omitempty"`
+	Tags            []api.Tag                `json:"Tags,omitempty"`
 }
 
 // SnapshotVersion is one numbered version of an asset.
@@ -442,7 +444,15 @@ func (s *Service) exportAsset(ctx context.Context, tx Tx, k *Kind, account, id s
 		sx.Permissions = append(sx.Permissions, api.ResourcePermission{
 			Principal: ptr(grantPrincipalARN(region, account, g.Principal)), Actions: g.Actions})
 	}
-	return sx, nil
+	if !k.LinkSharing {
+		return sx, nil
+	}
+	links, err := tx.Grants(ctx, account, k.ref(account, id).linkResource())
+	for _, g := range links {
+		sx.LinkPermissions = append(sx.LinkPermissions, api.ResourcePermission{
+			Principal: ptr(grantPrincipalARN(region, account, g.Principal)), Actions: g.Actions})
+	}
+	return sx, err
 }
 
 // Import loads a snapshot in one transaction: each account it names
@@ -917,6 +927,18 @@ func (s *Service) loadAsset(ctx context.Context, tx Tx, place, account string, s
 	}
 	if _, err := change.apply(ctx, tx, account, k.ref(account, sx.Id).Resource()); err != nil {
 		return placed(place, err)
+	}
+	if len(sx.LinkPermissions) > 0 {
+		if !k.LinkSharing {
+			return invalidParameter("%s.LinkPermissions: a %s is not shared by link.", place, k.Type)
+		}
+		links, err := linkChange(account, place+".LinkPermissions", sx.LinkPermissions, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := links.apply(ctx, tx, account, k.ref(account, sx.Id).linkResource()); err != nil {
+			return placed(place, err)
+		}
 	}
 	if len(sx.Tags) > 0 && !k.Taggable {
 		return invalidParameter("%s.Tags: a %s takes no tags.", place, k.Type)

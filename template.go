@@ -1,6 +1,7 @@
 package qslocal
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -165,22 +166,23 @@ func resolveTemplate(ctx context.Context, tx Tx, account string, src *api.Templa
 // instantiate converts the definition of the template version src names
 // into out (an analysis's or a dashboard's definition) and answers the
 // declarations binding its data set placeholders to the data sets src's
-// DataSetReferences name. ok is false, and out untouched, for a template
-// without a definition.
-func instantiate(ctx context.Context, tx Tx, account string, src *api.AnalysisSourceTemplate, out any, now time.Time) (decls []api.DataSetIdentifierDeclaration, ok bool, err error) {
+// DataSetReferences name, and the template's theme, which the new asset
+// takes unless its request names one. ok is false, and out untouched, for
+// a template without a definition.
+func instantiate(ctx context.Context, tx Tx, account string, src *api.AnalysisSourceTemplate, out any, now time.Time) (decls []api.DataSetIdentifierDeclaration, theme string, ok bool, err error) {
 	r, n, err := templateRef("SourceEntity.SourceTemplate.Arn", str(src.Arn))
 	if err != nil {
-		return nil, false, err
+		return nil, "", false, err
 	}
 	if err := sharedTemplate(ctx, tx, account, "SourceEntity.SourceTemplate.Arn", r); err != nil {
-		return nil, false, err
+		return nil, "", false, err
 	}
 	d, err := templateVersionDoc(ctx, tx, r, n, now)
 	if err != nil || d.Definition == nil {
-		return nil, false, err
+		return nil, "", false, err
 	}
 	if err := convertDefinition(d.Definition, out); err != nil {
-		return nil, false, err
+		return nil, "", false, err
 	}
 	refs := map[string]string{}
 	for _, ref := range src.DataSetReferences {
@@ -189,39 +191,40 @@ func instantiate(ctx context.Context, tx Tx, account string, src *api.AnalysisSo
 	for _, c := range d.Definition.DataSetConfigurations {
 		arn, ok := refs[str(c.Placeholder)]
 		if !ok {
-			return nil, false, invalidParameter("SourceEntity.SourceTemplate.DataSetReferences: template %s needs a data set for placeholder %q.", r.Name, str(c.Placeholder))
+			return nil, "", false, invalidParameter("SourceEntity.SourceTemplate.DataSetReferences: template %s needs a data set for placeholder %q.", r.Name, str(c.Placeholder))
 		}
 		decls = append(decls, api.DataSetIdentifierDeclaration{Identifier: c.Placeholder, DataSetArn: ptr(arn)})
 	}
-	return decls, true, nil
+	return decls, d.ThemeArn, true, nil
 }
 
 // analysisFromTemplate is the definition of an analysis made from a
 // template: the template's, its placeholders bound to the request's data
-// sets.
-func analysisFromTemplate(ctx context.Context, tx Tx, account string, src *api.AnalysisSourceTemplate, now time.Time) (*api.AnalysisDefinition, error) {
+// sets; and the template's theme.
+func analysisFromTemplate(ctx context.Context, tx Tx, account string, src *api.AnalysisSourceTemplate, now time.Time) (*api.AnalysisDefinition, string, error) {
 	out := &api.AnalysisDefinition{}
-	decls, ok, err := instantiate(ctx, tx, account, src, out, now)
+	decls, theme, ok, err := instantiate(ctx, tx, account, src, out, now)
 	if !ok {
-		return nil, err
+		return nil, "", err
 	}
 	out.DataSetIdentifierDeclarations = decls
-	return out, nil
+	return out, theme, nil
 }
 
 // fromTemplate gives an analysis document whose SourceEntity names a
 // template the template's definition, which DescribeAnalysisDefinition
-// then answers.
+// then answers, and its theme unless the request named one (the model:
+// ThemeArn "overrides the value that is used in the source entity").
 func fromTemplate(ctx context.Context, tx Tx, account string, doc []byte, now time.Time) ([]byte, error) {
 	var d analysisDoc
 	if err := json.Unmarshal(doc, &d); err != nil || d.SourceEntity == nil || d.SourceEntity.SourceTemplate == nil {
 		return doc, err
 	}
-	def, err := analysisFromTemplate(ctx, tx, account, d.SourceEntity.SourceTemplate, now)
+	def, theme, err := analysisFromTemplate(ctx, tx, account, d.SourceEntity.SourceTemplate, now)
 	if err != nil {
 		return nil, err
 	}
-	d.Definition = def
+	d.Definition, d.ThemeArn = def, cmp.Or(d.ThemeArn, theme)
 	return json.Marshal(d)
 }
 
@@ -247,9 +250,11 @@ func (s *Service) CreateTemplate(ctx context.Context, in *api.CreateTemplateRequ
 	if err != nil {
 		return nil, err
 	}
-	a := Asset{Account: account, Kind: templateKind.Type, ID: id, Name: str(in.Name),
+	fresh := Asset{Account: account, Kind: templateKind.Type, ID: id, Name: str(in.Name),
 		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, UpdatedAt: now}
+	var a Asset
 	err = s.update(ctx, account, func(tx Tx) error {
+		a = fresh // a transaction run again starts from the request
 		d, err := resolveTemplate(ctx, tx, account, in.SourceEntity, in.Definition, now)
 		if err != nil {
 			return err
@@ -257,7 +262,7 @@ func (s *Service) CreateTemplate(ctx context.Context, in *api.CreateTemplateRequ
 		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
 			return err
 		}
-		return addVersion(ctx, tx, &a, in.VersionDescription, d, now)
+		return addVersion(ctx, tx, &a, in.VersionDescription, d.SourceEntityArn, d, now)
 	})
 	if err != nil {
 		return nil, err
@@ -284,7 +289,7 @@ func (s *Service) UpdateTemplate(ctx context.Context, in *api.UpdateTemplateRequ
 		if in.Name != nil {
 			a.Name = *in.Name
 		}
-		return addVersion(ctx, tx, &a, in.VersionDescription, d, now)
+		return addVersion(ctx, tx, &a, in.VersionDescription, d.SourceEntityArn, d, now)
 	})
 	if err != nil {
 		return nil, err
@@ -304,7 +309,7 @@ func (s *Service) DescribeTemplate(ctx context.Context, in *api.DescribeTemplate
 	}
 	region := s.regionOf(ctx)
 	m, _ := versionMetaOf(v.Meta) // stored by qslocal; a bad one reads as none
-	out := &api.TemplateVersion{VersionNumber: ptr(v.Number), Description: optional(m.Description), CreatedTime: themeTime(v.CreatedAt),
+	out := &api.TemplateVersion{VersionNumber: ptr(v.Number), Description: optional(m.Description), CreatedTime: optionalTime(v.CreatedAt),
 		Status: s.versionStatus(v, s.now()), SourceEntityArn: optional(d.SourceEntityArn), ThemeArn: optional(d.ThemeArn)}
 	if d.Definition != nil {
 		out.DataSetConfigurations = d.Definition.DataSetConfigurations
@@ -313,7 +318,7 @@ func (s *Service) DescribeTemplate(ctx context.Context, in *api.DescribeTemplate
 		}
 	}
 	return &api.DescribeTemplateResponse{Template: &api.Template{Arn: ptr(TemplateARN(region, account, id)), Name: ptr(a.Name), TemplateId: ptr(id),
-		CreatedTime: themeTime(a.CreatedAt), LastUpdatedTime: themeTime(a.UpdatedAt), Version: out}}, nil
+		CreatedTime: optionalTime(a.CreatedAt), LastUpdatedTime: optionalTime(a.UpdatedAt), Version: out}}, nil
 }
 
 // DescribeTemplateDefinition answers the definition of a template's
@@ -354,7 +359,7 @@ func (s *Service) ListTemplates(ctx context.Context, in *api.ListTemplatesReques
 	out := make([]api.TemplateSummary, len(rows))
 	for i, a := range rows {
 		out[i] = api.TemplateSummary{Arn: ptr(TemplateARN(s.regionOf(ctx), a.Account, a.ID)), TemplateId: ptr(a.ID), Name: ptr(a.Name),
-			LatestVersionNumber: ptr(a.Version), CreatedTime: themeTime(a.CreatedAt), LastUpdatedTime: themeTime(a.UpdatedAt)}
+			LatestVersionNumber: ptr(a.Version), CreatedTime: optionalTime(a.CreatedAt), LastUpdatedTime: optionalTime(a.UpdatedAt)}
 	}
 	return &api.ListTemplatesResponse{TemplateSummaryList: out, NextToken: next}, nil
 }
@@ -371,7 +376,7 @@ func (s *Service) ListTemplateVersions(ctx context.Context, in *api.ListTemplate
 	for i, v := range rows {
 		m, _ := versionMetaOf(v.Meta)
 		out[i] = api.TemplateVersionSummary{VersionNumber: ptr(v.Number), Arn: ptr(templateVersionARN(s.regionOf(ctx), account, id, v.Number)),
-			Description: optional(m.Description), CreatedTime: themeTime(v.CreatedAt), Status: s.versionStatus(v, now)}
+			Description: optional(m.Description), CreatedTime: optionalTime(v.CreatedAt), Status: s.versionStatus(v, now)}
 	}
 	return &api.ListTemplateVersionsResponse{TemplateVersionSummaryList: out, NextToken: next}, nil
 }
@@ -411,7 +416,7 @@ func (s *Service) UpdateTemplateAlias(ctx context.Context, in *api.UpdateTemplat
 // the latest.
 func (s *Service) DescribeTemplateAlias(ctx context.Context, in *api.DescribeTemplateAliasRequest) (*api.DescribeTemplateAliasResponse, error) {
 	account, id, alias := *in.AwsAccountId, *in.TemplateId, *in.AliasName
-	if alias == themePublished {
+	if alias == aliasPublished {
 		// DescribeTemplateAlias declares no InvalidParameterValueException.
 		return nil, errorf(CodeResourceNotFound, "", "Template %s has no alias $PUBLISHED: it does not apply to templates.", id)
 	}

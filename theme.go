@@ -81,7 +81,8 @@ func builtinAsset(id string) Asset {
 		Status: string(api.ResourceStatusCreationSuccessful), Version: 1}
 }
 
-func themeTime(t time.Time) *shape.Time {
+// optionalTime leaves out a time never set (starter themes have none).
+func optionalTime(t time.Time) *shape.Time {
 	if t.IsZero() {
 		return nil
 	}
@@ -104,16 +105,18 @@ func (s *Service) CreateTheme(ctx context.Context, in *api.CreateThemeRequest) (
 	if err != nil {
 		return nil, err
 	}
-	a := Asset{Account: account, Kind: themeKind.Type, ID: id, Name: *in.Name,
+	fresh := Asset{Account: account, Kind: themeKind.Type, ID: id, Name: *in.Name,
 		Status: string(api.ResourceStatusCreationSuccessful), CreatedAt: now, UpdatedAt: now}
+	var a Asset
 	err = s.update(ctx, account, func(tx Tx) error {
+		a = fresh // a transaction run again starts from the request
 		if err := checkBase(ctx, tx, account, *in.BaseThemeId, now); err != nil {
 			return err
 		}
 		if err := createAsset(ctx, tx, a, perms, tags, now); err != nil {
 			return err
 		}
-		return addVersion(ctx, tx, &a, in.VersionDescription, themeDoc{BaseThemeId: *in.BaseThemeId, Configuration: in.Configuration}, now)
+		return addVersion(ctx, tx, &a, in.VersionDescription, "", themeDoc{BaseThemeId: *in.BaseThemeId, Configuration: in.Configuration}, now)
 	})
 	if err != nil {
 		return nil, err
@@ -142,7 +145,7 @@ func (s *Service) UpdateTheme(ctx context.Context, in *api.UpdateThemeRequest) (
 		if in.Name != nil {
 			a.Name = *in.Name
 		}
-		return addVersion(ctx, tx, &a, in.VersionDescription, themeDoc{BaseThemeId: *in.BaseThemeId, Configuration: in.Configuration}, now)
+		return addVersion(ctx, tx, &a, in.VersionDescription, "", themeDoc{BaseThemeId: *in.BaseThemeId, Configuration: in.Configuration}, now)
 	})
 	if err != nil {
 		return nil, err
@@ -162,7 +165,7 @@ func (s *Service) DescribeTheme(ctx context.Context, in *api.DescribeThemeReques
 	}
 	if builtinTheme(id) {
 		a := builtinAsset(id)
-		if in.VersionNumber != nil && *in.VersionNumber != 1 || in.AliasName != nil && *in.AliasName != themeLatest {
+		if in.VersionNumber != nil && *in.VersionNumber != 1 || in.AliasName != nil && *in.AliasName != aliasLatest {
 			return nil, errorf(CodeResourceNotFound, "", "Starter theme %s has only version 1, aliased $LATEST.", id)
 		}
 		base := id
@@ -189,14 +192,14 @@ func (s *Service) themeOut(ctx context.Context, a Asset, v AssetVersion, typ api
 		Name:            ptr(a.Name),
 		ThemeId:         ptr(a.ID),
 		Type:            &typ,
-		CreatedTime:     themeTime(a.CreatedAt),
-		LastUpdatedTime: themeTime(a.UpdatedAt),
+		CreatedTime:     optionalTime(a.CreatedAt),
+		LastUpdatedTime: optionalTime(a.UpdatedAt),
 		Version: &api.ThemeVersion{
 			VersionNumber: ptr(v.Number),
 			Arn:           ptr(themeVersionARN(region, a.Account, a.ID, v.Number)),
 			Description:   optional(m.Description),
 			BaseThemeId:   optional(d.BaseThemeId),
-			CreatedTime:   themeTime(v.CreatedAt),
+			CreatedTime:   optionalTime(v.CreatedAt),
 			Configuration: d.Configuration,
 			Status:        s.versionStatus(v, now),
 		},
@@ -268,7 +271,7 @@ func (s *Service) ListThemes(ctx context.Context, in *api.ListThemesRequest) (*a
 	out := make([]api.ThemeSummary, len(rows))
 	for i, a := range rows {
 		out[i] = api.ThemeSummary{Arn: ptr(ThemeARN(s.regionOf(ctx), a.Account, a.ID)), Name: ptr(a.Name), ThemeId: ptr(a.ID),
-			LatestVersionNumber: ptr(a.Version), CreatedTime: themeTime(a.CreatedAt), LastUpdatedTime: themeTime(a.UpdatedAt)}
+			LatestVersionNumber: ptr(a.Version), CreatedTime: optionalTime(a.CreatedAt), LastUpdatedTime: optionalTime(a.UpdatedAt)}
 	}
 	return &api.ListThemesResponse{ThemeSummaryList: out, NextToken: next}, nil
 }
@@ -290,7 +293,7 @@ func (s *Service) ListThemeVersions(ctx context.Context, in *api.ListThemeVersio
 	for i, v := range rows {
 		m, _ := versionMetaOf(v.Meta)
 		out[i] = api.ThemeVersionSummary{VersionNumber: ptr(v.Number), Arn: ptr(themeVersionARN(region, account, id, v.Number)),
-			Description: optional(m.Description), CreatedTime: themeTime(v.CreatedAt), Status: s.versionStatus(v, now)}
+			Description: optional(m.Description), CreatedTime: optionalTime(v.CreatedAt), Status: s.versionStatus(v, now)}
 	}
 	return &api.ListThemeVersionsResponse{ThemeVersionSummaryList: out, NextToken: next}, nil
 }
@@ -332,7 +335,7 @@ func (s *Service) DescribeThemeAlias(ctx context.Context, in *api.DescribeThemeA
 	now := s.now()
 	account, id, alias := *in.AwsAccountId, *in.ThemeId, *in.AliasName
 	if builtinTheme(id) {
-		if alias != themeLatest {
+		if alias != aliasLatest {
 			return nil, errorf(CodeResourceNotFound, "", "Starter theme %s has no alias %s.", id, alias)
 		}
 		return &api.DescribeThemeAliasResponse{ThemeAlias: s.themeAlias(ctx, builtinAccount, id, alias, 1)}, nil

@@ -12,16 +12,17 @@ import (
 	"github.com/qslocal/qslocal/api"
 )
 
-// Themes and templates are versioned assets: every Create and Update makes
-// a new numbered version (AssetVersion), and aliases are AssetLinks
-// (relAlias) to a version number; $LATEST is derived, never stored, and
-// $PUBLISHED does not apply. What follows is the version and alias logic
-// they share; theme.go and template.go keep the adapters to their API's
+// Themes, templates and dashboards are versioned assets: every Create and
+// Update makes a new numbered version (AssetVersion), and aliases are
+// AssetLinks (relAlias) to a version number; $LATEST is derived, never
+// stored, and $PUBLISHED applies only to dashboards, which publish one
+// version. What follows is the version and alias logic they share;
+// theme.go, template.go and dashboard.go keep the adapters to their API's
 // shapes.
 
 const (
-	themeLatest    = "$LATEST"
-	themePublished = "$PUBLISHED"
+	aliasLatest    = "$LATEST"
+	aliasPublished = "$PUBLISHED"
 )
 
 // maxThemeAliases bounds the aliases one theme, or template, may have.
@@ -51,10 +52,12 @@ var (
 )
 
 // versionMeta is a versioned asset's Meta and each of its versions': the
-// version's description; on the asset, Last is the highest number ever
-// given.
+// version's description and the ARN of the entity it was made from (which
+// listings answer, and cannot read from the version's document); on the
+// asset, Last is the highest number ever given.
 type versionMeta struct {
 	Description string `json:",omitempty"`
+	Source      string `json:",omitempty"`
 	Last        int64  `json:",omitempty"`
 	// Published is the number of the published version and PublishedAt
 	// when it was published, for kinds that publish one (dashboards).
@@ -69,9 +72,9 @@ func versionMetaOf(b []byte) (m versionMeta, err error) {
 	return m, err
 }
 
-// addVersion makes doc, as sent, the asset's next version and stores a
-// with it as its latest.
-func addVersion(ctx context.Context, tx Tx, a *Asset, desc *string, doc any, now time.Time) error {
+// addVersion makes doc, as sent, the asset's next version, made from the
+// entity source names (or none), and stores a with it as its latest.
+func addVersion(ctx context.Context, tx Tx, a *Asset, desc *string, source string, doc any, now time.Time) error {
 	m, err := versionMetaOf(a.Meta)
 	if err != nil {
 		return err
@@ -80,7 +83,7 @@ func addVersion(ctx context.Context, tx Tx, a *Asset, desc *string, doc any, now
 	if err != nil {
 		return err
 	}
-	vm, err := json.Marshal(versionMeta{Description: str(desc)})
+	vm, err := json.Marshal(versionMeta{Description: str(desc), Source: source})
 	if err != nil {
 		return err
 	}
@@ -107,15 +110,15 @@ func (vk versioned) version(ctx context.Context, tx Tx, a Asset, number *int64, 
 		return AssetVersion{}, invalidParameter("Give VersionNumber or AliasName, not both.")
 	case number != nil:
 		n = *number
-	case alias != nil && *alias == themePublished && vk.published != nil:
+	case alias != nil && *alias == aliasPublished && vk.published != nil:
 		p, err := vk.published(a)
 		if err != nil {
 			return AssetVersion{}, err
 		}
 		n = p
-	case alias != nil && *alias == themePublished:
+	case alias != nil && *alias == aliasPublished:
 		return AssetVersion{}, invalidParameter("AliasName: $PUBLISHED does not apply to %ss; use $LATEST or an alias of your own.", vk.kind.Type)
-	case alias != nil && *alias != themeLatest:
+	case alias != nil && *alias != aliasLatest:
 		return aliased(ctx, tx, vk.kind.ref(a.Account, a.ID), *alias)
 	}
 	v, err := tx.AssetVersion(ctx, a.Account, a.Kind, a.ID, n)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"testing"
@@ -79,6 +80,7 @@ func dashboardPerms(t *testing.T, c *quicksight.Client, id string) (perms, links
 	return permString(out.Permissions), links
 }
 
+// dashboardVersions lists a dashboard's versions as N:description:source.
 func dashboardVersions(t *testing.T, c *quicksight.Client, id string) string {
 	t.Helper()
 	p := quicksight.NewListDashboardVersionsPaginator(c, &quicksight.ListDashboardVersionsInput{AwsAccountId: aws.String(account), DashboardId: aws.String(id), MaxResults: aws.Int32(1)})
@@ -89,7 +91,7 @@ func dashboardVersions(t *testing.T, c *quicksight.Client, id string) string {
 			t.Fatalf("ListDashboardVersions %q: %v", id, err)
 		}
 		for _, v := range page.DashboardVersionSummaryList {
-			out = append(out, fmt.Sprintf("%d:%s", aws.ToInt64(v.VersionNumber), aws.ToString(v.Description)))
+			out = append(out, fmt.Sprintf("%d:%s:%s", aws.ToInt64(v.VersionNumber), aws.ToString(v.Description), aws.ToString(v.SourceEntityArn)))
 		}
 	}
 	return strings.Join(out, " ")
@@ -176,7 +178,7 @@ func TestDashboardLifecycle(t *testing.T) {
 			t.Errorf("published: DescribeDashboard %+v = version %d", in, aws.ToInt64(d.Version.VersionNumber))
 		}
 	}
-	if got := dashboardVersions(t, c, "sales"); got != "1:first 2:second" {
+	if got := dashboardVersions(t, c, "sales"); got != "1:first:"+templateArn+" 2:second:" {
 		t.Errorf("ListDashboardVersions = %s", got)
 	}
 	_, err = c.DeleteDashboard(ctx(t), &quicksight.DeleteDashboardInput{AwsAccountId: acct, DashboardId: id, VersionNumber: aws.Int64(2)})
@@ -184,8 +186,33 @@ func TestDashboardLifecycle(t *testing.T) {
 	if _, err := c.DeleteDashboard(ctx(t), &quicksight.DeleteDashboardInput{AwsAccountId: acct, DashboardId: id, VersionNumber: aws.Int64(1)}); err != nil {
 		t.Fatal(err)
 	}
-	if got := dashboardVersions(t, c, "sales"); got != "2:second" {
+	if got := dashboardVersions(t, c, "sales"); got != "2:second:" {
 		t.Errorf("ListDashboardVersions after deleting version 1 = %s", got)
+	}
+
+	// A dashboard takes its template's theme unless it names its own.
+	if _, err := c.CreateTemplate(ctx(t), &quicksight.CreateTemplateInput{AwsAccountId: acct, TemplateId: aws.String("themed"), Name: aws.String("Themed"),
+		SourceEntity: &types.TemplateSourceEntity{SourceAnalysis: &types.TemplateSourceAnalysis{Arn: aws.String(mkThemedAnalysis(t, c, "themed-src", "MIDNIGHT")),
+			DataSetReferences: []types.DataSetReference{{DataSetPlaceholder: aws.String("ds"), DataSetArn: aws.String(dataSetARN("orders"))}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, own := range []string{"", "arn:aws:quicksight::aws:theme/SEASIDE"} {
+		in := &quicksight.CreateDashboardInput{AwsAccountId: acct, DashboardId: aws.String("themed" + fmt.Sprint(len(own))), Name: aws.String("Themed"),
+			SourceEntity: &types.DashboardSourceEntity{SourceTemplate: &types.DashboardSourceTemplate{Arn: aws.String("arn:aws:quicksight:us-east-1:" + account + ":template/themed"),
+				DataSetReferences: []types.DataSetReference{{DataSetPlaceholder: aws.String("ds"), DataSetArn: aws.String(dataSetARN("orders"))}}}}}
+		if own != "" {
+			in.ThemeArn = aws.String(own)
+		}
+		if _, err := c.CreateDashboard(ctx(t), in); err != nil {
+			t.Fatal(err)
+		}
+		want := cmp.Or(own, "arn:aws:quicksight::aws:theme/MIDNIGHT")
+		if d := describeDashboard(t, c, &quicksight.DescribeDashboardInput{DashboardId: in.DashboardId}); aws.ToString(d.Version.ThemeArn) != want {
+			t.Errorf("dashboard %s ThemeArn = %q, want %q", aws.ToString(in.DashboardId), aws.ToString(d.Version.ThemeArn), want)
+		}
+		if _, err := c.DeleteDashboard(ctx(t), &quicksight.DeleteDashboardInput{AwsAccountId: acct, DashboardId: in.DashboardId}); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	// Permissions and link permissions change in one call.
@@ -326,11 +353,14 @@ func TestDashboardErrors(t *testing.T) {
 		}), expectNotFound("", "LinkEntities[0]")},
 		{"a folder that is missing", create(func(in *quicksight.CreateDashboardInput) { in.FolderArns = []string{folderARN("nope")} }), expectNotFound("", "nope")},
 		{"the id taken", create(func(in *quicksight.CreateDashboardInput) { in.DashboardId = aws.String("taken") }), expectExists("")},
+		{"the id taken, and a data set missing", create(func(in *quicksight.CreateDashboardInput) {
+			in.DashboardId, in.Definition = aws.String("taken"), dashboardDefinition("s", "nope")
+		}), expectExists("")},
 		{"publishing a missing version", func() error {
 			_, err := c.UpdateDashboardPublishedVersion(ctx(t), &quicksight.UpdateDashboardPublishedVersionInput{AwsAccountId: acct, DashboardId: aws.String("taken"), VersionNumber: aws.Int64(9)})
 			return err
 		}, expectNotFound("", "version 9")},
-		{"deleting the only version", func() error {
+		{"deleting the published version", func() error {
 			_, err := c.DeleteDashboard(ctx(t), &quicksight.DeleteDashboardInput{AwsAccountId: acct, DashboardId: aws.String("taken"), VersionNumber: aws.Int64(1)})
 			return err
 		}, expectConflict("published")},
@@ -354,5 +384,51 @@ func TestDashboardErrors(t *testing.T) {
 	checkErr(t, "a 101st principal", grant(c, "taken", groups[100:]...)(), expectLimit(""))
 	if perms, _ := dashboardPerms(t, c, "taken"); strings.Count(perms, "=") != 100 {
 		t.Errorf("after the refused grant: %d principals", strings.Count(perms, "="))
+	}
+}
+
+// mkThemedAnalysis makes an analysis on data set orders (placeholder ds)
+// with a starter theme, and answers its ARN.
+func mkThemedAnalysis(t *testing.T, c *quicksight.Client, id, theme string) string {
+	t.Helper()
+	out, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: aws.String(account), AnalysisId: aws.String(id), Name: aws.String(id),
+		ThemeArn: aws.String("arn:aws:quicksight::aws:theme/" + theme),
+		Definition: &types.AnalysisDefinition{DataSetIdentifierDeclarations: []types.DataSetIdentifierDeclaration{{Identifier: aws.String("ds"), DataSetArn: aws.String(dataSetARN("orders"))}}}})
+	if err != nil {
+		t.Fatalf("CreateAnalysis %q: %v", id, err)
+	}
+	return aws.ToString(out.Arn)
+}
+
+// Link permissions do not outlive their namespace: one made again of the
+// same name starts with none.
+func TestDashboardLinkPermissionsLeaveWithTheirNamespace(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct := aws.String(account)
+	mkSalesData(t, c, "src", "orders")
+	mkDashboard(t, c, "d", dashboardDefinition("s", "orders"))
+	ns := func() {
+		t.Helper()
+		if _, err := c.CreateNamespace(ctx(t), &quicksight.CreateNamespaceInput{AwsAccountId: acct, Namespace: aws.String("ns2"), IdentityStore: types.IdentityStoreQuicksight}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ns()
+	ns2 := "arn:aws:quicksight:us-east-1:" + account + ":namespace/ns2"
+	if _, err := c.UpdateDashboardPermissions(ctx(t), &quicksight.UpdateDashboardPermissionsInput{AwsAccountId: acct, DashboardId: aws.String("d"),
+		GrantLinkPermissions: []types.ResourcePermission{perm(ns2, "quicksight:DescribeDashboard")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, links := dashboardPerms(t, c, "d"); links != ns2+"=quicksight:DescribeDashboard" {
+		t.Fatalf("link permissions = %q", links)
+	}
+	if _, err := c.DeleteNamespace(ctx(t), &quicksight.DeleteNamespaceInput{AwsAccountId: acct, Namespace: aws.String("ns2")}); err != nil {
+		t.Fatal(err)
+	}
+	ns()
+	if _, links := dashboardPerms(t, c, "d"); links != "" {
+		t.Errorf("link permissions after the namespace went = %q", links)
 	}
 }
