@@ -392,7 +392,7 @@ func TestDashboardErrors(t *testing.T) {
 func mkThemedAnalysis(t *testing.T, c *quicksight.Client, id, theme string) string {
 	t.Helper()
 	out, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: aws.String(account), AnalysisId: aws.String(id), Name: aws.String(id),
-		ThemeArn: aws.String("arn:aws:quicksight::aws:theme/" + theme),
+		ThemeArn:   aws.String("arn:aws:quicksight::aws:theme/" + theme),
 		Definition: &types.AnalysisDefinition{DataSetIdentifierDeclarations: []types.DataSetIdentifierDeclaration{{Identifier: aws.String("ds"), DataSetArn: aws.String(dataSetARN("orders"))}}}})
 	if err != nil {
 		t.Fatalf("CreateAnalysis %q: %v", id, err)
