@@ -73,6 +73,9 @@ func NewService(ctx context.Context, cfg Config) (*Service, error) {
 	if s.region == "" {
 		s.region = DefaultRegion
 	}
+	if !ValidRegion(s.region) {
+		return nil, fmt.Errorf("qslocal: %q is not an AWS region name (such as us-east-1)", s.region)
+	}
 	if s.authMethod == "" {
 		s.authMethod = string(api.AuthenticationMethodOptionIamAndQuicksight)
 	}

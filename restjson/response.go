@@ -29,6 +29,7 @@ var extraCodes = map[string]int{
 	qslocal.CodeValidation: http.StatusBadRequest,
 	CodeNotImplemented:     http.StatusNotImplemented,
 	CodeUnknownOperation:   http.StatusNotFound,
+	CodeInvalidSignature:   http.StatusForbidden,
 }
 
 // awsStatus are the success statuses AWS answers where the model names

@@ -110,6 +110,9 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	if !(o.rateLimit >= 0) || math.IsInf(o.rateLimit, 1) { // also refuses NaN
 		return o, fmt.Errorf("--rate-limit must be a number of requests per second, 0 for unlimited; got %v", o.rateLimit)
 	}
+	if !qslocal.ValidRegion(o.region) {
+		return o, fmt.Errorf("--region must be an AWS region name, such as us-east-1; got %q", o.region)
+	}
 	if o.accounts != "auto" && o.accounts != "subscribed" {
 		return o, fmt.Errorf("--accounts must be auto or subscribed; got %q", o.accounts)
 	}
