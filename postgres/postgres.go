@@ -41,7 +41,8 @@
 // the retry budget, are qslocal.ErrBusy (which is also
 // qslocal.ErrUnavailable); a failure to reach the database (refused or
 // broken connections, the server shutting down or refusing connections,
-// waiting too long for a pooled connection) is qslocal.ErrUnavailable, and
+// waiting too long for a pooled connection) is qslocal.ErrUnavailable, as
+// is a server short of resources (disk_full, out_of_memory, ...), and
 // the store recovers by itself when the database comes back: the pool
 // drops broken connections, pings a connection idle for more than a second
 // before handing it out, and checks idle ones every healthCheckPeriod.
