@@ -78,6 +78,10 @@ func (s *Server) writeJSON(ctx context.Context, w http.ResponseWriter, status in
 // its code; validation failures are ValidationException; anything
 // else is an InternalFailureException whose cause is logged, never sent.
 func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, id string, err error) {
+	if ctx.Err() != nil {
+		s.cancelled(ctx, w, id, err)
+		return
+	}
 	var (
 		qe  *qslocal.Error
 		ve  *shape.ValidationError
