@@ -8,8 +8,9 @@ import (
 // A request whose context ends before it is answered was cancelled: its
 // client went away (net/http ends the context when the connection closes),
 // or the server is closing the connection as it shuts down. Whatever error
-// the handler met then (a store interrupted mid-query reports its own), it
-// is no failure of the server's.
+// the handler met then (a store interrupted mid-query reports its own),
+// unless it is an answer of its own (a *qslocal.Error), it is no failure
+// of the server's.
 const (
 	// StatusClientClosed is the status logged and reported for a cancelled
 	// request: nginx's 499 "client closed request". Nobody reads it.

@@ -30,6 +30,7 @@ var extraCodes = map[string]int{
 	CodeNotImplemented:     http.StatusNotImplemented,
 	CodeUnknownOperation:   http.StatusNotFound,
 	CodeInvalidSignature:   http.StatusForbidden,
+	CodeRequestTimeout:     http.StatusRequestTimeout,
 }
 
 // awsStatus are the success statuses AWS answers where the model names
@@ -78,10 +79,6 @@ func (s *Server) writeJSON(ctx context.Context, w http.ResponseWriter, status in
 // its code; validation failures are ValidationException; anything
 // else is an InternalFailureException whose cause is logged, never sent.
 func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, id string, err error) {
-	if ctx.Err() != nil {
-		s.cancelled(ctx, w, id, err)
-		return
-	}
 	var (
 		qe  *qslocal.Error
 		ve  *shape.ValidationError
@@ -89,6 +86,9 @@ func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, id strin
 	)
 	switch {
 	case errors.As(err, &qe):
+	case ctx.Err() != nil:
+		s.cancelled(ctx, w, id, err)
+		return
 	case errors.As(err, &ve):
 		qe = &qslocal.Error{Code: qslocal.CodeValidation, Message: ve.Error()}
 	case errors.As(err, &nie):

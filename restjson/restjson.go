@@ -311,6 +311,9 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, in api.Input
 	if errors.As(err, &tooLarge) {
 		return invalid(fmt.Sprintf("The request body is larger than %d bytes.", tooLarge.Limit))
 	}
+	if err := timedOut(err); err != nil {
+		return err
+	}
 	if err != nil {
 		return invalid("The request body could not be read: " + err.Error())
 	}
