@@ -178,3 +178,28 @@ func TestShutdownBounded(t *testing.T) {
 		t.Errorf("the forced close is not logged:\n%s", s.logs.String())
 	}
 }
+
+// TestMalformedHTTP: what net/http refuses before any handler (here a bad
+// %-escape in the path and a missing Host) is answered AWS-shaped.
+func TestMalformedHTTP(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	for _, req := range []string{
+		"GET " + usersPath + "/%zz HTTP/1.1\r\nHost: q\r\n\r\n",
+		"GET " + usersPath + " HTTP/1.1\r\n\r\n",
+	} {
+		conn := dial(t, s)
+		fmt.Fprint(conn, req)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct{ Message, RequestId string }
+		err = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusBadRequest || resp.Header.Get("X-Amzn-ErrorType") != "InvalidParameterValueException" ||
+			body.RequestId == "" || resp.Header.Get("x-amzn-RequestId") != body.RequestId {
+			t.Errorf("%q: %d %v %+v (%v), want an AWS-shaped 400", req, resp.StatusCode, resp.Header, body, err)
+		}
+	}
+}
