@@ -90,6 +90,7 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	fs.DurationVar(&o.pg.MaxConnLifetime, "db-max-conn-lifetime", 0, "PostgreSQL: close connections older than this (0: 1h)")
 	fs.DurationVar(&o.pg.MaxConnIdleTime, "db-max-conn-idle", 0, "PostgreSQL: close connections idle longer than this (0: 30m)")
 	fs.DurationVar(&o.pg.ConnectTimeout, "db-connect-timeout", 0, "PostgreSQL: give up connecting after this long (0: 5s)")
+	fs.DurationVar(&o.pg.Timeout, "db-timeout", 0, "PostgreSQL: a transaction not done after this long (the database frozen, say) fails with ResourceUnavailableException (0: --db-lock-timeout plus 5s)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(stdout, fs)
