@@ -67,8 +67,8 @@ func refusal(p []byte) (status int, text string, ok bool) {
 	if !found {
 		return 0, "", false
 	}
-	line, _, found := bytes.Cut(rest, []byte(refusalHeaders))
-	if !found || len(line) < 4 || line[3] != ' ' || bytes.ContainsAny(line, "\r\n") {
+	line, rest, found := bytes.Cut(rest, []byte("\r\n"))
+	if !found || !bytes.HasPrefix(rest, []byte(refusalHeaders[2:])) || len(line) < 4 || line[3] != ' ' {
 		return 0, "", false
 	}
 	status, err := strconv.Atoi(string(line[:3]))
