@@ -367,8 +367,8 @@ func checkSubscription(in *api.CreateAccountSubscriptionRequest) error {
 }
 
 // DescribeAccountSubscription reports an account's subscription. An
-// unsubscribed account reads UNSUBSCRIBED; one never seen springs into
-// existence, as on any first use, unless subscriptions are required.
+// unsubscribed account reads UNSUBSCRIBED; one never seen reads as it would
+// on its first use, unless subscriptions are required.
 func (s *Service) DescribeAccountSubscription(ctx context.Context, in *api.DescribeAccountSubscriptionRequest) (*api.DescribeAccountSubscriptionResponse, error) {
 	account := *in.AwsAccountId
 	st, err := s.subscription(ctx, account)
@@ -386,7 +386,7 @@ func (s *Service) DescribeAccountSubscription(ctx context.Context, in *api.Descr
 }
 
 // subscription reads an account's state for the subscription operations,
-// through view: an account reset meanwhile is made anew (or, when
+// through view: an account never used, or reset, reads as new (or, when
 // subscriptions are required, is not signed up).
 func (s *Service) subscription(ctx context.Context, account string) (accountState, error) {
 	var st accountState

@@ -67,6 +67,11 @@ func TestAccountRules(t *testing.T) {
 		_, err := svc.ListAnalyses(called("ListAnalyses", region, ""), &api.ListAnalysesRequest{AwsAccountId: s(acct)})
 		return err
 	}
+	touch := func(svc *qslocal.Service, region string) error {
+		_, err := svc.UpdatePublicSharingSettings(called("UpdatePublicSharingSettings", region, ""),
+			&api.UpdatePublicSharingSettingsRequest{AwsAccountId: s(acct)})
+		return err
+	}
 	tests := []struct {
 		name   string
 		cfg    qslocal.Config
@@ -95,9 +100,9 @@ func TestAccountRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			svc := clockedService(t, tt.cfg, &now)
-			// The account's first request makes ap-south-1 its identity
+			// The account's first write makes ap-south-1 its identity
 			// region (where subscriptions are required, it makes nothing).
-			if _, err := svc.ListNamespaces(called("ListNamespaces", "ap-south-1", ""), &api.ListNamespacesRequest{AwsAccountId: s(acct)}); err != nil && !tt.cfg.RequireSubscription {
+			if err := touch(svc, "ap-south-1"); err != nil && !tt.cfg.RequireSubscription {
 				t.Fatal(err)
 			}
 			got := errCode(tt.call(svc, tt.region))
@@ -106,13 +111,19 @@ func TestAccountRules(t *testing.T) {
 			}
 		})
 	}
-	// An account first used elsewhere lives there.
+	// An account first written elsewhere lives there; reads before that,
+	// from anywhere, answer as a new account would and make nothing.
 	svc := clockedService(t, qslocal.Config{}, &now)
-	if err := listUsers(svc, "eu-west-1"); err != nil {
+	for _, region := range []string{"ap-south-1", "eu-west-1"} {
+		if err := listUsers(svc, region); err != nil {
+			t.Fatalf("ListUsers from %s of an account never used: %v", region, err)
+		}
+	}
+	if err := touch(svc, "eu-west-1"); err != nil {
 		t.Fatal(err)
 	}
 	if got := errCode(listUsers(svc, "ap-south-1")); !strings.Contains(got, "your identity region is eu-west-1") {
-		t.Errorf("ListUsers in the configured region of an account first used in eu-west-1 = %q", got)
+		t.Errorf("ListUsers in the configured region of an account first written in eu-west-1 = %q", got)
 	}
 	if _, err := qslocal.NewService(context.Background(), qslocal.Config{Store: nil}); err == nil {
 		t.Error("NewService without a store succeeded")

@@ -73,6 +73,9 @@ func NewService(ctx context.Context, cfg Config) (*Service, error) {
 	if s.region == "" {
 		s.region = DefaultRegion
 	}
+	if !ValidRegion(s.region) {
+		return nil, fmt.Errorf("qslocal: %q is not an AWS region name (such as us-east-1)", s.region)
+	}
 	if s.authMethod == "" {
 		s.authMethod = string(api.AuthenticationMethodOptionIamAndQuicksight)
 	}
@@ -167,36 +170,39 @@ func (s *Service) update(ctx context.Context, account string, fn func(tx Tx) err
 	})
 }
 
-// maxRemakes bounds how often a read follows an account that resets keep
-// removing under it.
-const maxRemakes = 10
-
-// view runs fn in a read-only transaction on an account, which springs
-// into existence first if it is new. As in update, an account reset since
-// is made anew and fn runs again; a read cannot make the account in its
-// own transaction, so it tries a few times.
+// view runs fn in a read-only transaction on an account. A read never
+// makes an account: one that does not exist (never used, or reset since)
+// is answered as it would be on its first use, by running fn on the
+// account made in a write transaction that is then rolled back, so that
+// reads of unknown accounts leave nothing behind. The account comes to
+// exist with the first request that changes something (see update).
 func (s *Service) view(ctx context.Context, account string, fn func(tx Tx) error) error {
-	if err := s.ensureAccount(ctx, account); err != nil {
-		return err
-	}
 	fn = s.admitted(ctx, account, fn)
 	err := s.store.View(ctx, s.noticeGone(ctx, account, fn))
 	var gone *accountGone
-	for range maxRemakes {
-		if !errors.As(err, &gone) || s.requireSubscription {
-			return unwrapGone(err)
-		}
-		s.accounts.Delete(account)
-		if err := s.ensureAccount(ctx, account); err != nil {
+	if !errors.As(err, &gone) || s.requireSubscription {
+		return unwrapGone(err)
+	}
+	s.accounts.Delete(account)
+	region, now := s.regionOf(ctx), s.now()
+	err = s.store.Update(ctx, func(tx Tx) error {
+		if err := tx.EnsureAccount(ctx, account, region, now); err != nil {
 			return err
 		}
-		err = s.store.View(ctx, s.noticeGone(ctx, account, fn))
-	}
-	if errors.As(err, &gone) {
-		return gone.err
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return errReadOnly
+	})
+	if errors.Is(err, errReadOnly) {
+		return nil
 	}
 	return err
 }
+
+// errReadOnly rolls back the transaction in which view answers a read of
+// an account that does not exist.
+var errReadOnly = errors.New("qslocal: a read makes no account")
 
 // accountGone is fn's error when the account it ran on did not exist.
 type accountGone struct{ err error }

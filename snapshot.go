@@ -498,8 +498,14 @@ func (s *Service) checkSnapshot(snap *Snapshot) error {
 			return invalidParameter("%s.AwsAccountId: account %s appears more than once.", at, sa.AwsAccountId)
 		}
 		seen[sa.AwsAccountId] = true
+		if sa.IdentityRegion != "" && !ValidRegion(sa.IdentityRegion) {
+			return invalidParameter("%s.IdentityRegion: %q is not an AWS region name.", at, sa.IdentityRegion)
+		}
 		acct := ptr(placeholderAccount)
 		for j, ns := range sa.Namespaces {
+			if ns.CapacityRegion != "" && !ValidRegion(ns.CapacityRegion) {
+				return invalidParameter("%s.namespaces[%d].CapacityRegion: %q is not an AWS region name.", at, j, ns.CapacityRegion)
+			}
 			in := &api.CreateNamespaceRequest{AwsAccountId: acct, Namespace: &ns.Name, IdentityStore: (*api.IdentityStore)(ptr(cmp.Or(ns.IdentityStore, "QUICKSIGHT"))), Tags: ns.Tags}
 			if err := check(fmt.Sprintf("%s.namespaces[%d]", at, j), map[string]string{"Namespace": "Name"}, in); err != nil {
 				return err

@@ -3,7 +3,6 @@ package e2e
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"sync"
@@ -17,12 +16,15 @@ import (
 
 // cutter is a TCP proxy that can cut the database off: while down it
 // drops every open connection and refuses new ones, as a stopped server
-// would; up lets connections through again.
+// would; up lets connections through again. It can also freeze the
+// database: connections stay open, and nothing passes until it thaws.
 type cutter struct {
 	ln     net.Listener
 	target string
 	mu     sync.Mutex
 	down   bool
+	frozen bool
+	thaw   *sync.Cond // signalled when frozen turns false
 	conns  map[net.Conn]bool
 }
 
@@ -32,6 +34,7 @@ func newCutter(t *testing.T, target string) *cutter {
 		t.Fatal(err)
 	}
 	c := &cutter{ln: ln, target: target, conns: map[net.Conn]bool{}}
+	c.thaw = sync.NewCond(&c.mu)
 	t.Cleanup(func() { ln.Close(); c.cut(true) })
 	go c.serve()
 	return c
@@ -58,9 +61,41 @@ func (c *cutter) serve() {
 		c.mu.Lock()
 		c.conns[in], c.conns[out] = true, true
 		c.mu.Unlock()
-		go func() { _, _ = io.Copy(out, in); out.Close() }()
-		go func() { _, _ = io.Copy(in, out); in.Close() }()
+		go c.pipe(out, in)
+		go c.pipe(in, out)
 	}
+}
+
+// pipe copies src to dst, holding what it reads while the database is
+// frozen.
+func (c *cutter) pipe(dst, src net.Conn) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		c.mu.Lock()
+		for c.frozen {
+			c.thaw.Wait()
+		}
+		c.mu.Unlock()
+		if n > 0 {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// freeze stops (true) or lets through again (false) everything between
+// qslocal and the database, as a database that stops answering would.
+func (c *cutter) freeze(frozen bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.frozen = frozen
+	c.thaw.Broadcast()
 }
 
 // cut takes the database away (true) or brings it back (false).
@@ -68,6 +103,8 @@ func (c *cutter) cut(down bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.down = down
+	c.frozen = false
+	c.thaw.Broadcast()
 	if down {
 		for conn := range c.conns {
 			conn.Close()

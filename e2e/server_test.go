@@ -73,7 +73,7 @@ func (l *logs) String() string {
 	return l.b.String()
 }
 
-var readyLine = regexp.MustCompile(`listening on (http://\S+)`)
+var readyLine = regexp.MustCompile(`listening on (https?://\S+)`)
 
 // start runs qslocal on a random port with the given database and waits
 // for its ready line. An empty db is a fresh one of the store under test:

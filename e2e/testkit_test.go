@@ -163,6 +163,8 @@ func TestImportErrors(t *testing.T) {
 		{"unquoted account", strings.Replace(good, `"111122223333"`, `111122223333`, 1), "accounts[0].AwsAccountId"},
 		{"unknown authentication method", strings.Replace(good, "  namespaces:", "  Subscription: {authenticationMethod: LDAP}\n  namespaces:", 1), "accounts[0].Subscription.authenticationMethod"},
 		{"unknown subscription member", strings.Replace(good, "  namespaces:", "  Subscription: {method: IAM_ONLY}\n  namespaces:", 1), "accounts[0].Subscription"},
+		{"bad identity region", strings.Replace(good, "  namespaces:", "  IdentityRegion: \"us:east\"\n  namespaces:", 1), "accounts[0].IdentityRegion"},
+		{"bad capacity region", strings.Replace(good, "{Name: sales}", "{Name: sales, CapacityRegion: \"us:east\"}", 1), "accounts[0].namespaces[1].CapacityRegion"},
 		{"not a document", "{", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,7 +26,7 @@ const (
 	codeAdminShutdown        = "57P01"
 	codeCrashShutdown        = "57P02"
 	codeCannotConnectNow     = "57P03"
-	codeTooManyConnections   = "53300"
+	codeTooManyConnections   = "53300" // of insufficient_resources (53...), as disk_full (53100)
 	codeReadOnlyTransaction  = "25006" // a hot standby, or default_transaction_read_only
 	codeQueryCanceled        = "57014" // statement_timeout, when not our own context
 	codeLockNotAvailable     = "55P03" // lock_timeout
@@ -58,8 +58,10 @@ func unavailable(err error) bool {
 	case code == "":
 	case strings.HasPrefix(code, "08"): // connection_exception
 		return true
+	case strings.HasPrefix(code, "53"): // insufficient_resources: disk_full, out_of_memory, too_many_connections, ...
+		return true
 	case code == codeAdminShutdown, code == codeCrashShutdown, code == codeCannotConnectNow,
-		code == codeTooManyConnections, code == codeReadOnlyTransaction,
+		code == codeReadOnlyTransaction,
 		code == codeQueryCanceled, code == codeLockNotAvailable:
 		return true
 	default:

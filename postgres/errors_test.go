@@ -33,6 +33,8 @@ func TestWrap(t *testing.T) {
 		{"cannot_connect_now", context.Background(), pg(codeCannotConnectNow), qslocal.ErrUnavailable, true},
 		{"connection_failure", context.Background(), pg("08006"), qslocal.ErrUnavailable, true},
 		{"too_many_connections", context.Background(), pg(codeTooManyConnections), qslocal.ErrUnavailable, false},
+		{"disk_full", context.Background(), pg("53100"), qslocal.ErrUnavailable, false},
+		{"out_of_memory", context.Background(), pg("53200"), qslocal.ErrUnavailable, false},
 		{"read_only_sql_transaction", context.Background(), pg(codeReadOnlyTransaction), qslocal.ErrUnavailable, false},
 		{"statement timeout", context.Background(), pg(codeQueryCanceled), qslocal.ErrUnavailable, false},
 		{"lock timeout", context.Background(), pg(codeLockNotAvailable), qslocal.ErrBusy, false},

@@ -36,12 +36,18 @@
 // Only the migrations wait as long as it takes: behind the advisory lock,
 // another process may be migrating.
 //
+// Timeout. Each Update and View, retries included, is bounded by
+// Config.Timeout: past it, its connection is closed (which also ends a
+// statement on a database that no longer answers at all) and it fails with
+// qslocal.ErrUnavailable.
+//
 // Errors. unique_violation is qslocal.ErrExists; foreign_key_violation is
 // qslocal.ErrNotFound; lock_not_available, and serialization failures past
 // the retry budget, are qslocal.ErrBusy (which is also
 // qslocal.ErrUnavailable); a failure to reach the database (refused or
 // broken connections, the server shutting down or refusing connections,
-// waiting too long for a pooled connection) is qslocal.ErrUnavailable, and
+// waiting too long for a pooled connection) is qslocal.ErrUnavailable, as
+// is a server short of resources (disk_full, out_of_memory, ...), and
 // the store recovers by itself when the database comes back: the pool
 // drops broken connections, pings a connection idle for more than a second
 // before handing it out, and checks idle ones every healthCheckPeriod.
@@ -49,6 +55,7 @@ package postgres
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	crand "crypto/rand"
 	"embed"
@@ -110,6 +117,13 @@ type Config struct {
 	// startup); past it the transaction fails with qslocal.ErrBusy.
 	// 0: the DSN's lock_timeout, else 10s.
 	LockTimeout time.Duration
+	// Timeout bounds each Update and View, its retries included: one not
+	// done by then (the database frozen, or a statement running long) has
+	// its connection closed and fails with qslocal.ErrUnavailable, or, if
+	// its COMMIT was sent already, with an error saying the outcome is
+	// unknown. 0: the lock timeout plus 5s, so that a write that waits its
+	// full lock timeout still fails as ErrBusy.
+	Timeout time.Duration
 	// Observer, when set, is told of every Update and View, and of each
 	// time one starts again.
 	Observer qslocal.StoreObserver
@@ -122,6 +136,7 @@ type Store struct {
 	secret         []byte       // never changes once created, so read once at Open
 	retries        atomic.Int64 // transactions started again, for tests
 	retryBudget    time.Duration
+	timeout        time.Duration // Config.Timeout
 	obs            qslocal.StoreObserver
 }
 
@@ -175,7 +190,15 @@ func open(ctx context.Context, dsn string, cfg Config, lock string) (*Store, err
 	if err != nil {
 		return nil, wrap(ctx, "open", err)
 	}
-	s := &Store{pool: pool, acquireTimeout: pc.ConnConfig.ConnectTimeout, retryBudget: retryBudget, obs: cfg.Observer}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		lock := cmp.Or(cfg.LockTimeout, defaultLockTimeout)
+		if ms, err := strconv.ParseInt(pc.ConnConfig.RuntimeParams["lock_timeout"], 10, 64); cfg.LockTimeout == 0 && err == nil && ms > 0 {
+			lock = time.Duration(ms) * time.Millisecond // the DSN's
+		}
+		timeout = lock + 5*time.Second
+	}
+	s := &Store{pool: pool, acquireTimeout: pc.ConnConfig.ConnectTimeout, retryBudget: retryBudget, timeout: timeout, obs: cfg.Observer}
 	if err := s.migrate(ctx, lock); err != nil {
 		pool.Close()
 		return nil, err
@@ -227,10 +250,16 @@ func (s *Store) acquire(ctx context.Context, op string) (*pgxpool.Conn, error) {
 // one, whose dialing fails at once with ErrUnavailable if the database is
 // down.
 func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error {
+	defer s.observe("update", time.Now())
+	tctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	return s.bounded(ctx, tctx, "update", s.update(tctx, fn))
+}
+
+func (s *Store) update(ctx context.Context, fn func(tx qslocal.Tx) error) error {
 	opts := pgx.TxOptions{IsoLevel: pgx.Serializable, AccessMode: pgx.ReadWrite}
 	var err error
 	start := time.Now()
-	defer s.observe("update", start)
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			if time.Since(start) > s.retryBudget {
@@ -257,9 +286,15 @@ func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error 
 // ONLY transaction, which reads one snapshot of the database. (Only a
 // pooled connection found broken before fn runs makes View start again.)
 func (s *Store) View(ctx context.Context, fn func(tx qslocal.Tx) error) error {
+	defer s.observe("view", time.Now())
+	tctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	return s.bounded(ctx, tctx, "view", s.view(tctx, fn))
+}
+
+func (s *Store) view(ctx context.Context, fn func(tx qslocal.Tx) error) error {
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 	var err error
-	defer s.observe("view", time.Now())
 	for range maxAttempts {
 		var again bool
 		if again, err = s.run(ctx, opts, fn); !again {
@@ -269,6 +304,22 @@ func (s *Store) View(ctx context.Context, fn func(tx qslocal.Tx) error) error {
 	}
 	return err
 }
+
+// bounded is the error of a transaction run under tctx, which is ctx with
+// the store's timeout: where the timeout, not the caller, ended it, the
+// error is ErrUnavailable (nothing changed: a COMMIT already sent is
+// errOutcomeUnknown, and stays so).
+func (s *Store) bounded(ctx, tctx context.Context, op string, err error) error {
+	if err == nil || ctx.Err() != nil || tctx.Err() == nil || errors.Is(err, errOutcomeUnknown) ||
+		errors.Is(err, qslocal.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) && !unavailable(err) {
+		return err
+	}
+	return fmt.Errorf("postgres: %s: not done within %v: %w (%w)", op, s.timeout, qslocal.ErrUnavailable, err)
+}
+
+// errOutcomeUnknown: the connection failed after COMMIT was sent, so the
+// transaction may or may not have committed.
+var errOutcomeUnknown = errors.New("outcome unknown")
 
 // observe reports a transaction of kind begun at start to the observer.
 func (s *Store) observe(kind string, start time.Time) {
@@ -317,6 +368,18 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(tx qslocal.
 		return false, err
 	}
 	defer conn.Release()
+	// fn's statements run under the caller's context, not ctx: when ctx
+	// ends first (the store's timeout), closing the connection ends them,
+	// even on a database that no longer answers.
+	nc, closed := conn.Conn().PgConn().Conn(), make(chan struct{})
+	stop := context.AfterFunc(ctx, func() { _ = nc.Close(); close(closed) })
+	defer func() {
+		if !stop() {
+			// Closed under its transaction: never back into the pool.
+			<-closed
+			_ = conn.Hijack().Close(context.WithoutCancel(ctx))
+		}
+	}()
 	ptx, err := conn.BeginTx(ctx, opts)
 	if err != nil {
 		// A connection that broke while idle in the pool: the pool drops
@@ -363,11 +426,12 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(tx qslocal.
 		if !readOnly && retryable(err) {
 			return true, wrap(ctx, "commit", err)
 		}
-		if !readOnly && ctx.Err() == nil && broken(err) && !pgconn.SafeToRetry(err) {
-			// The connection broke after COMMIT was sent: the
-			// transaction may or may not have committed, so this is not
-			// ErrUnavailable (which promises nothing changed).
-			return false, fmt.Errorf("postgres: commit: outcome unknown: %w", err)
+		if !readOnly && (ctx.Err() != nil || broken(err)) && !pgconn.SafeToRetry(err) {
+			// The connection broke, or the context ended, after COMMIT
+			// was sent: the transaction may or may not have committed,
+			// so this is not ErrUnavailable (which promises nothing
+			// changed).
+			return false, fmt.Errorf("postgres: commit: %w: %w", errOutcomeUnknown, err)
 		}
 		return false, wrap(ctx, "commit", err)
 	}

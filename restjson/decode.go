@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -23,7 +24,7 @@ func decodeJSON(body []byte, in any) error {
 	dec.UseNumber()
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
-		return invalid(fmt.Sprintf("The request body is not valid JSON: %v at offset %d.", err, dec.InputOffset()))
+		return invalid(fmt.Sprintf("The request body is not valid JSON: %v at offset %d.", err, syntaxOffset(err, body)))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return invalid(fmt.Sprintf("The request body is not valid JSON: more data after the object at offset %d.", dec.InputOffset()))
@@ -47,6 +48,17 @@ func decodeJSON(body []byte, in any) error {
 		return err
 	}
 	return json.Unmarshal(b, in)
+}
+
+// syntaxOffset is where in body Decode's err lies: the offending byte of a
+// syntax error, the end of a body cut short. (The Decoder's InputOffset
+// stays at the start of the value it could not read.)
+func syntaxOffset(err error, body []byte) int64 {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return se.Offset - 1 // Offset counts the offending byte
+	}
+	return int64(len(body))
 }
 
 var (

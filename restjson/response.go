@@ -29,6 +29,8 @@ var extraCodes = map[string]int{
 	qslocal.CodeValidation: http.StatusBadRequest,
 	CodeNotImplemented:     http.StatusNotImplemented,
 	CodeUnknownOperation:   http.StatusNotFound,
+	CodeInvalidSignature:   http.StatusForbidden,
+	CodeRequestTimeout:     http.StatusRequestTimeout,
 }
 
 // awsStatus are the success statuses AWS answers where the model names
@@ -84,6 +86,9 @@ func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, id strin
 	)
 	switch {
 	case errors.As(err, &qe):
+	case ctx.Err() != nil:
+		s.cancelled(ctx, w, id, err)
+		return
 	case errors.As(err, &ve):
 		qe = &qslocal.Error{Code: qslocal.CodeValidation, Message: ve.Error()}
 	case errors.As(err, &nie):

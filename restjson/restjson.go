@@ -140,6 +140,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2.URL = &u
 	// Set directly to keep AWS's spelling; Set would canonicalize it.
 	w.Header()["x-amzn-RequestId"] = []string{id}
+	if err := checkRegion(r2); err != nil {
+		s.writeError(r2.Context(), w, id, err)
+		return
+	}
 	if strings.Contains(u.Path, "//") {
 		// An empty segment matches no route, and ServeMux would redirect.
 		s.unknownOperation(w, r2)
@@ -306,6 +310,9 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, in api.Input
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return invalid(fmt.Sprintf("The request body is larger than %d bytes.", tooLarge.Limit))
+	}
+	if err := timedOut(err); err != nil {
+		return err
 	}
 	if err != nil {
 		return invalid("The request body could not be read: " + err.Error())

@@ -562,3 +562,40 @@ func TestOpenWaitsForAMigration(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestFull: a write that finds the database full (here max_page_count, as
+// a full disk would) is ErrUnavailable, which the API answers with a
+// retryable 503, changes nothing, and leaves the store serving reads.
+func TestFull(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "q.db"))
+	defer s.Close()
+	ctx := t.Context()
+	mustUpdate(t, s, func(tx qslocal.Tx) error { return tx.EnsureAccount(ctx, "1", "us-east-1", time.Now()) })
+	var pages int
+	if err := s.write.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	// The write pool's one connection keeps the limit.
+	if _, err := s.write.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages+2)); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	written := 0
+	for i := 0; err == nil && i < 10_000; i++ {
+		err = s.Update(ctx, func(tx qslocal.Tx) error {
+			u := user("1", "default", fmt.Sprintf("user%05d", i))
+			u.Email = string(bytes.Repeat([]byte("x"), 2000)) + "@example.com"
+			return tx.CreateUser(ctx, u)
+		})
+		if err == nil {
+			written++
+		}
+	}
+	if !errors.Is(err, qslocal.ErrUnavailable) {
+		t.Fatalf("write to a full database = %v, want ErrUnavailable", err)
+	}
+	if n := count(t, s, "users"); n != written {
+		t.Errorf("%d users after %d acknowledged writes", n, written)
+	}
+}

@@ -30,8 +30,8 @@ func (t *tx) exec(ctx context.Context, op, query string, args ...any) (sql.Resul
 	return res, nil
 }
 
-// wrap turns missing rows and constraint violations into qslocal's sentinel
-// errors, keeping err for logs.
+// wrap turns missing rows, constraint violations, locks held too long and
+// a full disk into qslocal's sentinel errors, keeping err for logs.
 func wrap(op string, err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("sqlite: %s: %w", op, qslocal.ErrNotFound)
@@ -51,6 +51,10 @@ func wrap(op string, err error) error {
 			// Another connection or process held the lock past
 			// busy_timeout (Config.LockTimeout).
 			return fmt.Errorf("sqlite: %s: %w (%w)", op, qslocal.ErrBusy, err)
+		case sqlite3.SQLITE_FULL:
+			// The disk (or max_page_count) is full: the statement changed
+			// nothing, and the write may succeed once space is freed.
+			return fmt.Errorf("sqlite: %s: %w (%w)", op, qslocal.ErrUnavailable, err)
 		}
 	}
 	return fmt.Errorf("sqlite: %s: %w", op, err)

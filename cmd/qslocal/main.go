@@ -9,8 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -56,6 +54,7 @@ type options struct {
 	rateLimit                             float64
 	lockTimeout, asyncDelay               time.Duration
 	pg                                    postgres.Config
+	http                                  httpOptions
 }
 
 // parseFlags reads the flags from args and, for those args leave unset,
@@ -84,12 +83,14 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	fs.DurationVar(&o.asyncDelay, "async-delay", DefaultAsyncDelay, "how long a new namespace stays CREATING, a deleted one DELETING, "+
 		"a created or updated analysis ..._IN_PROGRESS, a new or deleted subscription SIGNUP_ATTEMPT_IN_PROGRESS or UNSUBSCRIBE_IN_PROGRESS "+
 		"(0: done at once; short but not 0 by default, so an SDK client that does not wait fails here as on AWS; shell scripts, slower, want a few seconds)")
+	o.http.register(fs)
 	var maxConns, minConns int
 	fs.IntVar(&maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: the larger of 4 and the number of CPUs)")
 	fs.IntVar(&minConns, "db-min-conns", 0, "PostgreSQL: connections kept open when idle")
 	fs.DurationVar(&o.pg.MaxConnLifetime, "db-max-conn-lifetime", 0, "PostgreSQL: close connections older than this (0: 1h)")
 	fs.DurationVar(&o.pg.MaxConnIdleTime, "db-max-conn-idle", 0, "PostgreSQL: close connections idle longer than this (0: 30m)")
 	fs.DurationVar(&o.pg.ConnectTimeout, "db-connect-timeout", 0, "PostgreSQL: give up connecting after this long (0: 5s)")
+	fs.DurationVar(&o.pg.Timeout, "db-timeout", 0, "PostgreSQL: a transaction not done after this long (the database frozen, say) fails with ResourceUnavailableException (0: --db-lock-timeout plus 5s)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(stdout, fs)
@@ -109,6 +110,12 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	o.pg.MaxConns, o.pg.MinConns = int32(maxConns), int32(minConns)
 	if !(o.rateLimit >= 0) || math.IsInf(o.rateLimit, 1) { // also refuses NaN
 		return o, fmt.Errorf("--rate-limit must be a number of requests per second, 0 for unlimited; got %v", o.rateLimit)
+	}
+	if err := o.http.check(); err != nil {
+		return o, err
+	}
+	if !qslocal.ValidRegion(o.region) {
+		return o, fmt.Errorf("--region must be an AWS region name, such as us-east-1; got %q", o.region)
 	}
 	if o.accounts != "auto" && o.accounts != "subscribed" {
 		return o, fmt.Errorf("--accounts must be auto or subscribed; got %q", o.accounts)
@@ -217,24 +224,20 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 			return fmt.Errorf("--seed %s: %w", o.seed, err)
 		}
 	}
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return err
-	}
 	v, c := buildVersion()
 	api := restjson.New(restjson.Config{
 		Handler: svc, Logger: logger, RateLimit: o.rateLimit, Observer: metrics,
 		Health: &restjson.Health{Check: readsFrom(store), Store: kind, Version: v, Commit: c},
 	})
 	api.SetFaults(faults)
-	srv := &http.Server{
-		Handler:           metrics.Handler(api),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	ln, scheme, err := listen(o.http, o.addr, api)
+	if err != nil {
+		return err
 	}
+	srv := newServer(o.http, metrics.Handler(api), logger)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "qslocal listening on http://%s (store: %s)\n", ln.Addr(), desc)
+	fmt.Fprintf(stdout, "qslocal listening on %s://%s (store: %s)\n", scheme, ln.Addr(), desc)
 
 	select {
 	case err := <-serveErr:
@@ -242,13 +245,9 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	// In-flight requests finish; the deferred Close then closes the store.
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	// In-flight requests finish, or are cut after --shutdown-timeout; the
+	// deferred Close then closes the store.
+	return srv.shutdown(o.http.shutdownTimeout, logger)
 }
 
 // seed loads a snapshot file into the service.

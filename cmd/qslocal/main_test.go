@@ -20,7 +20,10 @@ func TestParseFlags(t *testing.T) {
 	if err != nil || o.addr != "127.0.0.1:0" || o.db != ":memory:" || o.region != "eu-west-1" || o.rateLimit != 2.5 || o.asyncDelay != 0 {
 		t.Errorf("flags = %+v, %v", o, err)
 	}
-	for _, bad := range [][]string{{"extra"}, {"--nope"}, {"--rate-limit", "x"}, {"--rate-limit", "-3"}, {"--rate-limit", "NaN"}, {"--rate-limit", "+Inf"}, {"--async-delay", "-1ms"}, {"--async-delay", "soon"}} {
+	for _, bad := range [][]string{{"extra"}, {"--nope"}, {"--rate-limit", "x"}, {"--rate-limit", "-3"}, {"--rate-limit", "NaN"}, {"--rate-limit", "+Inf"}, {"--async-delay", "-1ms"}, {"--async-delay", "soon"},
+		{"--region", "us:east"}, {"--region", "US-EAST-1"},
+		{"--read-timeout", "-1s"}, {"--idle-timeout", "-1s"}, {"--shutdown-timeout", "-1s"}, {"--max-connections", "-1"},
+		{"--tls-cert", "cert.pem"}, {"--tls-key", "key.pem"}} {
 		if _, err := parseFlags(bad, nil, io.Discard, io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}
