@@ -41,6 +41,12 @@ type Config struct {
 	Observer Observer
 	// Health, when set, serves GET /_qslocal/health (see health.go).
 	Health *Health
+	// Authenticate, when set, verifies every request's signature before
+	// anything else, and each caller then acts in its own account only
+	// (see auth.go).
+	Authenticate Authenticator
+	// Metrics, when set, serves GET /metrics, behind Authenticate.
+	Metrics http.Handler
 }
 
 // Observer watches the requests a Server answers.
@@ -110,6 +116,13 @@ func New(cfg Config) *Server {
 	if cfg.Health != nil {
 		s.mux.HandleFunc("GET "+HealthPath, s.health)
 	}
+	if cfg.Metrics != nil {
+		s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+			out := outcomeOf(r.Context())
+			out.Operation, out.Status = "Metrics", http.StatusOK
+			cfg.Metrics.ServeHTTP(w, r)
+		})
+	}
 	s.mux.HandleFunc("/", s.unknownOperation)
 	return s
 }
@@ -140,6 +153,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2.URL = &u
 	// Set directly to keep AWS's spelling; Set would canonicalize it.
 	w.Header()["x-amzn-RequestId"] = []string{id}
+	if s.cfg.Authenticate != nil {
+		var ok bool
+		if r2, ok = s.authenticate(w, r, r2); !ok {
+			return
+		}
+	}
 	if strings.Contains(u.Path, "//") {
 		// An empty segment matches no route, and ServeMux would redirect.
 		s.unknownOperation(w, r2)
@@ -246,6 +265,10 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 			call.Namespace = *ns
 		}
 		ctx = qslocal.WithCall(ctx, call)
+		if err := s.authorize(ctx, op, in, account); err != nil {
+			s.writeErrorStatus(ctx, w, id, err, authStatus)
+			return
+		}
 		if !s.throttle.allow(account) {
 			s.writeError(ctx, w, id, &qslocal.Error{Code: qslocal.CodeThrottling, Message: "Rate exceeded."})
 			return
