@@ -182,12 +182,12 @@ func wildcard(pattern, value string) bool {
 	star, mark := -1, 0
 	for v < len(value) {
 		switch {
+		case p < len(pattern) && pattern[p] == '*': // before the literal case: "*" may also be in value
+			star, mark = p, v
+			p++
 		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == value[v]):
 			p++
 			v++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, v
-			p++
 		case star >= 0:
 			p = star + 1
 			mark++
