@@ -12,6 +12,7 @@ import (
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
+	"github.com/qslocal/qslocal/internal/shape"
 )
 
 // Caller is who signed a request, as an Authenticator verified it.
@@ -80,31 +81,50 @@ func (s *Server) authenticate(w http.ResponseWriter, r, r2 *http.Request) (*http
 	return r3, true
 }
 
-// authorize applies the caller's rights to a validated operation: its
-// own account only, whatever the path or an ARN in the input names; then
-// its IAM policies, for the operation's action on its resource.
+// ownAccount refuses, before anything of the request is read, a caller
+// addressing another account than its own, by the account label or the
+// ResourceArn of the path.
+func (s *Server) ownAccount(r *http.Request, op *api.Operation) error {
+	c := callerOf(r.Context())
+	if c == nil {
+		return nil
+	}
+	account := accountOf(r)
+	if account == c.Account() {
+		return nil
+	}
+	// The path alone names the resource of the message.
+	in := op.NewInput()
+	in.BindHTTP(r, new(shape.Validator))
+	return crossAccount(c, op, resourceARN(op, in, c.Region(), account))
+}
+
+// authorize applies the rest of the caller's rights to a validated
+// operation: no ARN in its input may name another account; then its IAM
+// policies, for the operation's action on its resource.
 func (s *Server) authorize(ctx context.Context, op *api.Operation, in api.Input, account string) error {
 	c := callerOf(ctx)
 	if c == nil {
 		return nil
 	}
-	action := "quicksight:" + op.Name
-	resource := resourceARN(op, in, c.Region(), account)
-	denied := func(resource string) error {
-		return &qslocal.Error{Code: qslocal.CodeAccessDenied, Message: fmt.Sprintf(
-			"User: %s is not authorized to perform: %s on resource: %s because no resource-based policy allows the %s action",
-			c.ARN(), action, resource, action)}
-	}
-	if account != c.Account() {
-		return denied(resource)
+	if other := foreignARN(reflect.ValueOf(in), c.Account()); other != "" {
+		return crossAccount(c, op, other)
 	}
 	if op.Name == fileSelfUpgrade.Name && !c.Admin() {
 		return notAdmin(c, op.Name)
 	}
-	if other := foreignARN(reflect.ValueOf(in), c.Account(), 0); other != "" {
-		return denied(other)
-	}
-	return c.Authorize(action, resource)
+	return c.Authorize(action(op), resourceARN(op, in, c.Region(), account))
+}
+
+// action is the IAM action of an operation: quicksight:{Operation}.
+func action(op *api.Operation) string { return "quicksight:" + op.Name }
+
+// crossAccount is AWS's answer to a caller reaching into another account,
+// where no resource policy lets it.
+func crossAccount(c Caller, op *api.Operation, resource string) error {
+	return &qslocal.Error{Code: qslocal.CodeAccessDenied, Message: fmt.Sprintf(
+		"User: %s is not authorized to perform: %s on resource: %s because no resource-based policy allows the %s action",
+		c.ARN(), action(op), resource, action(op))}
 }
 
 // idFields name a resource by the input member that identifies it, most
@@ -191,7 +211,7 @@ func resourceARN(op *api.Operation, in api.Input, region, account string) string
 
 // foreignARN is the first QuickSight ARN in v that names an account other
 // than account, or "". Its depth is bounded by the JSON it was decoded from.
-func foreignARN(v reflect.Value, account string, depth int) string {
+func foreignARN(v reflect.Value, account string) string {
 	if !v.IsValid() {
 		return ""
 	}
@@ -200,7 +220,7 @@ func foreignARN(v reflect.Value, account string, depth int) string {
 		if v.IsNil() {
 			return ""
 		}
-		return foreignARN(v.Elem(), account, depth+1)
+		return foreignARN(v.Elem(), account)
 	case reflect.String:
 		if a, err := qslocal.ParseARN(v.String()); err == nil && a.Service == "quicksight" && a.Account != account {
 			return v.String()
@@ -208,7 +228,7 @@ func foreignARN(v reflect.Value, account string, depth int) string {
 	case reflect.Struct:
 		for i := range v.NumField() {
 			if v.Type().Field(i).IsExported() {
-				if s := foreignARN(v.Field(i), account, depth+1); s != "" {
+				if s := foreignARN(v.Field(i), account); s != "" {
 					return s
 				}
 			}
@@ -218,7 +238,7 @@ func foreignARN(v reflect.Value, account string, depth int) string {
 			raw := v.Bytes()
 			var doc any
 			if json.Unmarshal(raw, &doc) == nil {
-				return foreignARN(reflect.ValueOf(doc), account, depth+1)
+				return foreignARN(reflect.ValueOf(doc), account)
 			}
 			return ""
 		}
@@ -226,16 +246,16 @@ func foreignARN(v reflect.Value, account string, depth int) string {
 			return "" // a blob
 		}
 		for i := range v.Len() {
-			if s := foreignARN(v.Index(i), account, depth+1); s != "" {
+			if s := foreignARN(v.Index(i), account); s != "" {
 				return s
 			}
 		}
 	case reflect.Map:
 		for it := v.MapRange(); it.Next(); {
-			if s := foreignARN(it.Key(), account, depth+1); s != "" {
+			if s := foreignARN(it.Key(), account); s != "" {
 				return s
 			}
-			if s := foreignARN(it.Value(), account, depth+1); s != "" {
+			if s := foreignARN(it.Value(), account); s != "" {
 				return s
 			}
 		}

@@ -233,6 +233,10 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		id := requestIDOf(r)
 		outcomeOf(r.Context()).Operation = op.Name
 		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
+		if err := s.ownAccount(r, op); err != nil {
+			s.writeErrorStatus(ctx, w, id, err, authStatus)
+			return
+		}
 		// Faults strike before anything is read, as AWS's throttling does.
 		if err := s.inject(ctx, op.Name, accountOf(r)); err != nil {
 			s.writeError(ctx, w, id, err)
