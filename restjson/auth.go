@@ -99,10 +99,11 @@ func (s *Server) ownAccount(r *http.Request, op *api.Operation) error {
 	return crossAccount(c, op, resourceARN(op, in, c.Region(), account))
 }
 
-// authorize applies the rest of the caller's rights to a validated
-// operation: no ARN in its input may name another account; then its IAM
-// policies, for the operation's action on its resource.
-func (s *Server) authorize(ctx context.Context, op *api.Operation, in api.Input, account string) error {
+// authorize applies the rest of the caller's rights to an operation's
+// decoded input, in its own account (see ownAccount): no ARN in the input
+// may name another account; then its IAM policies, for the operation's
+// action on its resource.
+func (s *Server) authorize(ctx context.Context, op *api.Operation, in api.Input) error {
 	c := callerOf(ctx)
 	if c == nil {
 		return nil
@@ -113,7 +114,7 @@ func (s *Server) authorize(ctx context.Context, op *api.Operation, in api.Input,
 	if op.Name == fileSelfUpgrade.Name && !c.Admin() {
 		return notAdmin(c, op.Name)
 	}
-	return c.Authorize(action(op), resourceARN(op, in, c.Region(), account))
+	return c.Authorize(action(op), resourceARN(op, in, c.Region(), c.Account()))
 }
 
 // action is the IAM action of an operation: quicksight:{Operation}.

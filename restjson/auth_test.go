@@ -2,6 +2,7 @@ package restjson_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
 	"github.com/qslocal/qslocal/restjson"
+	"github.com/qslocal/qslocal/sigv4"
 )
 
 const otherAccount = "444455556666"
@@ -227,5 +229,43 @@ func TestExtensionEndpointRights(t *testing.T) {
 		if r := send(t, srv, tc.method, tc.path, tc.body, "X-Test-Caller", "admin"); r.Status != http.StatusOK {
 			t.Errorf("%s by an admin: %s", name, r)
 		}
+	}
+}
+
+// TestDenyUpdatesStopsEveryUpdate: with a policy allowing quicksight:*
+// and denying quicksight:Update*, evaluated by sigv4, every Update
+// operation of the model is refused, and no other operation is.
+func TestDenyUpdatesStopsEveryUpdate(t *testing.T) {
+	t.Parallel()
+	var p []sigv4.Policy
+	if err := json.Unmarshal([]byte(`[{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"quicksight:*","Resource":"*"},
+		{"Effect":"Deny","Action":"quicksight:Update*","Resource":"*"}]}]`), &p); err != nil {
+		t.Fatal(err)
+	}
+	c := alice()
+	c.deny = func(action, resource string) error {
+		if sigv4.Evaluate(p, sigv4.Request{Action: action, Resource: resource}) != sigv4.Allow {
+			return &qslocal.Error{Code: qslocal.CodeAccessDenied, Message: "denied " + action}
+		}
+		return nil
+	}
+	srv := authServer(&fakeHandler{}, map[string]*testCaller{"alice": c})
+	updates := 0
+	for _, op := range api.Operations {
+		r := send(t, srv, op.Method, buildPath(op.URI, labelValue), "{}", "X-Test-Caller", "alice")
+		if !strings.HasPrefix(op.Name, "Update") {
+			if r.Status == http.StatusForbidden {
+				t.Errorf("%s: %s", op.Name, r)
+			}
+			continue
+		}
+		updates++
+		if e := wantError(t, r, http.StatusForbidden, "AccessDeniedException"); e.Message != "denied quicksight:"+op.Name {
+			t.Errorf("%s: %q", op.Name, e.Message)
+		}
+	}
+	if updates < 50 {
+		t.Errorf("only %d Update operations", updates)
 	}
 }

@@ -254,6 +254,11 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		}
 		checkText(&v, r, query)
 		in.BindHTTP(r, &v)
+		// A caller without the right learns nothing of the input's rules.
+		if err := s.authorize(ctx, op, in); err != nil {
+			s.writeErrorStatus(ctx, w, id, err, authStatus)
+			return
+		}
 		in.Validate(&v)
 		if err := v.Err(); err != nil {
 			s.writeError(ctx, w, id, err)
@@ -269,10 +274,6 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 			call.Namespace = *ns
 		}
 		ctx = qslocal.WithCall(ctx, call)
-		if err := s.authorize(ctx, op, in, account); err != nil {
-			s.writeErrorStatus(ctx, w, id, err, authStatus)
-			return
-		}
 		if !s.throttle.allow(account) {
 			s.writeError(ctx, w, id, &qslocal.Error{Code: qslocal.CodeThrottling, Message: "Rate exceeded."})
 			return
