@@ -1,6 +1,7 @@
 package restjson
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -76,7 +77,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r, r2 *http.Request) (*http
 	}
 	r3 := r2.WithContext(context.WithValue(ctx, callerKey{}, caller))
 	if body != nil {
-		r3.Body = io.NopCloser(strings.NewReader(string(body)))
+		r3.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	return r3, true
 }

@@ -184,14 +184,44 @@ func (v *Verifier) Authenticate(r *http.Request, body []byte) (*Caller, error) {
 	if err := v.checkTime(signed, presigned, query); err != nil {
 		return nil, err
 	}
-	want, err := v.expected(r, body, a, sc, cred, signed, presigned)
-	if err != nil {
-		return nil, err
+	// The Go SDK signs the path as sent; botocore and the JavaScript SDK
+	// sign it with its dot segments resolved.
+	paths := []string{r.URL.EscapedPath()}
+	if n := normalizePath(paths[0]); n != paths[0] {
+		paths = append(paths, n)
 	}
-	if subtle.ConstantTimeCompare([]byte(want), []byte(a.Signature)) != 1 {
-		return nil, invalidSignature(msgMismatch)
+	for _, p := range paths {
+		want, err := v.expected(r, p, body, a, sc, cred, signed, presigned)
+		if err != nil {
+			return nil, err
+		}
+		if subtle.ConstantTimeCompare([]byte(want), []byte(a.Signature)) == 1 {
+			return &Caller{cred: cred, region: sc.Region, enforce: v.enforce}, nil
+		}
 	}
-	return &Caller{cred: cred, region: sc.Region, enforce: v.enforce}, nil
+	return nil, invalidSignature(msgMismatch)
+}
+
+// normalizePath resolves "." and ".." segments and drops empty ones, as
+// botocore and the JavaScript SDK do before signing.
+func normalizePath(p string) string {
+	var out []string
+	for _, seg := range strings.Split(p, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, seg)
+		}
+	}
+	n := "/" + strings.Join(out, "/")
+	if len(out) > 0 && strings.HasSuffix(p, "/") {
+		n += "/"
+	}
+	return n
 }
 
 // checkTime applies the clock-skew window: 15 minutes either way, or for
@@ -228,13 +258,17 @@ func (s signedOnly) IsSigned(h string) bool { return slices.Contains(s, h) }
 
 // expected is the signature the client should have sent: the AWS signer
 // run on a rebuilt request holding only what the client signed (its signed
-// headers, its path and query, the hash of the body as received) with the
+// headers, the path, its query, the hash of the body as received) with the
 // credential's secret and the client's time, region and service.
-func (v *Verifier) expected(r *http.Request, body []byte, a authorization, sc scope, cred *Credential,
+func (v *Verifier) expected(r *http.Request, escapedPath string, body []byte, a authorization, sc scope, cred *Credential,
 	signed time.Time, presigned bool) (string, error) {
 	query := r.URL.Query()
 	query.Del("X-Amz-Signature")
-	u := &url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: query.Encode()}
+	u, err := url.Parse(escapedPath)
+	if err != nil {
+		return "", invalidSignature(msgMismatch)
+	}
+	u.Scheme, u.Host, u.RawQuery = "http", r.Host, query.Encode()
 	re := &http.Request{Method: r.Method, URL: u, Host: r.Host, Header: http.Header{}}
 	for _, name := range a.SignedHeaders {
 		if name == "host" {
@@ -254,7 +288,7 @@ func (v *Verifier) expected(r *http.Request, body []byte, a authorization, sc sc
 	if presigned {
 		typ = v4.SignatureTypeQueryString
 	}
-	err := v.signer.SignRequest(&sigv4.SignRequestInput{
+	err = v.signer.SignRequest(&sigv4.SignRequestInput{
 		Request:       re,
 		PayloadHash:   sum[:],
 		Credentials:   credentials.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey},

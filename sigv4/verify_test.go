@@ -130,6 +130,8 @@ func TestSDKSignedRequestsVerify(t *testing.T) {
 		at      time.Time // when the client signs
 		prepare func(*http.Request)
 		presign bool
+		// signedPath, when set, is the path signed in place of path.
+		signedPath string
 	}{
 		{name: "header, long-term key", creds: longTerm, path: path, at: signedAt},
 		{name: "header, session token", creds: temporary, path: path, at: signedAt},
@@ -142,10 +144,16 @@ func TestSDKSignedRequestsVerify(t *testing.T) {
 			prepare: func(r *http.Request) { r.Header.Set("X-Amz-Meta-Purpose", "a   b  c") }},
 		{name: "a header the signer leaves unsigned", creds: longTerm, path: path, at: signedAt,
 			prepare: func(r *http.Request) { r.Header.Set("User-Agent", "aws-sdk-go-v2/1.0") }},
+		{name: "dot segments, signed as sent (Go SDK)", creds: longTerm, path: path + "/.", at: signedAt},
+		{name: "dot segments, signed resolved (botocore, JavaScript SDK)", creds: longTerm, path: path + "/..", at: signedAt,
+			signedPath: "/accounts/111122223333/namespaces/default"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			req := clientRequest(t, tc.path, userBody)
+			if tc.signedPath != "" {
+				req.URL.Path, req.URL.RawPath = tc.signedPath, ""
+			}
 			if tc.prepare != nil {
 				tc.prepare(req)
 			}
@@ -153,6 +161,9 @@ func TestSDKSignedRequestsVerify(t *testing.T) {
 				presign(t, req, tc.creds, userBody, tc.at)
 			} else {
 				signHeader(t, req, tc.creds, userBody, "us-east-1", tc.at)
+			}
+			if tc.signedPath != "" {
+				req.URL.Path = tc.path
 			}
 			r, body := received(t, req)
 			c, err := testVerifier(signedAt).Authenticate(r, body)

@@ -42,6 +42,13 @@ for qs in (client("AKIDALICE", "alice/secret"), client("ASIATEMP", "temp/secret"
     assert user["UserName"] == "a/b c", user
     qs.list_users(MaxResults=1, **A)
 
+# botocore signs a path with its dot segments resolved.
+try:
+    client("AKIDALICE", "alice/secret").describe_user(UserName=".", **A)
+    sys.exit("a user named '.' was found")
+except botocore.exceptions.ClientError as e:
+    assert e.response["Error"]["Code"] == "ResourceNotFoundException", e.response
+
 expect_error("InvalidSignatureException", MISMATCH, client("AKIDALICE", "wrong/secret").describe_user, UserName="a/b c", **A)
 expect_error("UnrecognizedClientException", "The security token included in the request is invalid.",
              client("AKIDNOBODY", "x").list_users, **A)

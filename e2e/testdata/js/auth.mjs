@@ -32,6 +32,13 @@ for (const qs of [client("AKIDALICE", "alice/secret"), client("ASIATEMP", "temp/
   assert.equal(out.User.UserName, "j s+1");
   await qs.send(new ListUsersCommand({ ...A, MaxResults: 1 }));
 }
+// The SDK signs a path with its dot segments resolved.
+try {
+  await client("AKIDALICE", "alice/secret").send(new DescribeUserCommand({ ...A, UserName: ".." }));
+  assert.fail("a user named '..' was found");
+} catch (e) {
+  assert.equal(e.name, "ResourceNotFoundException");
+}
 await rejects(client("AKIDALICE", "wrong/secret").send(new ListUsersCommand(A)), "InvalidSignatureException",
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
 await rejects(client("AKIDNOBODY", "x").send(new ListUsersCommand(A)), "UnrecognizedClientException",
