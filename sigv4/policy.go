@@ -3,7 +3,6 @@ package sigv4
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -63,10 +62,10 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 // policy, and what qslocal cannot evaluate faithfully (policy variables).
 func (p *Policy) check() error {
 	if p.Version != "" && p.Version != "2012-10-17" && p.Version != "2008-10-17" {
-		return fmt.Errorf("Version: must be 2012-10-17 or 2008-10-17; got %q", p.Version)
+		return fmt.Errorf("%s: must be 2012-10-17 or 2008-10-17; got %q", "Version", p.Version)
 	}
 	if len(p.Statement) == 0 {
-		return errors.New("Statement: a policy needs at least one statement")
+		return fmt.Errorf("%s: a policy needs at least one statement", "Statement")
 	}
 	for i, s := range p.Statement {
 		at := fmt.Sprintf("Statement[%d]", i)
