@@ -179,6 +179,10 @@ func (s *Server) control(name string, fn func(r *http.Request) (any, error)) htt
 		id := requestIDOf(r)
 		outcomeOf(r.Context()).Operation = name
 		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
+		if err := controlRights(r, name); err != nil {
+			s.writeErrorStatus(ctx, w, id, err, authStatus)
+			return
+		}
 		out, err := fn(r.WithContext(ctx))
 		if err != nil {
 			s.writeError(ctx, w, id, err)
@@ -196,6 +200,31 @@ func (s *Server) control(name string, fn func(r *http.Request) (any, error)) htt
 		outcomeOf(ctx).Status = http.StatusOK
 		_, _ = w.Write(b.Bytes())
 	})
+}
+
+// controlRights lets a verified caller use one of qslocal's own
+// endpoints: any caller may read the fault rules; an export is the
+// caller's own account's, unless it is an admin; everything else changes
+// state and needs an admin. Without verification everyone may do all.
+func controlRights(r *http.Request, name string) error {
+	c := callerOf(r.Context())
+	if c == nil || c.Admin() || name == "GetFaults" {
+		return nil
+	}
+	if name == "Export" {
+		if account, err := accountParam(r); err == nil && account == c.Account() {
+			return nil
+		}
+		return notAdmin(c, name+" of another account than "+c.Account())
+	}
+	return notAdmin(c, name)
+}
+
+// notAdmin refuses a caller without admin rights, in the words of AWS's
+// denials (docs/behaviour.md, "Signed requests").
+func notAdmin(c Caller, what string) error {
+	return &qslocal.Error{Code: qslocal.CodeAccessDenied, Message: fmt.Sprintf(
+		"User: %s is not authorized to perform: qslocal:%s because only credentials with admin: true may", c.ARN(), what)}
 }
 
 // accountParam is the ?account= of a control request, checked with the

@@ -79,6 +79,12 @@ func (s *Server) writeJSON(ctx context.Context, w http.ResponseWriter, status in
 // its code; validation failures are ValidationException; anything
 // else is an InternalFailureException whose cause is logged, never sent.
 func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, id string, err error) {
+	s.writeErrorStatus(ctx, w, id, err, 0)
+}
+
+// writeErrorStatus is writeError answering with status when it is not 0,
+// for errors whose status is not the model's (see authStatus).
+func (s *Server) writeErrorStatus(ctx context.Context, w http.ResponseWriter, id string, err error, override int) {
 	var (
 		qe  *qslocal.Error
 		ve  *shape.ValidationError
@@ -104,7 +110,9 @@ func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, id strin
 		qe = &qslocal.Error{Code: qslocal.CodeInternalFailure, Message: "An internal failure occurred. Request id " + id + "."}
 	}
 	status, withResourceType, withRequestID := http.StatusBadRequest, false, true
-	if shape, ok := s.codes[qe.Code]; ok {
+	if override != 0 {
+		status = override
+	} else if shape, ok := s.codes[qe.Code]; ok {
 		status, withResourceType, withRequestID = shape.Status, shape.ResourceType, shape.RequestID
 	} else if st, ok := extraCodes[qe.Code]; ok {
 		status = st

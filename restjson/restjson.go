@@ -41,6 +41,12 @@ type Config struct {
 	Observer Observer
 	// Health, when set, serves GET /_qslocal/health (see health.go).
 	Health *Health
+	// Authenticate, when set, verifies every request's signature before
+	// anything else, and each caller then acts in its own account only
+	// (see auth.go).
+	Authenticate Authenticator
+	// Metrics, when set, serves GET /metrics, behind Authenticate.
+	Metrics http.Handler
 }
 
 // Observer watches the requests a Server answers.
@@ -110,6 +116,13 @@ func New(cfg Config) *Server {
 	if cfg.Health != nil {
 		s.mux.HandleFunc("GET "+HealthPath, s.health)
 	}
+	if cfg.Metrics != nil {
+		s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+			out := outcomeOf(r.Context())
+			out.Operation, out.Status = "Metrics", http.StatusOK
+			cfg.Metrics.ServeHTTP(w, r)
+		})
+	}
 	s.mux.HandleFunc("/", s.unknownOperation)
 	return s
 }
@@ -143,6 +156,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := checkRegion(r2); err != nil {
 		s.writeError(r2.Context(), w, id, err)
 		return
+	}
+	if s.cfg.Authenticate != nil {
+		var ok bool
+		if r2, ok = s.authenticate(w, r, r2); !ok {
+			return
+		}
 	}
 	if strings.Contains(u.Path, "//") {
 		// An empty segment matches no route, and ServeMux would redirect.
@@ -218,6 +237,10 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		id := requestIDOf(r)
 		outcomeOf(r.Context()).Operation = op.Name
 		ctx := qslocal.WithCall(r.Context(), qslocal.Call{RequestID: id, Region: signedRegion(r)})
+		if err := s.ownAccount(r, op); err != nil {
+			s.writeErrorStatus(ctx, w, id, err, authStatus)
+			return
+		}
 		// Faults strike before anything is read, as AWS's throttling does.
 		if err := s.inject(ctx, op.Name, accountOf(r)); err != nil {
 			s.writeError(ctx, w, id, err)
@@ -235,6 +258,11 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 		}
 		checkText(&v, r, query)
 		in.BindHTTP(r, &v)
+		// A caller without the right learns nothing of the input's rules.
+		if err := s.authorize(ctx, op, in); err != nil {
+			s.writeErrorStatus(ctx, w, id, err, authStatus)
+			return
+		}
 		in.Validate(&v)
 		if err := v.Err(); err != nil {
 			s.writeError(ctx, w, id, err)

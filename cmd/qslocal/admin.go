@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,6 +15,12 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/aws/smithy-go/aws-http-auth/credentials"
+	awssigv4 "github.com/aws/smithy-go/aws-http-auth/sigv4"
+
+	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/sigv4"
 )
 
 // adminUsage lists the admin commands for --help.
@@ -172,17 +179,16 @@ type adminClient struct {
 
 // do sends a request and returns the body of a 200 answer; any other
 // answer is an error with the server's code and message.
+// A server started with --auth sigv4 answers an unsigned request with
+// MissingAuthenticationTokenException: do then sends it again, signed
+// with the credentials of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+// (and AWS_SESSION_TOKEN), for AWS_REGION or AWS_DEFAULT_REGION.
 func (c *adminClient) do(ctx context.Context, method, path string, body []byte) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.base, "/")+path, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
+	resp, b, err := c.send(ctx, method, path, body, false)
+	if err == nil && resp.StatusCode == http.StatusForbidden &&
+		resp.Header.Get("X-Amzn-ErrorType") == sigv4.CodeMissingAuthenticationToken && os.Getenv("AWS_ACCESS_KEY_ID") != "" {
+		resp, b, err = c.send(ctx, method, path, body, true)
 	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("is qslocal running at %s? %w", c.base, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -192,4 +198,33 @@ func (c *adminClient) do(ctx context.Context, method, path string, body []byte) 
 		return nil, fmt.Errorf("%s (HTTP %d): %s", resp.Header.Get("X-Amzn-ErrorType"), resp.StatusCode, cmp.Or(e.Message, string(b)))
 	}
 	return b, nil
+}
+
+// send sends one request, signed or not, and reads the answer.
+func (c *adminClient) send(ctx context.Context, method, path string, body []byte, signed bool) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.base, "/")+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, err
+	}
+	if signed {
+		sum := sha256.Sum256(body)
+		err := awssigv4.New().SignRequest(&awssigv4.SignRequestInput{
+			Request:     req,
+			PayloadHash: sum[:],
+			Credentials: credentials.Credentials{AccessKeyID: os.Getenv("AWS_ACCESS_KEY_ID"),
+				SecretAccessKey: os.Getenv("AWS_SECRET_ACCESS_KEY"), SessionToken: os.Getenv("AWS_SESSION_TOKEN")},
+			Service: sigv4.Service,
+			Region:  cmp.Or(os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION"), qslocal.DefaultRegion),
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("is qslocal running at %s? %w", c.base, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, b, err
 }

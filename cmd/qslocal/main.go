@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -22,6 +23,7 @@ import (
 	"github.com/qslocal/qslocal/postgres"
 	"github.com/qslocal/qslocal/prometheus"
 	"github.com/qslocal/qslocal/restjson"
+	"github.com/qslocal/qslocal/sigv4"
 	"github.com/qslocal/qslocal/sqlite"
 )
 
@@ -50,6 +52,8 @@ func main() {
 type options struct {
 	addr, db, region, logLevel, logFormat string
 	seed, faults                          string
+	auth, credentials                     string
+	enforceIAM                            bool
 	accounts, authMethod                  string
 	rateLimit                             float64
 	lockTimeout, asyncDelay               time.Duration
@@ -84,6 +88,9 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 		"a created or updated analysis ..._IN_PROGRESS, a new or deleted subscription SIGNUP_ATTEMPT_IN_PROGRESS or UNSUBSCRIBE_IN_PROGRESS "+
 		"(0: done at once; short but not 0 by default, so an SDK client that does not wait fails here as on AWS; shell scripts, slower, want a few seconds)")
 	o.http.register(fs)
+	fs.StringVar(&o.auth, "auth", "none", "`mode`: none (any credentials are accepted) or sigv4 (requests must be signed with a key of --credentials, and act in its account only)")
+	fs.StringVar(&o.credentials, "credentials", "", "with --auth sigv4: the known callers, a JSON or YAML `file` (keys, account, ARN, admin, IAM policies; see README)")
+	fs.BoolVar(&o.enforceIAM, "enforce-iam", false, "with --auth sigv4: allow each operation only where the caller's IAM policies allow its quicksight: action")
 	var maxConns, minConns int
 	fs.IntVar(&maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: the larger of 4 and the number of CPUs)")
 	fs.IntVar(&minConns, "db-min-conns", 0, "PostgreSQL: connections kept open when idle")
@@ -122,6 +129,14 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	}
 	if !slices.Contains(api.AuthenticationMethodOptionValues, o.authMethod) {
 		return o, fmt.Errorf("--authentication-method must be one of %s; got %q", strings.Join(api.AuthenticationMethodOptionValues, ", "), o.authMethod)
+	}
+	switch {
+	case o.auth != "none" && o.auth != "sigv4":
+		return o, fmt.Errorf("--auth must be none or sigv4; got %q", o.auth)
+	case o.auth == "sigv4" && o.credentials == "":
+		return o, errors.New("--auth sigv4 needs --credentials FILE")
+	case o.auth == "none" && (o.credentials != "" || o.enforceIAM):
+		return o, errors.New("--credentials and --enforce-iam apply only with --auth sigv4")
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return o, fmt.Errorf("--log-format must be text or json; got %q", o.logFormat)
@@ -224,17 +239,39 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 			return fmt.Errorf("--seed %s: %w", o.seed, err)
 		}
 	}
+	var verifier *sigv4.Verifier
+	if o.auth == "sigv4" {
+		b, err := os.ReadFile(o.credentials)
+		if err != nil {
+			return fmt.Errorf("--credentials: %w", err)
+		}
+		f, err := sigv4.ParseFile(b)
+		if err != nil {
+			return fmt.Errorf("--credentials %s: %w", o.credentials, err)
+		}
+		verifier = sigv4.New(sigv4.Config{Credentials: f.Credentials, EnforceIAM: o.enforceIAM})
+	}
 	v, c := buildVersion()
-	api := restjson.New(restjson.Config{
+	cfg := restjson.Config{
 		Handler: svc, Logger: logger, RateLimit: o.rateLimit, Observer: metrics,
 		Health: &restjson.Health{Check: readsFrom(store), Store: kind, Version: v, Commit: c},
-	})
+	}
+	if verifier != nil {
+		cfg.Authenticate = authenticator(verifier)
+		// The metrics too are served only to verified callers.
+		cfg.Metrics = metrics.Handler(http.NotFoundHandler())
+	}
+	api := restjson.New(cfg)
 	api.SetFaults(faults)
 	ln, scheme, err := listen(o.http, o.addr, api)
 	if err != nil {
 		return err
 	}
-	srv := newServer(o.http, metrics.Handler(api), logger)
+	var served http.Handler = api
+	if verifier == nil {
+		served = metrics.Handler(api)
+	}
+	srv := newServer(o.http, served, logger)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "qslocal listening on %s://%s (store: %s)\n", scheme, ln.Addr(), desc)
@@ -248,6 +285,17 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	// In-flight requests finish, or are cut after --shutdown-timeout; the
 	// deferred Close then closes the store.
 	return srv.shutdown(o.http.shutdownTimeout, logger)
+}
+
+// authenticator lets restjson verify requests with v.
+func authenticator(v *sigv4.Verifier) restjson.Authenticator {
+	return func(r *http.Request, body []byte) (restjson.Caller, error) {
+		c, err := v.Authenticate(r, body)
+		if err != nil {
+			return nil, err // not a nil *sigv4.Caller in an interface
+		}
+		return c, nil
+	}
 }
 
 // seed loads a snapshot file into the service.
