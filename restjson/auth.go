@@ -213,6 +213,10 @@ func resourceARN(op *api.Operation, in api.Input, region, account string) string
 
 // foreignARN is the first QuickSight ARN in v that names an account other
 // than account, or "". Its depth is bounded by the JSON it was decoded from.
+// Two kinds of ARN may name another account: QuickSight's own resources
+// (account "aws": the starter themes), which every account may use, and
+// templates, which their owners share with other accounts by a grant the
+// service checks.
 func foreignARN(v reflect.Value, account string) string {
 	if !v.IsValid() {
 		return ""
@@ -224,7 +228,8 @@ func foreignARN(v reflect.Value, account string) string {
 		}
 		return foreignARN(v.Elem(), account)
 	case reflect.String:
-		if a, err := qslocal.ParseARN(v.String()); err == nil && a.Service == "quicksight" && a.Account != account {
+		a, err := qslocal.ParseARN(v.String())
+		if err == nil && a.Service == "quicksight" && a.Account != account && a.Account != "aws" && !strings.HasPrefix(a.Resource, "template/") {
 			return v.String()
 		}
 	case reflect.Struct:
