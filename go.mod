@@ -8,6 +8,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/quicksight v1.113.0
 	github.com/aws/smithy-go v1.28.8
 	github.com/dlclark/regexp2 v1.12.0
+	github.com/go-json-experiment/json v1.27.2
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/prometheus/client_golang v1.25.0
 	golang.org/x/time v0.16.0
