@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/qslocal/qslocal/api"
+	"github.com/qslocal/qslocal/internal/shape"
 )
 
 // decodeBytes decodes body into in with the default bounds and a slot to
@@ -79,6 +81,43 @@ func FuzzDecodeRoundTrip(f *testing.F) {
 			if !bytes.Equal(out, again) {
 				t.Fatalf("%T: %q wrote %s, then %s", in, body, out, again)
 			}
+		}
+	})
+}
+
+// FuzzValidate drives the decoder and the generated validators of every
+// operation: whatever body the decoder accepts, validation runs to the
+// end without panicking and reports each violation with a member path
+// and AWS's wording.
+//
+//	go test ./restjson -run '^$' -fuzz FuzzValidate -fuzztime 30s
+func FuzzValidate(f *testing.F) {
+	for i, s := range []string{
+		`{}`,
+		`{"Email":"a@example.com","Role":"GOD","UserName":"` + strings.Repeat("x", 300) + `"}`,
+		`{"GrantPermissions":[{"Principal":"","Actions":[]}],"RevokePermissions":[{}]}`,
+		`{"Definition":{"Sheets":[{"SheetId":"s","Visuals":[{},{}]}]},"Name":""}`,
+		`{"MaxResults":0,"NextToken":"","Filters":[{"Operator":"StringLike","Name":"x","Value":""}]}`,
+		`{"Tags":[{"Key":"","Value":""}],"Identities":{"user":[]}}`,
+		`{"Schedule":{"ScheduleId":"s","ScheduleFrequency":{"Interval":"DAILY","RefreshOnDay":{"DayOfMonth":"40"}},"StartAfterDateTime":-62135596800}}`,
+	} {
+		f.Add(uint16(i*41), []byte(s))
+	}
+	f.Fuzz(func(t *testing.T, opIndex uint16, body []byte) {
+		op := &api.Operations[int(opIndex)%len(api.Operations)]
+		in := op.NewInput()
+		if decodeBytes(body, in) != nil {
+			return
+		}
+		var v shape.Validator
+		in.Validate(&v)
+		err := v.Err()
+		if err == nil {
+			return
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, "validation error") || !strings.Contains(msg, "failed to satisfy constraint: Member must") {
+			t.Fatalf("%s: %q", op.Name, msg)
 		}
 	})
 }
