@@ -178,3 +178,40 @@ func rawCall(t *testing.T, s *server, method, path, body string) (int, http.Head
 	}
 	return resp.StatusCode, resp.Header, out
 }
+
+// TestOversizeValuesRefused: names and e-mail addresses past their bounds
+// are refused at the door (the model leaves them unbounded, and one such
+// value once made every ListUsers page that carried it huge), while
+// values at the bounds are kept exactly.
+func TestOversizeValuesRefused(t *testing.T) {
+	t.Parallel()
+	s := start(t, "")
+	c := s.client("us-east-1")
+	acct, ns := aws.String(account), aws.String("default")
+	register := func(name, email string) error {
+		_, err := c.RegisterUser(ctx(t), &quicksight.RegisterUserInput{AwsAccountId: acct, Namespace: ns, IdentityType: types.IdentityTypeQuicksight,
+			UserRole: types.UserRoleReader, UserName: aws.String(name), Email: aws.String(email)})
+		return err
+	}
+	at := "@example.com"
+	longName, longEmail := strings.Repeat("n", 256), strings.Repeat("e", 254-len(at))+at
+	if err := register(longName, longEmail); err != nil {
+		t.Fatalf("a 256-character name and a 254-character address: %v", err)
+	}
+	checkErr(t, "a 257-character user name", register(longName+"n", "a@example.com"), expectValidation("UserName"))
+	checkErr(t, "a 255-character address", register("bob", "e"+longEmail), expectValidation("Email"))
+	checkErr(t, "a 15 MiB address", register("bob", strings.Repeat("e", 15<<20)+at), expectValidation("Email"))
+	_, err := c.UpdateUser(ctx(t), &quicksight.UpdateUserInput{AwsAccountId: acct, Namespace: ns, UserName: aws.String(longName),
+		Email: aws.String("e" + longEmail), Role: types.UserRoleReader})
+	checkErr(t, "UpdateUser to a 255-character address", err, expectValidation("Email"))
+	_, err = c.UpdateUser(ctx(t), &quicksight.UpdateUserInput{AwsAccountId: acct, Namespace: ns, UserName: aws.String(longName),
+		Email: aws.String("a@example.com"), Role: types.UserRoleReader, ExternalLoginId: aws.String(strings.Repeat("x", 65537))})
+	checkErr(t, "UpdateUser with a 65537-character ExternalLoginId", err, expectValidation("ExternalLoginId"))
+	_, err = c.CreateGroup(ctx(t), &quicksight.CreateGroupInput{AwsAccountId: acct, Namespace: ns, GroupName: aws.String(strings.Repeat("g", 257))})
+	checkErr(t, "a 257-character group name", err, expectValidation("GroupName"))
+
+	list, err := c.ListUsers(ctx(t), &quicksight.ListUsersInput{AwsAccountId: acct, Namespace: ns})
+	if err != nil || len(list.UserList) != 1 || aws.ToString(list.UserList[0].UserName) != longName || aws.ToString(list.UserList[0].Email) != longEmail {
+		t.Fatalf("ListUsers: %+v, %v", list, err)
+	}
+}

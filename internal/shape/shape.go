@@ -131,9 +131,15 @@ func Show(s string, sensitive bool) string {
 	if sensitive {
 		return "(sensitive)"
 	}
-	if utf8.RuneCountInString(s) > maxShown {
-		r := []rune(s)
-		s = string(r[:maxShown]) + "..."
+	// Cut after maxShown characters without counting the rest: a value
+	// may be megabytes long.
+	n := 0
+	for i := range s {
+		if n == maxShown {
+			s = s[:i] + "..."
+			break
+		}
+		n++
 	}
 	return "'" + s + "'"
 }
