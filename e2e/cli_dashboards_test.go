@@ -87,7 +87,9 @@ func TestAWSCLIDashboards(t *testing.T) {
 	if len(resolved.Permissions) != 1 || resolved.Permissions[0].Principal != team || strings.Join(resolved.Permissions[0].Actions, ",") != "quicksight:DescribeFolder" {
 		t.Errorf("describe-folder-resolved-permissions = %+v", resolved)
 	}
-	var found struct{ DashboardSummaryList []struct{ DashboardId string } }
+	var found struct {
+		DashboardSummaryList []struct{ DashboardId string }
+	}
 	must(&found, "search-dashboards", with("--filters", `[{"Name":"QUICKSIGHT_VIEWER_OR_OWNER","Operator":"StringEquals","Value":"`+bob+`"}]`)...)
 	if len(found.DashboardSummaryList) != 1 || found.DashboardSummaryList[0].DashboardId != "dash" {
 		t.Errorf("search-dashboards for bob = %+v", found)
