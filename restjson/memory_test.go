@@ -41,6 +41,9 @@ func distinctMembers(prefix, suffix string, n int) string {
 // Go values per byte. Not parallel: it reads the process's allocation
 // counter.
 func TestLargeBodyMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("19 MB bodies: not in -short")
+	}
 	const size = 19 << 20
 	const maxDecoded = 32 << 20
 	analyses := "/accounts/111122223333/analyses/a"
