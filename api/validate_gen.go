@@ -101,8 +101,21 @@ func (s *APIKeyConnectionMetadata) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "BaseEndpoint"), *s.BaseEndpoint, patternEndpoint, false)
 	}
 	v.Required(shape.Join(path, "ApiKey"), s.ApiKey != nil)
+	if s.ApiKey != nil {
+		v.Length(shape.Join(path, "ApiKey"), *s.ApiKey, -1, 65536, true)
+	}
 	if s.Email != nil {
+		v.Length(shape.Join(path, "Email"), *s.Email, -1, 254, true)
 		v.Pattern(shape.Join(path, "Email"), *s.Email, patternEmail, true)
+	}
+}
+
+func (s *AccountCustomization) validate(v *shape.Validator, path string) {
+	if s.DefaultTheme != nil {
+		v.Length(shape.Join(path, "DefaultTheme"), *s.DefaultTheme, -1, 2048, false)
+	}
+	if s.DefaultEmailCustomizationTemplate != nil {
+		v.Length(shape.Join(path, "DefaultEmailCustomizationTemplate"), *s.DefaultEmailCustomizationTemplate, -1, 2048, false)
 	}
 }
 
@@ -117,6 +130,9 @@ func (s *ActionConnectorSearchFilter) validate(v *shape.Validator, path string) 
 		v.Enum(shape.Join(path, "Operator"), string(*s.Operator), FilterOperatorValues)
 	}
 	v.Required(shape.Join(path, "Value"), s.Value != nil)
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
+	}
 }
 
 func (s *AdHocFilteringOption) validate(v *shape.Validator, path string) {
@@ -137,6 +153,9 @@ func (s *AgentSearchFilter) validate(v *shape.Validator, path string) {
 	}
 	if s.Operator != nil {
 		v.Enum(shape.Join(path, "Operator"), string(*s.Operator), ComparisonOperatorValues)
+	}
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
 	}
 }
 
@@ -351,6 +370,9 @@ func (s *AnalysisSearchFilter) validate(v *shape.Validator, path string) {
 	if s.Name != nil {
 		v.Enum(shape.Join(path, "Name"), string(*s.Name), AnalysisFilterAttributeValues)
 	}
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
+	}
 }
 
 func (s *AnalysisSourceEntity) validate(v *shape.Validator, path string) {
@@ -374,6 +396,9 @@ func (s *AnalysisSourceTemplate) validate(v *shape.Validator, path string) {
 		}
 	}
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 }
 
 func (s *Anchor) validate(v *shape.Validator, path string) {
@@ -568,6 +593,9 @@ func (s *AssetBundleCloudFormationOverridePropertyConfiguration) validate(v *sha
 
 func (s *AssetBundleExportJobAnalysisOverrideProperties) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Properties"), s.Properties != nil)
 	if s.Properties != nil {
 		v.Count(shape.Join(path, "Properties"), len(s.Properties), 1, 10)
@@ -579,6 +607,9 @@ func (s *AssetBundleExportJobAnalysisOverrideProperties) validate(v *shape.Valid
 
 func (s *AssetBundleExportJobDashboardOverrideProperties) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Properties"), s.Properties != nil)
 	if s.Properties != nil {
 		v.Count(shape.Join(path, "Properties"), len(s.Properties), 1, 10)
@@ -590,6 +621,9 @@ func (s *AssetBundleExportJobDashboardOverrideProperties) validate(v *shape.Vali
 
 func (s *AssetBundleExportJobDataSetOverrideProperties) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Properties"), s.Properties != nil)
 	if s.Properties != nil {
 		v.Count(shape.Join(path, "Properties"), len(s.Properties), 1, 10)
@@ -601,6 +635,9 @@ func (s *AssetBundleExportJobDataSetOverrideProperties) validate(v *shape.Valida
 
 func (s *AssetBundleExportJobDataSourceOverrideProperties) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Properties"), s.Properties != nil)
 	if s.Properties != nil {
 		v.Count(shape.Join(path, "Properties"), len(s.Properties), 1, 10)
@@ -612,6 +649,9 @@ func (s *AssetBundleExportJobDataSourceOverrideProperties) validate(v *shape.Val
 
 func (s *AssetBundleExportJobFolderOverrideProperties) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Properties"), s.Properties != nil)
 	if s.Properties != nil {
 		v.Count(shape.Join(path, "Properties"), len(s.Properties), 1, 10)
@@ -623,6 +663,9 @@ func (s *AssetBundleExportJobFolderOverrideProperties) validate(v *shape.Validat
 
 func (s *AssetBundleExportJobRefreshScheduleOverrideProperties) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Properties"), s.Properties != nil)
 	if s.Properties != nil {
 		v.Count(shape.Join(path, "Properties"), len(s.Properties), 1, 10)
@@ -634,6 +677,9 @@ func (s *AssetBundleExportJobRefreshScheduleOverrideProperties) validate(v *shap
 
 func (s *AssetBundleExportJobThemeOverrideProperties) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Properties"), s.Properties != nil)
 	if s.Properties != nil {
 		v.Count(shape.Join(path, "Properties"), len(s.Properties), 1, 10)
@@ -645,6 +691,9 @@ func (s *AssetBundleExportJobThemeOverrideProperties) validate(v *shape.Validato
 
 func (s *AssetBundleExportJobVPCConnectionOverrideProperties) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Properties"), s.Properties != nil)
 	if s.Properties != nil {
 		v.Count(shape.Join(path, "Properties"), len(s.Properties), 1, 10)
@@ -656,6 +705,9 @@ func (s *AssetBundleExportJobVPCConnectionOverrideProperties) validate(v *shape.
 
 func (s *AssetBundleImportJobAnalysisOverrideParameters) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "AnalysisId"), s.AnalysisId != nil)
+	if s.AnalysisId != nil {
+		v.Length(shape.Join(path, "AnalysisId"), *s.AnalysisId, -1, 65536, false)
+	}
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
 	}
@@ -666,6 +718,7 @@ func (s *AssetBundleImportJobAnalysisOverridePermissions) validate(v *shape.Vali
 	if s.AnalysisIds != nil {
 		v.Count(shape.Join(path, "AnalysisIds"), len(s.AnalysisIds), 1, 50)
 		for i0 := range s.AnalysisIds {
+			v.Length(shape.Index(shape.Join(path, "AnalysisIds"), i0), s.AnalysisIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "AnalysisIds"), i0), s.AnalysisIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -680,6 +733,7 @@ func (s *AssetBundleImportJobAnalysisOverrideTags) validate(v *shape.Validator, 
 	if s.AnalysisIds != nil {
 		v.Count(shape.Join(path, "AnalysisIds"), len(s.AnalysisIds), 1, 50)
 		for i0 := range s.AnalysisIds {
+			v.Length(shape.Index(shape.Join(path, "AnalysisIds"), i0), s.AnalysisIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "AnalysisIds"), i0), s.AnalysisIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -694,6 +748,9 @@ func (s *AssetBundleImportJobAnalysisOverrideTags) validate(v *shape.Validator, 
 
 func (s *AssetBundleImportJobDashboardOverrideParameters) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DashboardId"), s.DashboardId != nil)
+	if s.DashboardId != nil {
+		v.Length(shape.Join(path, "DashboardId"), *s.DashboardId, -1, 65536, false)
+	}
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
 	}
@@ -704,6 +761,7 @@ func (s *AssetBundleImportJobDashboardOverridePermissions) validate(v *shape.Val
 	if s.DashboardIds != nil {
 		v.Count(shape.Join(path, "DashboardIds"), len(s.DashboardIds), 1, 50)
 		for i0 := range s.DashboardIds {
+			v.Length(shape.Index(shape.Join(path, "DashboardIds"), i0), s.DashboardIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "DashboardIds"), i0), s.DashboardIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -720,6 +778,7 @@ func (s *AssetBundleImportJobDashboardOverrideTags) validate(v *shape.Validator,
 	if s.DashboardIds != nil {
 		v.Count(shape.Join(path, "DashboardIds"), len(s.DashboardIds), 1, 50)
 		for i0 := range s.DashboardIds {
+			v.Length(shape.Index(shape.Join(path, "DashboardIds"), i0), s.DashboardIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "DashboardIds"), i0), s.DashboardIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -734,6 +793,9 @@ func (s *AssetBundleImportJobDashboardOverrideTags) validate(v *shape.Validator,
 
 func (s *AssetBundleImportJobDataSetOverrideParameters) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
 	}
@@ -747,6 +809,7 @@ func (s *AssetBundleImportJobDataSetOverridePermissions) validate(v *shape.Valid
 	if s.DataSetIds != nil {
 		v.Count(shape.Join(path, "DataSetIds"), len(s.DataSetIds), 1, 50)
 		for i0 := range s.DataSetIds {
+			v.Length(shape.Index(shape.Join(path, "DataSetIds"), i0), s.DataSetIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "DataSetIds"), i0), s.DataSetIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -761,6 +824,7 @@ func (s *AssetBundleImportJobDataSetOverrideTags) validate(v *shape.Validator, p
 	if s.DataSetIds != nil {
 		v.Count(shape.Join(path, "DataSetIds"), len(s.DataSetIds), 1, 50)
 		for i0 := range s.DataSetIds {
+			v.Length(shape.Index(shape.Join(path, "DataSetIds"), i0), s.DataSetIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "DataSetIds"), i0), s.DataSetIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -796,6 +860,9 @@ func (s *AssetBundleImportJobDataSourceCredentials) validate(v *shape.Validator,
 
 func (s *AssetBundleImportJobDataSourceOverrideParameters) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSourceId"), s.DataSourceId != nil)
+	if s.DataSourceId != nil {
+		v.Length(shape.Join(path, "DataSourceId"), *s.DataSourceId, -1, 65536, false)
+	}
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
 	}
@@ -815,6 +882,7 @@ func (s *AssetBundleImportJobDataSourceOverridePermissions) validate(v *shape.Va
 	if s.DataSourceIds != nil {
 		v.Count(shape.Join(path, "DataSourceIds"), len(s.DataSourceIds), 1, 50)
 		for i0 := range s.DataSourceIds {
+			v.Length(shape.Index(shape.Join(path, "DataSourceIds"), i0), s.DataSourceIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "DataSourceIds"), i0), s.DataSourceIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -829,6 +897,7 @@ func (s *AssetBundleImportJobDataSourceOverrideTags) validate(v *shape.Validator
 	if s.DataSourceIds != nil {
 		v.Count(shape.Join(path, "DataSourceIds"), len(s.DataSourceIds), 1, 50)
 		for i0 := range s.DataSourceIds {
+			v.Length(shape.Index(shape.Join(path, "DataSourceIds"), i0), s.DataSourceIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "DataSourceIds"), i0), s.DataSourceIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -843,8 +912,14 @@ func (s *AssetBundleImportJobDataSourceOverrideTags) validate(v *shape.Validator
 
 func (s *AssetBundleImportJobFolderOverrideParameters) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "FolderId"), s.FolderId != nil)
+	if s.FolderId != nil {
+		v.Length(shape.Join(path, "FolderId"), *s.FolderId, -1, 65536, false)
+	}
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
+	}
+	if s.ParentFolderArn != nil {
+		v.Length(shape.Join(path, "ParentFolderArn"), *s.ParentFolderArn, -1, 2048, false)
 	}
 }
 
@@ -853,6 +928,7 @@ func (s *AssetBundleImportJobFolderOverridePermissions) validate(v *shape.Valida
 	if s.FolderIds != nil {
 		v.Count(shape.Join(path, "FolderIds"), len(s.FolderIds), 1, 50)
 		for i0 := range s.FolderIds {
+			v.Length(shape.Index(shape.Join(path, "FolderIds"), i0), s.FolderIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "FolderIds"), i0), s.FolderIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -866,6 +942,7 @@ func (s *AssetBundleImportJobFolderOverrideTags) validate(v *shape.Validator, pa
 	if s.FolderIds != nil {
 		v.Count(shape.Join(path, "FolderIds"), len(s.FolderIds), 1, 50)
 		for i0 := range s.FolderIds {
+			v.Length(shape.Index(shape.Join(path, "FolderIds"), i0), s.FolderIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "FolderIds"), i0), s.FolderIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -879,6 +956,9 @@ func (s *AssetBundleImportJobFolderOverrideTags) validate(v *shape.Validator, pa
 }
 
 func (s *AssetBundleImportJobOverrideParameters) validate(v *shape.Validator, path string) {
+	if s.ResourceIdOverrideConfiguration != nil {
+		s.ResourceIdOverrideConfiguration.validate(v, shape.Join(path, "ResourceIdOverrideConfiguration"))
+	}
 	if s.VPCConnections != nil {
 		v.Count(shape.Join(path, "VPCConnections"), len(s.VPCConnections), 1, 50)
 		for i0 := range s.VPCConnections {
@@ -1015,11 +1095,26 @@ func (s *AssetBundleImportJobOverrideTags) validate(v *shape.Validator, path str
 
 func (s *AssetBundleImportJobRefreshScheduleOverrideParameters) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "ScheduleId"), s.ScheduleId != nil)
+	if s.ScheduleId != nil {
+		v.Length(shape.Join(path, "ScheduleId"), *s.ScheduleId, -1, 65536, false)
+	}
+}
+
+func (s *AssetBundleImportJobResourceIdOverrideConfiguration) validate(v *shape.Validator, path string) {
+	if s.PrefixForAllResources != nil {
+		v.Length(shape.Join(path, "PrefixForAllResources"), *s.PrefixForAllResources, -1, 65536, false)
+	}
 }
 
 func (s *AssetBundleImportJobThemeOverrideParameters) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "ThemeId"), s.ThemeId != nil)
+	if s.ThemeId != nil {
+		v.Length(shape.Join(path, "ThemeId"), *s.ThemeId, -1, 65536, false)
+	}
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
 	}
@@ -1030,6 +1125,7 @@ func (s *AssetBundleImportJobThemeOverridePermissions) validate(v *shape.Validat
 	if s.ThemeIds != nil {
 		v.Count(shape.Join(path, "ThemeIds"), len(s.ThemeIds), 1, 50)
 		for i0 := range s.ThemeIds {
+			v.Length(shape.Index(shape.Join(path, "ThemeIds"), i0), s.ThemeIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "ThemeIds"), i0), s.ThemeIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -1044,6 +1140,7 @@ func (s *AssetBundleImportJobThemeOverrideTags) validate(v *shape.Validator, pat
 	if s.ThemeIds != nil {
 		v.Count(shape.Join(path, "ThemeIds"), len(s.ThemeIds), 1, 50)
 		for i0 := range s.ThemeIds {
+			v.Length(shape.Index(shape.Join(path, "ThemeIds"), i0), s.ThemeIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "ThemeIds"), i0), s.ThemeIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -1094,6 +1191,7 @@ func (s *AssetBundleImportJobVPCConnectionOverrideTags) validate(v *shape.Valida
 	if s.VPCConnectionIds != nil {
 		v.Count(shape.Join(path, "VPCConnectionIds"), len(s.VPCConnectionIds), 1, 50)
 		for i0 := range s.VPCConnectionIds {
+			v.Length(shape.Index(shape.Join(path, "VPCConnectionIds"), i0), s.VPCConnectionIds[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "VPCConnectionIds"), i0), s.VPCConnectionIds[i0], patternAssetBundleRestrictiveResourceId, false)
 		}
 	}
@@ -1108,6 +1206,7 @@ func (s *AssetBundleImportJobVPCConnectionOverrideTags) validate(v *shape.Valida
 
 func (s *AssetBundleImportSource) validate(v *shape.Validator, path string) {
 	if s.S3Uri != nil {
+		v.Length(shape.Join(path, "S3Uri"), *s.S3Uri, -1, 65536, false)
 		v.Pattern(shape.Join(path, "S3Uri"), *s.S3Uri, patternS3Uri, false)
 	}
 }
@@ -1129,10 +1228,16 @@ func (s *AssetBundleResourcePermissions) validate(v *shape.Validator, path strin
 	v.Required(shape.Join(path, "Actions"), s.Actions != nil)
 	if s.Actions != nil {
 		v.Count(shape.Join(path, "Actions"), len(s.Actions), 1, 20)
+		for i0 := range s.Actions {
+			v.Length(shape.Index(shape.Join(path, "Actions"), i0), s.Actions[i0], -1, 65536, false)
+		}
 	}
 }
 
 func (s *AssetOptions) validate(v *shape.Validator, path string) {
+	if s.Timezone != nil {
+		v.Length(shape.Join(path, "Timezone"), *s.Timezone, -1, 65536, false)
+	}
 	if s.WeekStart != nil {
 		v.Enum(shape.Join(path, "WeekStart"), string(*s.WeekStart), DayOfTheWeekValues)
 	}
@@ -1141,6 +1246,9 @@ func (s *AssetOptions) validate(v *shape.Validator, path string) {
 	}
 	if s.ExcludedDataSetArns != nil {
 		v.Count(shape.Join(path, "ExcludedDataSetArns"), len(s.ExcludedDataSetArns), -1, 100)
+		for i0 := range s.ExcludedDataSetArns {
+			v.Length(shape.Index(shape.Join(path, "ExcludedDataSetArns"), i0), s.ExcludedDataSetArns[i0], -1, 2048, false)
+		}
 	}
 	if s.CustomActionDefaults != nil {
 		s.CustomActionDefaults.validate(v, shape.Join(path, "CustomActionDefaults"))
@@ -1165,6 +1273,9 @@ func (s *AthenaParameters) validate(v *shape.Validator, path string) {
 func (s *AttributeAggregationFunction) validate(v *shape.Validator, path string) {
 	if s.SimpleAttributeAggregation != nil {
 		v.Enum(shape.Join(path, "SimpleAttributeAggregation"), string(*s.SimpleAttributeAggregation), SimpleAttributeAggregationFunctionValues)
+	}
+	if s.ValueForMultipleValues != nil {
+		v.Length(shape.Join(path, "ValueForMultipleValues"), *s.ValueForMultipleValues, -1, 65536, false)
 	}
 }
 
@@ -1337,11 +1448,17 @@ func (s *AxisDisplayOptions) validate(v *shape.Validator, path string) {
 	if s.ScrollbarOptions != nil {
 		s.ScrollbarOptions.validate(v, shape.Join(path, "ScrollbarOptions"))
 	}
+	if s.AxisOffset != nil {
+		v.Length(shape.Join(path, "AxisOffset"), *s.AxisOffset, -1, 65536, false)
+	}
 }
 
 func (s *AxisLabelOptions) validate(v *shape.Validator, path string) {
 	if s.FontConfiguration != nil {
 		s.FontConfiguration.validate(v, shape.Join(path, "FontConfiguration"))
+	}
+	if s.CustomLabel != nil {
+		v.Length(shape.Join(path, "CustomLabel"), *s.CustomLabel, -1, 65536, false)
 	}
 	if s.ApplyTo != nil {
 		s.ApplyTo.validate(v, shape.Join(path, "ApplyTo"))
@@ -1563,7 +1680,13 @@ func (s *BasicAuthConnectionMetadata) validate(v *shape.Validator, path string) 
 		v.Pattern(shape.Join(path, "BaseEndpoint"), *s.BaseEndpoint, patternEndpoint, false)
 	}
 	v.Required(shape.Join(path, "Username"), s.Username != nil)
+	if s.Username != nil {
+		v.Length(shape.Join(path, "Username"), *s.Username, -1, 65536, true)
+	}
 	v.Required(shape.Join(path, "Password"), s.Password != nil)
+	if s.Password != nil {
+		v.Length(shape.Join(path, "Password"), *s.Password, -1, 65536, true)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -1665,6 +1788,9 @@ func (s *BodySectionConfiguration) validate(v *shape.Validator, path string) {
 	if s.Content != nil {
 		s.Content.validate(v, shape.Join(path, "Content"))
 	}
+	if s.Style != nil {
+		s.Style.validate(v, shape.Join(path, "Style"))
+	}
 	if s.PageBreakConfiguration != nil {
 		s.PageBreakConfiguration.validate(v, shape.Join(path, "PageBreakConfiguration"))
 	}
@@ -1753,12 +1879,19 @@ func (s *BorderSettings) validate(v *shape.Validator, path string) {
 	if s.BorderVisibility != nil {
 		v.Enum(shape.Join(path, "BorderVisibility"), string(*s.BorderVisibility), VisibilityValues)
 	}
+	if s.BorderWidth != nil {
+		v.Length(shape.Join(path, "BorderWidth"), *s.BorderWidth, -1, 65536, false)
+	}
 	if s.BorderColor != nil {
+		v.Length(shape.Join(path, "BorderColor"), *s.BorderColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "BorderColor"), *s.BorderColor, patternHexColorWithTransparency, false)
 	}
 }
 
 func (s *BorderStyle) validate(v *shape.Validator, path string) {
+	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
+	}
 	if s.Width != nil {
 		v.Length(shape.Join(path, "Width"), *s.Width, -1, 50, false)
 	}
@@ -1996,6 +2129,9 @@ func (s *CancelIngestionRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "IngestionId"), s.IngestionId != nil)
 	if s.IngestionId != nil {
 		v.Length(shape.Join(path, "IngestionId"), *s.IngestionId, 1, 128, false)
@@ -2862,6 +2998,9 @@ func (s *CascadingControlConfiguration) validate(v *shape.Validator, path string
 }
 
 func (s *CascadingControlSource) validate(v *shape.Validator, path string) {
+	if s.SourceSheetControlId != nil {
+		v.Length(shape.Join(path, "SourceSheetControlId"), *s.SourceSheetControlId, -1, 65536, false)
+	}
 	if s.ColumnToMatch != nil {
 		s.ColumnToMatch.validate(v, shape.Join(path, "ColumnToMatch"))
 	}
@@ -2999,6 +3138,11 @@ func (s *CellValueSynonym) validate(v *shape.Validator, path string) {
 	if s.CellValue != nil {
 		v.Length(shape.Join(path, "CellValue"), *s.CellValue, 0, 256, true)
 	}
+	if s.Synonyms != nil {
+		for i0 := range s.Synonyms {
+			v.Length(shape.Index(shape.Join(path, "Synonyms"), i0), s.Synonyms[i0], -1, 65536, true)
+		}
+	}
 }
 
 func (s *ChartAxisLabelOptions) validate(v *shape.Validator, path string) {
@@ -3069,6 +3213,14 @@ func (s *ClusterMarkerConfiguration) validate(v *shape.Validator, path string) {
 	}
 }
 
+func (s *CollectiveConstant) validate(v *shape.Validator, path string) {
+	if s.ValueList != nil {
+		for i0 := range s.ValueList {
+			v.Length(shape.Index(shape.Join(path, "ValueList"), i0), s.ValueList[i0], -1, 65536, false)
+		}
+	}
+}
+
 func (s *CollectiveConstantEntry) validate(v *shape.Validator, path string) {
 	if s.ConstantType != nil {
 		v.Enum(shape.Join(path, "ConstantType"), string(*s.ConstantType), ConstantTypeValues)
@@ -3135,9 +3287,21 @@ func (s *ColumnGroup) validate(v *shape.Validator, path string) {
 	}
 }
 
+func (s *ColumnGroupColumnSchema) validate(v *shape.Validator, path string) {
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
+	}
+}
+
 func (s *ColumnGroupSchema) validate(v *shape.Validator, path string) {
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
+	}
 	if s.ColumnGroupColumnSchemaList != nil {
 		v.Count(shape.Join(path, "ColumnGroupColumnSchemaList"), len(s.ColumnGroupColumnSchemaList), -1, 500)
+		for i0 := range s.ColumnGroupColumnSchemaList {
+			s.ColumnGroupColumnSchemaList[i0].validate(v, shape.Index(shape.Join(path, "ColumnGroupColumnSchemaList"), i0))
+		}
 	}
 }
 
@@ -3169,9 +3333,27 @@ func (s *ColumnIdentifier) validate(v *shape.Validator, path string) {
 func (s *ColumnLevelPermissionRule) validate(v *shape.Validator, path string) {
 	if s.Principals != nil {
 		v.Count(shape.Join(path, "Principals"), len(s.Principals), 1, 100)
+		for i0 := range s.Principals {
+			v.Length(shape.Index(shape.Join(path, "Principals"), i0), s.Principals[i0], -1, 65536, false)
+		}
 	}
 	if s.ColumnNames != nil {
 		v.Count(shape.Join(path, "ColumnNames"), len(s.ColumnNames), 1, -1)
+		for i0 := range s.ColumnNames {
+			v.Length(shape.Index(shape.Join(path, "ColumnNames"), i0), s.ColumnNames[i0], -1, 65536, false)
+		}
+	}
+}
+
+func (s *ColumnSchema) validate(v *shape.Validator, path string) {
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
+	}
+	if s.DataType != nil {
+		v.Length(shape.Join(path, "DataType"), *s.DataType, -1, 65536, false)
+	}
+	if s.GeographicRole != nil {
+		v.Length(shape.Join(path, "GeographicRole"), *s.GeographicRole, -1, 65536, false)
 	}
 }
 
@@ -3229,6 +3411,9 @@ func (s *ColumnTooltipItem) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Column"), s.Column != nil)
 	if s.Column != nil {
 		s.Column.validate(v, shape.Join(path, "Column"))
+	}
+	if s.Label != nil {
+		v.Length(shape.Join(path, "Label"), *s.Label, -1, 65536, false)
 	}
 	if s.Visibility != nil {
 		v.Enum(shape.Join(path, "Visibility"), string(*s.Visibility), VisibilityValues)
@@ -3439,6 +3624,11 @@ func (s *ComparativeOrder) validate(v *shape.Validator, path string) {
 	if s.UseOrdering != nil {
 		v.Enum(shape.Join(path, "UseOrdering"), string(*s.UseOrdering), ColumnOrderingTypeValues)
 	}
+	if s.SpecifedOrder != nil {
+		for i0 := range s.SpecifedOrder {
+			v.Length(shape.Index(shape.Join(path, "SpecifedOrder"), i0), s.SpecifedOrder[i0], -1, 65536, false)
+		}
+	}
 	if s.TreatUndefinedSpecifiedValues != nil {
 		v.Enum(shape.Join(path, "TreatUndefinedSpecifiedValues"), string(*s.TreatUndefinedSpecifiedValues), UndefinedSpecifiedValueTypeValues)
 	}
@@ -3514,6 +3704,7 @@ func (s *ConditionalFormattingCustomIconCondition) validate(v *shape.Validator, 
 		s.IconOptions.validate(v, shape.Join(path, "IconOptions"))
 	}
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 	if s.DisplayConfiguration != nil {
@@ -3526,6 +3717,7 @@ func (s *ConditionalFormattingCustomIconOptions) validate(v *shape.Validator, pa
 		v.Enum(shape.Join(path, "Icon"), string(*s.Icon), IconValues)
 	}
 	if s.UnicodeIcon != nil {
+		v.Length(shape.Join(path, "UnicodeIcon"), *s.UnicodeIcon, -1, 65536, false)
 		v.Pattern(shape.Join(path, "UnicodeIcon"), *s.UnicodeIcon, patternUnicodeIcon, false)
 	}
 }
@@ -3572,6 +3764,7 @@ func (s *ConditionalFormattingSolidColor) validate(v *shape.Validator, path stri
 		v.Length(shape.Join(path, "Expression"), *s.Expression, 1, 4096, true)
 	}
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 }
@@ -3685,6 +3878,9 @@ func (s *CreateAccountCustomizationRequest) validate(v *shape.Validator, path st
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
 	}
 	v.Required(shape.Join(path, "AccountCustomization"), s.AccountCustomization != nil)
+	if s.AccountCustomization != nil {
+		s.AccountCustomization.validate(v, shape.Join(path, "AccountCustomization"))
+	}
 	if s.Tags != nil {
 		v.Count(shape.Join(path, "Tags"), len(s.Tags), 1, 200)
 		for i0 := range s.Tags {
@@ -3715,6 +3911,63 @@ func (s *CreateAccountSubscriptionRequest) validate(v *shape.Validator, path str
 		v.Pattern(shape.Join(path, "AccountName"), *s.AccountName, patternAccountName, false)
 	}
 	v.Required(shape.Join(path, "NotificationEmail"), s.NotificationEmail != nil)
+	if s.NotificationEmail != nil {
+		v.Length(shape.Join(path, "NotificationEmail"), *s.NotificationEmail, -1, 65536, false)
+	}
+	if s.ActiveDirectoryName != nil {
+		v.Length(shape.Join(path, "ActiveDirectoryName"), *s.ActiveDirectoryName, -1, 65536, false)
+	}
+	if s.Realm != nil {
+		v.Length(shape.Join(path, "Realm"), *s.Realm, -1, 65536, false)
+	}
+	if s.DirectoryId != nil {
+		v.Length(shape.Join(path, "DirectoryId"), *s.DirectoryId, -1, 65536, false)
+	}
+	if s.AdminGroup != nil {
+		for i0 := range s.AdminGroup {
+			v.Length(shape.Index(shape.Join(path, "AdminGroup"), i0), s.AdminGroup[i0], -1, 65536, false)
+		}
+	}
+	if s.AuthorGroup != nil {
+		for i0 := range s.AuthorGroup {
+			v.Length(shape.Index(shape.Join(path, "AuthorGroup"), i0), s.AuthorGroup[i0], -1, 65536, false)
+		}
+	}
+	if s.ReaderGroup != nil {
+		for i0 := range s.ReaderGroup {
+			v.Length(shape.Index(shape.Join(path, "ReaderGroup"), i0), s.ReaderGroup[i0], -1, 65536, false)
+		}
+	}
+	if s.AdminProGroup != nil {
+		for i0 := range s.AdminProGroup {
+			v.Length(shape.Index(shape.Join(path, "AdminProGroup"), i0), s.AdminProGroup[i0], -1, 65536, false)
+		}
+	}
+	if s.AuthorProGroup != nil {
+		for i0 := range s.AuthorProGroup {
+			v.Length(shape.Index(shape.Join(path, "AuthorProGroup"), i0), s.AuthorProGroup[i0], -1, 65536, false)
+		}
+	}
+	if s.ReaderProGroup != nil {
+		for i0 := range s.ReaderProGroup {
+			v.Length(shape.Index(shape.Join(path, "ReaderProGroup"), i0), s.ReaderProGroup[i0], -1, 65536, false)
+		}
+	}
+	if s.FirstName != nil {
+		v.Length(shape.Join(path, "FirstName"), *s.FirstName, -1, 65536, false)
+	}
+	if s.LastName != nil {
+		v.Length(shape.Join(path, "LastName"), *s.LastName, -1, 65536, false)
+	}
+	if s.EmailAddress != nil {
+		v.Length(shape.Join(path, "EmailAddress"), *s.EmailAddress, -1, 65536, false)
+	}
+	if s.ContactNumber != nil {
+		v.Length(shape.Join(path, "ContactNumber"), *s.ContactNumber, -1, 65536, false)
+	}
+	if s.IAMIdentityCenterInstanceArn != nil {
+		v.Length(shape.Join(path, "IAMIdentityCenterInstanceArn"), *s.IAMIdentityCenterInstanceArn, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -3754,6 +4007,9 @@ func (s *CreateActionConnectorRequest) validate(v *shape.Validator, path string)
 			s.Permissions[i0].validate(v, shape.Index(shape.Join(path, "Permissions"), i0))
 		}
 	}
+	if s.VpcConnectionArn != nil {
+		v.Length(shape.Join(path, "VpcConnectionArn"), *s.VpcConnectionArn, -1, 2048, false)
+	}
 	if s.Tags != nil {
 		v.Count(shape.Join(path, "Tags"), len(s.Tags), 1, 200)
 		for i0 := range s.Tags {
@@ -3768,9 +4024,15 @@ func (s *CreateAgentRequest) Validate(v *shape.Validator) { s.validate(v, "") }
 func (s *CreateAgentRequest) validate(v *shape.Validator, path string) {
 	if s.Spaces != nil {
 		v.Count(shape.Join(path, "Spaces"), len(s.Spaces), 0, 10)
+		for i0 := range s.Spaces {
+			v.Length(shape.Index(shape.Join(path, "Spaces"), i0), s.Spaces[i0], -1, 2048, false)
+		}
 	}
 	if s.ActionConnectors != nil {
 		v.Count(shape.Join(path, "ActionConnectors"), len(s.ActionConnectors), 0, 10)
+		for i0 := range s.ActionConnectors {
+			v.Length(shape.Index(shape.Join(path, "ActionConnectors"), i0), s.ActionConnectors[i0], -1, 2048, false)
+		}
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
 	if s.AwsAccountId != nil {
@@ -3841,6 +4103,9 @@ func (s *CreateAnalysisRequest) validate(v *shape.Validator, path string) {
 	if s.SourceEntity != nil {
 		s.SourceEntity.validate(v, shape.Join(path, "SourceEntity"))
 	}
+	if s.ThemeArn != nil {
+		v.Length(shape.Join(path, "ThemeArn"), *s.ThemeArn, -1, 2048, false)
+	}
 	if s.Tags != nil {
 		v.Count(shape.Join(path, "Tags"), len(s.Tags), 1, 200)
 		for i0 := range s.Tags {
@@ -3855,6 +4120,9 @@ func (s *CreateAnalysisRequest) validate(v *shape.Validator, path string) {
 	}
 	if s.FolderArns != nil {
 		v.Count(shape.Join(path, "FolderArns"), len(s.FolderArns), -1, 1)
+		for i0 := range s.FolderArns {
+			v.Length(shape.Index(shape.Join(path, "FolderArns"), i0), s.FolderArns[i0], -1, 2048, false)
+		}
 	}
 }
 
@@ -3969,6 +4237,9 @@ func (s *CreateDashboardRequest) validate(v *shape.Validator, path string) {
 	if s.DashboardPublishOptions != nil {
 		s.DashboardPublishOptions.validate(v, shape.Join(path, "DashboardPublishOptions"))
 	}
+	if s.ThemeArn != nil {
+		v.Length(shape.Join(path, "ThemeArn"), *s.ThemeArn, -1, 2048, false)
+	}
 	if s.Definition != nil {
 		s.Definition.validate(v, shape.Join(path, "Definition"))
 	}
@@ -3977,6 +4248,9 @@ func (s *CreateDashboardRequest) validate(v *shape.Validator, path string) {
 	}
 	if s.FolderArns != nil {
 		v.Count(shape.Join(path, "FolderArns"), len(s.FolderArns), -1, 1)
+		for i0 := range s.FolderArns {
+			v.Length(shape.Index(shape.Join(path, "FolderArns"), i0), s.FolderArns[i0], -1, 2048, false)
+		}
 	}
 	if s.LinkSharingConfiguration != nil {
 		s.LinkSharingConfiguration.validate(v, shape.Join(path, "LinkSharingConfiguration"))
@@ -4000,6 +4274,9 @@ func (s *CreateDataSetRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Name"), s.Name != nil)
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
@@ -4069,6 +4346,9 @@ func (s *CreateDataSetRequest) validate(v *shape.Validator, path string) {
 	}
 	if s.FolderArns != nil {
 		v.Count(shape.Join(path, "FolderArns"), len(s.FolderArns), -1, 1)
+		for i0 := range s.FolderArns {
+			v.Length(shape.Index(shape.Join(path, "FolderArns"), i0), s.FolderArns[i0], -1, 2048, false)
+		}
 	}
 	if s.PerformanceConfiguration != nil {
 		s.PerformanceConfiguration.validate(v, shape.Join(path, "PerformanceConfiguration"))
@@ -4094,6 +4374,9 @@ func (s *CreateDataSourceRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSourceId"), s.DataSourceId != nil)
+	if s.DataSourceId != nil {
+		v.Length(shape.Join(path, "DataSourceId"), *s.DataSourceId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Name"), s.Name != nil)
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
@@ -4125,6 +4408,9 @@ func (s *CreateDataSourceRequest) validate(v *shape.Validator, path string) {
 	}
 	if s.FolderArns != nil {
 		v.Count(shape.Join(path, "FolderArns"), len(s.FolderArns), -1, 1)
+		for i0 := range s.FolderArns {
+			v.Length(shape.Index(shape.Join(path, "FolderArns"), i0), s.FolderArns[i0], -1, 2048, false)
+		}
 	}
 }
 
@@ -4202,6 +4488,9 @@ func (s *CreateFolderRequest) validate(v *shape.Validator, path string) {
 	if s.FolderType != nil {
 		v.Enum(shape.Join(path, "FolderType"), string(*s.FolderType), FolderTypeValues)
 	}
+	if s.ParentFolderArn != nil {
+		v.Length(shape.Join(path, "ParentFolderArn"), *s.ParentFolderArn, -1, 2048, false)
+	}
 	if s.Permissions != nil {
 		v.Count(shape.Join(path, "Permissions"), len(s.Permissions), 1, 64)
 		for i0 := range s.Permissions {
@@ -4230,7 +4519,7 @@ func (s *CreateGroupMembershipRequest) validate(v *shape.Validator, path string)
 	}
 	v.Required(shape.Join(path, "GroupName"), s.GroupName != nil)
 	if s.GroupName != nil {
-		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, -1, false)
+		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, 256, false)
 		v.Pattern(shape.Join(path, "GroupName"), *s.GroupName, patternGroupName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -4251,7 +4540,7 @@ func (s *CreateGroupRequest) Validate(v *shape.Validator) { s.validate(v, "") }
 func (s *CreateGroupRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "GroupName"), s.GroupName != nil)
 	if s.GroupName != nil {
-		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, -1, false)
+		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, 256, false)
 		v.Pattern(shape.Join(path, "GroupName"), *s.GroupName, patternGroupName, false)
 	}
 	if s.Description != nil {
@@ -4280,18 +4569,22 @@ func (s *CreateIAMPolicyAssignmentRequest) validate(v *shape.Validator, path str
 	}
 	v.Required(shape.Join(path, "AssignmentName"), s.AssignmentName != nil)
 	if s.AssignmentName != nil {
-		v.Length(shape.Join(path, "AssignmentName"), *s.AssignmentName, 1, -1, false)
+		v.Length(shape.Join(path, "AssignmentName"), *s.AssignmentName, 1, 65536, false)
 		v.Pattern(shape.Join(path, "AssignmentName"), *s.AssignmentName, patternIAMPolicyAssignmentName, false)
 	}
 	v.Required(shape.Join(path, "AssignmentStatus"), s.AssignmentStatus != nil)
 	if s.AssignmentStatus != nil {
 		v.Enum(shape.Join(path, "AssignmentStatus"), string(*s.AssignmentStatus), AssignmentStatusValues)
 	}
+	if s.PolicyArn != nil {
+		v.Length(shape.Join(path, "PolicyArn"), *s.PolicyArn, -1, 2048, false)
+	}
 	if s.Identities != nil {
 		for k0, e0 := range s.Identities {
+			v.Length(shape.Key(shape.Join(path, "Identities"), k0), k0, -1, 65536, false)
 			if e0 != nil {
 				for i1 := range e0 {
-					v.Length(shape.Index(shape.Key(shape.Join(path, "Identities"), k0), i1), e0[i1], 1, -1, false)
+					v.Length(shape.Index(shape.Key(shape.Join(path, "Identities"), k0), i1), e0[i1], 1, 65536, false)
 					v.Pattern(shape.Index(shape.Key(shape.Join(path, "Identities"), k0), i1), e0[i1], patternIdentityName, false)
 				}
 			}
@@ -4309,6 +4602,9 @@ func (s *CreateIngestionRequest) Validate(v *shape.Validator) { s.validate(v, ""
 
 func (s *CreateIngestionRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "IngestionId"), s.IngestionId != nil)
 	if s.IngestionId != nil {
 		v.Length(shape.Join(path, "IngestionId"), *s.IngestionId, 1, 128, false)
@@ -4361,6 +4657,9 @@ func (s *CreateKnowledgeBaseRequest) validate(v *shape.Validator, path string) {
 	}
 	if s.MediaExtractionConfiguration != nil {
 		s.MediaExtractionConfiguration.validate(v, shape.Join(path, "MediaExtractionConfiguration"))
+	}
+	if s.PrimaryOwnerArn != nil {
+		v.Length(shape.Join(path, "PrimaryOwnerArn"), *s.PrimaryOwnerArn, -1, 65536, false)
 	}
 	if s.Tags != nil {
 		v.Count(shape.Join(path, "Tags"), len(s.Tags), 1, 200)
@@ -4460,6 +4759,9 @@ func (s *CreateRefreshScheduleRequest) Validate(v *shape.Validator) { s.validate
 
 func (s *CreateRefreshScheduleRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
@@ -4477,7 +4779,7 @@ func (s *CreateRoleMembershipRequest) Validate(v *shape.Validator) { s.validate(
 func (s *CreateRoleMembershipRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "MemberName"), s.MemberName != nil)
 	if s.MemberName != nil {
-		v.Length(shape.Join(path, "MemberName"), *s.MemberName, 1, -1, false)
+		v.Length(shape.Join(path, "MemberName"), *s.MemberName, 1, 256, false)
 		v.Pattern(shape.Join(path, "MemberName"), *s.MemberName, patternGroupName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -4673,6 +4975,12 @@ func (s *CreateTopicRefreshScheduleRequest) validate(v *shape.Validator, path st
 		v.Pattern(shape.Join(path, "TopicId"), *s.TopicId, patternTopicId, false)
 	}
 	v.Required(shape.Join(path, "DatasetArn"), s.DatasetArn != nil)
+	if s.DatasetArn != nil {
+		v.Length(shape.Join(path, "DatasetArn"), *s.DatasetArn, -1, 2048, false)
+	}
+	if s.DatasetName != nil {
+		v.Length(shape.Join(path, "DatasetName"), *s.DatasetName, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "RefreshSchedule"), s.RefreshSchedule != nil)
 	if s.RefreshSchedule != nil {
 		s.RefreshSchedule.validate(v, shape.Join(path, "RefreshSchedule"))
@@ -4705,6 +5013,9 @@ func (s *CreateTopicRequest) validate(v *shape.Validator, path string) {
 	}
 	if s.FolderArns != nil {
 		v.Count(shape.Join(path, "FolderArns"), len(s.FolderArns), -1, 1)
+		for i0 := range s.FolderArns {
+			v.Length(shape.Index(shape.Join(path, "FolderArns"), i0), s.FolderArns[i0], -1, 2048, false)
+		}
 	}
 	if s.CustomInstructions != nil {
 		s.CustomInstructions.validate(v, shape.Join(path, "CustomInstructions"))
@@ -4718,6 +5029,9 @@ func (s *CreateTopicReviewedAnswer) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AnswerId"), *s.AnswerId, patternAnswerId, false)
 	}
 	v.Required(shape.Join(path, "DatasetArn"), s.DatasetArn != nil)
+	if s.DatasetArn != nil {
+		v.Length(shape.Join(path, "DatasetArn"), *s.DatasetArn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Question"), s.Question != nil)
 	if s.Question != nil {
 		v.Length(shape.Join(path, "Question"), *s.Question, -1, 256, true)
@@ -4759,6 +5073,9 @@ func (s *CreateTopicV2Request) validate(v *shape.Validator, path string) {
 	}
 	if s.FolderArns != nil {
 		v.Count(shape.Join(path, "FolderArns"), len(s.FolderArns), -1, 1)
+		for i0 := range s.FolderArns {
+			v.Length(shape.Index(shape.Join(path, "FolderArns"), i0), s.FolderArns[i0], -1, 2048, false)
+		}
 	}
 	if s.CustomInstructions != nil {
 		s.CustomInstructions.validate(v, shape.Join(path, "CustomInstructions"))
@@ -4845,6 +5162,7 @@ func (s *CurrencyDisplayFormatConfiguration) validate(v *shape.Validator, path s
 		s.SeparatorConfiguration.validate(v, shape.Join(path, "SeparatorConfiguration"))
 	}
 	if s.Symbol != nil {
+		v.Length(shape.Join(path, "Symbol"), *s.Symbol, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Symbol"), *s.Symbol, patternCurrencyCode, false)
 	}
 	if s.DecimalPlacesConfiguration != nil {
@@ -4905,10 +5223,17 @@ func (s *CustomColor) validate(v *shape.Validator, path string) {
 	}
 	v.Required(shape.Join(path, "Color"), s.Color != nil)
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 	if s.SpecialValue != nil {
 		v.Enum(shape.Join(path, "SpecialValue"), string(*s.SpecialValue), SpecialValueValues)
+	}
+}
+
+func (s *CustomConnectionParameters) validate(v *shape.Validator, path string) {
+	if s.ConnectionType != nil {
+		v.Length(shape.Join(path, "ConnectionType"), *s.ConnectionType, -1, 65536, false)
 	}
 }
 
@@ -5023,6 +5348,9 @@ func (s *CustomNarrativeOptions) validate(v *shape.Validator, path string) {
 func (s *CustomParameterValues) validate(v *shape.Validator, path string) {
 	if s.StringValues != nil {
 		v.Count(shape.Join(path, "StringValues"), len(s.StringValues), -1, 50000)
+		for i0 := range s.StringValues {
+			v.Length(shape.Index(shape.Join(path, "StringValues"), i0), s.StringValues[i0], -1, 65536, true)
+		}
 	}
 	if s.IntegerValues != nil {
 		v.Count(shape.Join(path, "IntegerValues"), len(s.IntegerValues), -1, 50000)
@@ -5095,6 +5423,9 @@ func (s *CustomPromptProfile) validate(v *shape.Validator, path string) {
 
 func (s *CustomSql) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSourceArn"), s.DataSourceArn != nil)
+	if s.DataSourceArn != nil {
+		v.Length(shape.Join(path, "DataSourceArn"), *s.DataSourceArn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Name"), s.Name != nil)
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
@@ -5184,6 +5515,9 @@ func (s *DashboardSearchFilter) validate(v *shape.Validator, path string) {
 	if s.Name != nil {
 		v.Enum(shape.Join(path, "Name"), string(*s.Name), DashboardFilterAttributeValues)
 	}
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
+	}
 }
 
 func (s *DashboardSourceEntity) validate(v *shape.Validator, path string) {
@@ -5207,6 +5541,9 @@ func (s *DashboardSourceTemplate) validate(v *shape.Validator, path string) {
 		}
 	}
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 }
 
 func (s *DashboardVersionDefinition) validate(v *shape.Validator, path string) {
@@ -5312,15 +5649,18 @@ func (s *DataBarsOptions) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "FieldId"), *s.FieldId, 1, 512, false)
 	}
 	if s.PositiveColor != nil {
+		v.Length(shape.Join(path, "PositiveColor"), *s.PositiveColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "PositiveColor"), *s.PositiveColor, patternHexColor, false)
 	}
 	if s.NegativeColor != nil {
+		v.Length(shape.Join(path, "NegativeColor"), *s.NegativeColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "NegativeColor"), *s.NegativeColor, patternHexColor, false)
 	}
 }
 
 func (s *DataColor) validate(v *shape.Validator, path string) {
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 }
@@ -5329,16 +5669,19 @@ func (s *DataColorPalette) validate(v *shape.Validator, path string) {
 	if s.Colors != nil {
 		v.Count(shape.Join(path, "Colors"), len(s.Colors), -1, 100)
 		for i0 := range s.Colors {
+			v.Length(shape.Index(shape.Join(path, "Colors"), i0), s.Colors[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "Colors"), i0), s.Colors[i0], patternHexColor, false)
 		}
 	}
 	if s.MinMaxGradient != nil {
 		v.Count(shape.Join(path, "MinMaxGradient"), len(s.MinMaxGradient), -1, 100)
 		for i0 := range s.MinMaxGradient {
+			v.Length(shape.Index(shape.Join(path, "MinMaxGradient"), i0), s.MinMaxGradient[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "MinMaxGradient"), i0), s.MinMaxGradient[i0], patternHexColor, false)
 		}
 	}
 	if s.EmptyFillColor != nil {
+		v.Length(shape.Join(path, "EmptyFillColor"), *s.EmptyFillColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "EmptyFillColor"), *s.EmptyFillColor, patternHexColor, false)
 	}
 }
@@ -5347,6 +5690,9 @@ func (s *DataFieldBarSeriesItem) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "FieldId"), s.FieldId != nil)
 	if s.FieldId != nil {
 		v.Length(shape.Join(path, "FieldId"), *s.FieldId, 1, 512, false)
+	}
+	if s.FieldValue != nil {
+		v.Length(shape.Join(path, "FieldValue"), *s.FieldValue, -1, 65536, true)
 	}
 	if s.Settings != nil {
 		s.Settings.validate(v, shape.Join(path, "Settings"))
@@ -5358,6 +5704,9 @@ func (s *DataFieldComboSeriesItem) validate(v *shape.Validator, path string) {
 	if s.FieldId != nil {
 		v.Length(shape.Join(path, "FieldId"), *s.FieldId, 1, 512, false)
 	}
+	if s.FieldValue != nil {
+		v.Length(shape.Join(path, "FieldValue"), *s.FieldValue, -1, 65536, true)
+	}
 	if s.Settings != nil {
 		s.Settings.validate(v, shape.Join(path, "Settings"))
 	}
@@ -5367,6 +5716,9 @@ func (s *DataFieldSeriesItem) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "FieldId"), s.FieldId != nil)
 	if s.FieldId != nil {
 		v.Length(shape.Join(path, "FieldId"), *s.FieldId, 1, 512, false)
+	}
+	if s.FieldValue != nil {
+		v.Length(shape.Join(path, "FieldValue"), *s.FieldValue, -1, 65536, true)
 	}
 	v.Required(shape.Join(path, "AxisBinding"), s.AxisBinding != nil)
 	if s.AxisBinding != nil {
@@ -5403,6 +5755,7 @@ func (s *DataLabelOptions) validate(v *shape.Validator, path string) {
 		s.LabelFontConfiguration.validate(v, shape.Join(path, "LabelFontConfiguration"))
 	}
 	if s.LabelColor != nil {
+		v.Length(shape.Join(path, "LabelColor"), *s.LabelColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "LabelColor"), *s.LabelColor, patternHexColor, false)
 	}
 	if s.Overlap != nil {
@@ -5438,6 +5791,7 @@ func (s *DataPathColor) validate(v *shape.Validator, path string) {
 	}
 	v.Required(shape.Join(path, "Color"), s.Color != nil)
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 	if s.TimeGranularity != nil {
@@ -5551,6 +5905,9 @@ func (s *DataPrepListAggregationFunction) validate(v *shape.Validator, path stri
 		v.Length(shape.Join(path, "InputColumnName"), *s.InputColumnName, 1, 128, false)
 	}
 	v.Required(shape.Join(path, "Separator"), s.Separator != nil)
+	if s.Separator != nil {
+		v.Length(shape.Join(path, "Separator"), *s.Separator, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Distinct"), s.Distinct != nil)
 }
 
@@ -5586,6 +5943,9 @@ func (s *DataSetColumnIdMapping) validate(v *shape.Validator, path string) {
 }
 
 func (s *DataSetConfiguration) validate(v *shape.Validator, path string) {
+	if s.Placeholder != nil {
+		v.Length(shape.Join(path, "Placeholder"), *s.Placeholder, -1, 65536, false)
+	}
 	if s.DataSetSchema != nil {
 		s.DataSetSchema.validate(v, shape.Join(path, "DataSetSchema"))
 	}
@@ -5619,6 +5979,9 @@ func (s *DataSetIdentifierDeclaration) validate(v *shape.Validator, path string)
 		v.Length(shape.Join(path, "Identifier"), *s.Identifier, 0, 2048, false)
 	}
 	v.Required(shape.Join(path, "DataSetArn"), s.DataSetArn != nil)
+	if s.DataSetArn != nil {
+		v.Length(shape.Join(path, "DataSetArn"), *s.DataSetArn, -1, 2048, false)
+	}
 }
 
 func (s *DataSetNumericComparisonFilterCondition) validate(v *shape.Validator, path string) {
@@ -5640,9 +6003,13 @@ func (s *DataSetNumericFilterCondition) validate(v *shape.Validator, path string
 func (s *DataSetReference) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetPlaceholder"), s.DataSetPlaceholder != nil)
 	if s.DataSetPlaceholder != nil {
+		v.Length(shape.Join(path, "DataSetPlaceholder"), *s.DataSetPlaceholder, -1, 65536, false)
 		v.Pattern(shape.Join(path, "DataSetPlaceholder"), *s.DataSetPlaceholder, patternNonEmptyString, false)
 	}
 	v.Required(shape.Join(path, "DataSetArn"), s.DataSetArn != nil)
+	if s.DataSetArn != nil {
+		v.Length(shape.Join(path, "DataSetArn"), *s.DataSetArn, -1, 2048, false)
+	}
 }
 
 func (s *DataSetRefreshProperties) validate(v *shape.Validator, path string) {
@@ -5657,6 +6024,9 @@ func (s *DataSetRefreshProperties) validate(v *shape.Validator, path string) {
 func (s *DataSetSchema) validate(v *shape.Validator, path string) {
 	if s.ColumnSchemaList != nil {
 		v.Count(shape.Join(path, "ColumnSchemaList"), len(s.ColumnSchemaList), -1, 500)
+		for i0 := range s.ColumnSchemaList {
+			s.ColumnSchemaList[i0].validate(v, shape.Index(shape.Join(path, "ColumnSchemaList"), i0))
+		}
 	}
 }
 
@@ -5670,6 +6040,9 @@ func (s *DataSetSearchFilter) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "Name"), string(*s.Name), DataSetFilterAttributeValues)
 	}
 	v.Required(shape.Join(path, "Value"), s.Value != nil)
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
+	}
 }
 
 func (s *DataSetSemanticDescription) validate(v *shape.Validator, path string) {
@@ -5743,6 +6116,7 @@ func (s *DataSourceCredentials) validate(v *shape.Validator, path string) {
 		s.CredentialPair.validate(v, shape.Join(path, "CredentialPair"))
 	}
 	if s.CopySourceArn != nil {
+		v.Length(shape.Join(path, "CopySourceArn"), *s.CopySourceArn, -1, 2048, false)
 		v.Pattern(shape.Join(path, "CopySourceArn"), *s.CopySourceArn, patternCopySourceArn, false)
 	}
 	if s.SecretArn != nil {
@@ -5848,6 +6222,9 @@ func (s *DataSourceParameters) validate(v *shape.Validator, path string) {
 	if s.ImpalaParameters != nil {
 		s.ImpalaParameters.validate(v, shape.Join(path, "ImpalaParameters"))
 	}
+	if s.CustomConnectionParameters != nil {
+		s.CustomConnectionParameters.validate(v, shape.Join(path, "CustomConnectionParameters"))
+	}
 	if s.WebCrawlerParameters != nil {
 		s.WebCrawlerParameters.validate(v, shape.Join(path, "WebCrawlerParameters"))
 	}
@@ -5881,6 +6258,9 @@ func (s *DataSourceSearchFilter) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "Name"), string(*s.Name), DataSourceFilterAttributeValues)
 	}
 	v.Required(shape.Join(path, "Value"), s.Value != nil)
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
+	}
 }
 
 func (s *DataStoriesConfigurations) validate(v *shape.Validator, path string) {
@@ -5910,6 +6290,9 @@ func (s *DatabricksParameters) validate(v *shape.Validator, path string) {
 
 func (s *DatasetMetadata) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DatasetArn"), s.DatasetArn != nil)
+	if s.DatasetArn != nil {
+		v.Length(shape.Join(path, "DatasetArn"), *s.DatasetArn, -1, 2048, false)
+	}
 	if s.DatasetName != nil {
 		v.Length(shape.Join(path, "DatasetName"), *s.DatasetName, -1, 256, false)
 	}
@@ -6068,6 +6451,7 @@ func (s *DateTimeHierarchy) validate(v *shape.Validator, path string) {
 func (s *DateTimeParameter) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Name"), s.Name != nil)
 	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Name"), *s.Name, patternNonEmptyString, false)
 	}
 	v.Required(shape.Join(path, "Values"), s.Values != nil)
@@ -6128,6 +6512,7 @@ func (s *DecalSettings) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "DecalVisibility"), string(*s.DecalVisibility), VisibilityValues)
 	}
 	if s.DecalColor != nil {
+		v.Length(shape.Join(path, "DecalColor"), *s.DecalColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "DecalColor"), *s.DecalColor, patternHexColorWithTransparency, false)
 	}
 	if s.DecalPatternType != nil {
@@ -6185,6 +6570,7 @@ func (s *DecimalDefaultValues) validate(v *shape.Validator, path string) {
 func (s *DecimalParameter) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Name"), s.Name != nil)
 	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Name"), *s.Name, patternNonEmptyString, false)
 	}
 	v.Required(shape.Join(path, "Values"), s.Values != nil)
@@ -6466,6 +6852,9 @@ func (s *DeleteAgentRequest) Validate(v *shape.Validator) { s.validate(v, "") }
 
 func (s *DeleteAgentRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "AgentId"), s.AgentId != nil)
+	if s.AgentId != nil {
+		v.Length(shape.Join(path, "AgentId"), *s.AgentId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
@@ -6564,6 +6953,9 @@ func (s *DeleteDataSetRefreshPropertiesRequest) validate(v *shape.Validator, pat
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -6576,6 +6968,9 @@ func (s *DeleteDataSetRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -6588,6 +6983,9 @@ func (s *DeleteDataSourceRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSourceId"), s.DataSourceId != nil)
+	if s.DataSourceId != nil {
+		v.Length(shape.Join(path, "DataSourceId"), *s.DataSourceId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -6616,6 +7014,7 @@ func (s *DeleteFlowRequest) validate(v *shape.Validator, path string) {
 	}
 	v.Required(shape.Join(path, "FlowId"), s.FlowId != nil)
 	if s.FlowId != nil {
+		v.Length(shape.Join(path, "FlowId"), *s.FlowId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "FlowId"), *s.FlowId, patternFlowId, false)
 	}
 }
@@ -6672,7 +7071,7 @@ func (s *DeleteGroupMembershipRequest) validate(v *shape.Validator, path string)
 	}
 	v.Required(shape.Join(path, "GroupName"), s.GroupName != nil)
 	if s.GroupName != nil {
-		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, -1, false)
+		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, 256, false)
 		v.Pattern(shape.Join(path, "GroupName"), *s.GroupName, patternGroupName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -6693,7 +7092,7 @@ func (s *DeleteGroupRequest) Validate(v *shape.Validator) { s.validate(v, "") }
 func (s *DeleteGroupRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "GroupName"), s.GroupName != nil)
 	if s.GroupName != nil {
-		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, -1, false)
+		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, 256, false)
 		v.Pattern(shape.Join(path, "GroupName"), *s.GroupName, patternGroupName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -6719,7 +7118,7 @@ func (s *DeleteIAMPolicyAssignmentRequest) validate(v *shape.Validator, path str
 	}
 	v.Required(shape.Join(path, "AssignmentName"), s.AssignmentName != nil)
 	if s.AssignmentName != nil {
-		v.Length(shape.Join(path, "AssignmentName"), *s.AssignmentName, 1, -1, false)
+		v.Length(shape.Join(path, "AssignmentName"), *s.AssignmentName, 1, 65536, false)
 		v.Pattern(shape.Join(path, "AssignmentName"), *s.AssignmentName, patternIAMPolicyAssignmentName, false)
 	}
 	v.Required(shape.Join(path, "Namespace"), s.Namespace != nil)
@@ -6797,12 +7196,18 @@ func (s *DeleteRefreshScheduleRequest) Validate(v *shape.Validator) { s.validate
 
 func (s *DeleteRefreshScheduleRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "ScheduleId"), s.ScheduleId != nil)
+	if s.ScheduleId != nil {
+		v.Length(shape.Join(path, "ScheduleId"), *s.ScheduleId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -6831,7 +7236,7 @@ func (s *DeleteRoleMembershipRequest) Validate(v *shape.Validator) { s.validate(
 func (s *DeleteRoleMembershipRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "MemberName"), s.MemberName != nil)
 	if s.MemberName != nil {
-		v.Length(shape.Join(path, "MemberName"), *s.MemberName, 1, -1, false)
+		v.Length(shape.Join(path, "MemberName"), *s.MemberName, 1, 256, false)
 		v.Pattern(shape.Join(path, "MemberName"), *s.MemberName, patternGroupName, false)
 	}
 	v.Required(shape.Join(path, "Role"), s.Role != nil)
@@ -6961,6 +7366,9 @@ func (s *DeleteTopicRefreshScheduleRequest) validate(v *shape.Validator, path st
 		v.Pattern(shape.Join(path, "TopicId"), *s.TopicId, patternTopicId, false)
 	}
 	v.Required(shape.Join(path, "DatasetId"), s.DatasetId != nil)
+	if s.DatasetId != nil {
+		v.Length(shape.Join(path, "DatasetId"), *s.DatasetId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -7000,6 +7408,9 @@ func (s *DeleteUserByPrincipalIdRequest) Validate(v *shape.Validator) { s.valida
 
 func (s *DeleteUserByPrincipalIdRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "PrincipalId"), s.PrincipalId != nil)
+	if s.PrincipalId != nil {
+		v.Length(shape.Join(path, "PrincipalId"), *s.PrincipalId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
@@ -7018,7 +7429,7 @@ func (s *DeleteUserCustomPermissionRequest) Validate(v *shape.Validator) { s.val
 func (s *DeleteUserCustomPermissionRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "UserName"), s.UserName != nil)
 	if s.UserName != nil {
-		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, -1, false)
+		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, 256, false)
 		v.Pattern(shape.Join(path, "UserName"), *s.UserName, patternUserName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -7039,7 +7450,7 @@ func (s *DeleteUserRequest) Validate(v *shape.Validator) { s.validate(v, "") }
 func (s *DeleteUserRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "UserName"), s.UserName != nil)
 	if s.UserName != nil {
-		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, -1, false)
+		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, 256, false)
 		v.Pattern(shape.Join(path, "UserName"), *s.UserName, patternUserName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -7272,14 +7683,17 @@ func (s *DescribeAutomationJobRequest) validate(v *shape.Validator, path string)
 	}
 	v.Required(shape.Join(path, "AutomationGroupId"), s.AutomationGroupId != nil)
 	if s.AutomationGroupId != nil {
+		v.Length(shape.Join(path, "AutomationGroupId"), *s.AutomationGroupId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "AutomationGroupId"), *s.AutomationGroupId, patternAutomateId, false)
 	}
 	v.Required(shape.Join(path, "AutomationId"), s.AutomationId != nil)
 	if s.AutomationId != nil {
+		v.Length(shape.Join(path, "AutomationId"), *s.AutomationId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "AutomationId"), *s.AutomationId, patternAutomateId, false)
 	}
 	v.Required(shape.Join(path, "JobId"), s.JobId != nil)
 	if s.JobId != nil {
+		v.Length(shape.Join(path, "JobId"), *s.JobId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "JobId"), *s.JobId, patternAutomateId, false)
 	}
 }
@@ -7472,6 +7886,9 @@ func (s *DescribeDataSetPermissionsRequest) validate(v *shape.Validator, path st
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -7484,6 +7901,9 @@ func (s *DescribeDataSetRefreshPropertiesRequest) validate(v *shape.Validator, p
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -7496,6 +7916,9 @@ func (s *DescribeDataSetRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -7508,6 +7931,9 @@ func (s *DescribeDataSourcePermissionsRequest) validate(v *shape.Validator, path
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSourceId"), s.DataSourceId != nil)
+	if s.DataSourceId != nil {
+		v.Length(shape.Join(path, "DataSourceId"), *s.DataSourceId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -7520,6 +7946,9 @@ func (s *DescribeDataSourceRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSourceId"), s.DataSourceId != nil)
+	if s.DataSourceId != nil {
+		v.Length(shape.Join(path, "DataSourceId"), *s.DataSourceId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -7548,6 +7977,7 @@ func (s *DescribeFlowRequest) validate(v *shape.Validator, path string) {
 	}
 	v.Required(shape.Join(path, "FlowId"), s.FlowId != nil)
 	if s.FlowId != nil {
+		v.Length(shape.Join(path, "FlowId"), *s.FlowId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "FlowId"), *s.FlowId, patternFlowId, false)
 	}
 	v.Required(shape.Join(path, "PublishState"), s.PublishState != nil)
@@ -7576,6 +8006,9 @@ func (s *DescribeFolderPermissionsRequest) validate(v *shape.Validator, path str
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 }
 
@@ -7616,6 +8049,9 @@ func (s *DescribeFolderResolvedPermissionsRequest) validate(v *shape.Validator, 
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -7629,7 +8065,7 @@ func (s *DescribeGroupMembershipRequest) validate(v *shape.Validator, path strin
 	}
 	v.Required(shape.Join(path, "GroupName"), s.GroupName != nil)
 	if s.GroupName != nil {
-		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, -1, false)
+		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, 256, false)
 		v.Pattern(shape.Join(path, "GroupName"), *s.GroupName, patternGroupName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -7650,7 +8086,7 @@ func (s *DescribeGroupRequest) Validate(v *shape.Validator) { s.validate(v, "") 
 func (s *DescribeGroupRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "GroupName"), s.GroupName != nil)
 	if s.GroupName != nil {
-		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, -1, false)
+		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, 256, false)
 		v.Pattern(shape.Join(path, "GroupName"), *s.GroupName, patternGroupName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -7676,7 +8112,7 @@ func (s *DescribeIAMPolicyAssignmentRequest) validate(v *shape.Validator, path s
 	}
 	v.Required(shape.Join(path, "AssignmentName"), s.AssignmentName != nil)
 	if s.AssignmentName != nil {
-		v.Length(shape.Join(path, "AssignmentName"), *s.AssignmentName, 1, -1, false)
+		v.Length(shape.Join(path, "AssignmentName"), *s.AssignmentName, 1, 65536, false)
 		v.Pattern(shape.Join(path, "AssignmentName"), *s.AssignmentName, patternIAMPolicyAssignmentName, false)
 	}
 	v.Required(shape.Join(path, "Namespace"), s.Namespace != nil)
@@ -7696,6 +8132,9 @@ func (s *DescribeIngestionRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "IngestionId"), s.IngestionId != nil)
 	if s.IngestionId != nil {
 		v.Length(shape.Join(path, "IngestionId"), *s.IngestionId, 1, 128, false)
@@ -7825,7 +8264,13 @@ func (s *DescribeRefreshScheduleRequest) validate(v *shape.Validator, path strin
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "ScheduleId"), s.ScheduleId != nil)
+	if s.ScheduleId != nil {
+		v.Length(shape.Join(path, "ScheduleId"), *s.ScheduleId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -8025,6 +8470,7 @@ func (s *DescribeThemeRequest) Validate(v *shape.Validator) { s.validate(v, "") 
 func (s *DescribeThemeRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
 	if s.AwsAccountId != nil {
+		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAndAccountId, false)
 	}
 	v.Required(shape.Join(path, "ThemeId"), s.ThemeId != nil)
@@ -8088,6 +8534,9 @@ func (s *DescribeTopicRefreshRequest) validate(v *shape.Validator, path string) 
 		v.Pattern(shape.Join(path, "TopicId"), *s.TopicId, patternTopicId, false)
 	}
 	v.Required(shape.Join(path, "RefreshId"), s.RefreshId != nil)
+	if s.RefreshId != nil {
+		v.Length(shape.Join(path, "RefreshId"), *s.RefreshId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -8105,6 +8554,9 @@ func (s *DescribeTopicRefreshScheduleRequest) validate(v *shape.Validator, path 
 		v.Pattern(shape.Join(path, "TopicId"), *s.TopicId, patternTopicId, false)
 	}
 	v.Required(shape.Join(path, "DatasetId"), s.DatasetId != nil)
+	if s.DatasetId != nil {
+		v.Length(shape.Join(path, "DatasetId"), *s.DatasetId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -8145,7 +8597,7 @@ func (s *DescribeUserRequest) Validate(v *shape.Validator) { s.validate(v, "") }
 func (s *DescribeUserRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "UserName"), s.UserName != nil)
 	if s.UserName != nil {
-		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, -1, false)
+		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, 256, false)
 		v.Pattern(shape.Join(path, "UserName"), *s.UserName, patternUserName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -8181,6 +8633,9 @@ func (s *DestinationParameterValueConfiguration) validate(v *shape.Validator, pa
 	}
 	if s.SelectAllValueOptions != nil {
 		v.Enum(shape.Join(path, "SelectAllValueOptions"), string(*s.SelectAllValueOptions), SelectAllValueOptionsValues)
+	}
+	if s.SourceParameterName != nil {
+		v.Length(shape.Join(path, "SourceParameterName"), *s.SourceParameterName, -1, 65536, false)
 	}
 	if s.SourceField != nil {
 		v.Length(shape.Join(path, "SourceField"), *s.SourceField, 1, 512, false)
@@ -8449,6 +8904,9 @@ func (s *FieldFolder) validate(v *shape.Validator, path string) {
 	}
 	if s.Columns != nil {
 		v.Count(shape.Join(path, "columns"), len(s.Columns), -1, 5000)
+		for i0 := range s.Columns {
+			v.Length(shape.Index(shape.Join(path, "columns"), i0), s.Columns[i0], -1, 65536, false)
+		}
 	}
 }
 
@@ -8500,6 +8958,9 @@ func (s *FieldTooltipItem) validate(v *shape.Validator, path string) {
 	if s.FieldId != nil {
 		v.Length(shape.Join(path, "FieldId"), *s.FieldId, 1, 512, false)
 	}
+	if s.Label != nil {
+		v.Length(shape.Join(path, "Label"), *s.Label, -1, 65536, false)
+	}
 	if s.Visibility != nil {
 		v.Enum(shape.Join(path, "Visibility"), string(*s.Visibility), VisibilityValues)
 	}
@@ -8510,6 +8971,9 @@ func (s *FieldTooltipItem) validate(v *shape.Validator, path string) {
 
 func (s *FileSource) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSourceArn"), s.DataSourceArn != nil)
+	if s.DataSourceArn != nil {
+		v.Length(shape.Join(path, "DataSourceArn"), *s.DataSourceArn, -1, 2048, false)
+	}
 	if s.UploadSettings != nil {
 		s.UploadSettings.validate(v, shape.Join(path, "UploadSettings"))
 	}
@@ -8950,6 +9414,9 @@ func (s *FilterScopeConfiguration) validate(v *shape.Validator, path string) {
 func (s *FilterSelectableValues) validate(v *shape.Validator, path string) {
 	if s.Values != nil {
 		v.Count(shape.Join(path, "Values"), len(s.Values), -1, 50000)
+		for i0 := range s.Values {
+			v.Length(shape.Index(shape.Join(path, "Values"), i0), s.Values[i0], -1, 65536, false)
+		}
 	}
 }
 
@@ -9053,6 +9520,9 @@ func (s *FolderSearchFilter) validate(v *shape.Validator, path string) {
 	if s.Name != nil {
 		v.Enum(shape.Join(path, "Name"), string(*s.Name), FolderFilterAttributeValues)
 	}
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
+	}
 }
 
 func (s *Font) validate(v *shape.Validator, path string) {
@@ -9069,6 +9539,7 @@ func (s *FontConfiguration) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "FontDecoration"), string(*s.FontDecoration), FontDecorationValues)
 	}
 	if s.FontColor != nil {
+		v.Length(shape.Join(path, "FontColor"), *s.FontColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "FontColor"), *s.FontColor, patternHexColor, false)
 	}
 	if s.FontWeight != nil {
@@ -9086,6 +9557,9 @@ func (s *FontSize) validate(v *shape.Validator, path string) {
 	if s.Relative != nil {
 		v.Enum(shape.Join(path, "Relative"), string(*s.Relative), RelativeFontSizeValues)
 	}
+	if s.Absolute != nil {
+		v.Length(shape.Join(path, "Absolute"), *s.Absolute, -1, 65536, false)
+	}
 }
 
 func (s *FontWeight) validate(v *shape.Validator, path string) {
@@ -9099,6 +9573,9 @@ func (s *ForecastComputation) validate(v *shape.Validator, path string) {
 	if s.ComputationId != nil {
 		v.Length(shape.Join(path, "ComputationId"), *s.ComputationId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ComputationId"), *s.ComputationId, patternShortRestrictiveResourceId, false)
+	}
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
 	}
 	if s.Time != nil {
 		s.Time.validate(v, shape.Join(path, "Time"))
@@ -9189,9 +9666,21 @@ func (s *FreeFormLayoutElement) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "ElementType"), string(*s.ElementType), LayoutElementTypeValues)
 	}
 	v.Required(shape.Join(path, "XAxisLocation"), s.XAxisLocation != nil)
+	if s.XAxisLocation != nil {
+		v.Length(shape.Join(path, "XAxisLocation"), *s.XAxisLocation, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "YAxisLocation"), s.YAxisLocation != nil)
+	if s.YAxisLocation != nil {
+		v.Length(shape.Join(path, "YAxisLocation"), *s.YAxisLocation, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Width"), s.Width != nil)
+	if s.Width != nil {
+		v.Length(shape.Join(path, "Width"), *s.Width, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Height"), s.Height != nil)
+	if s.Height != nil {
+		v.Length(shape.Join(path, "Height"), *s.Height, -1, 65536, false)
+	}
 	if s.Visibility != nil {
 		v.Enum(shape.Join(path, "Visibility"), string(*s.Visibility), VisibilityValues)
 	}
@@ -9226,6 +9715,7 @@ func (s *FreeFormLayoutElementBackgroundStyle) validate(v *shape.Validator, path
 		v.Enum(shape.Join(path, "Visibility"), string(*s.Visibility), VisibilityValues)
 	}
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColorWithTransparency, false)
 	}
 }
@@ -9235,6 +9725,7 @@ func (s *FreeFormLayoutElementBorderStyle) validate(v *shape.Validator, path str
 		v.Enum(shape.Join(path, "Visibility"), string(*s.Visibility), VisibilityValues)
 	}
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColorWithTransparency, false)
 	}
 	if s.Width != nil {
@@ -9244,6 +9735,9 @@ func (s *FreeFormLayoutElementBorderStyle) validate(v *shape.Validator, path str
 
 func (s *FreeFormLayoutScreenCanvasSizeOptions) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "OptimizedViewPortWidth"), s.OptimizedViewPortWidth != nil)
+	if s.OptimizedViewPortWidth != nil {
+		v.Length(shape.Join(path, "OptimizedViewPortWidth"), *s.OptimizedViewPortWidth, -1, 65536, false)
+	}
 }
 
 func (s *FreeFormSectionLayoutConfiguration) validate(v *shape.Validator, path string) {
@@ -9315,6 +9809,7 @@ func (s *FunnelChartDataLabelOptions) validate(v *shape.Validator, path string) 
 		s.LabelFontConfiguration.validate(v, shape.Join(path, "LabelFontConfiguration"))
 	}
 	if s.LabelColor != nil {
+		v.Length(shape.Join(path, "LabelColor"), *s.LabelColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "LabelColor"), *s.LabelColor, patternHexColor, false)
 	}
 	if s.MeasureDataLabelStyle != nil {
@@ -9380,9 +9875,11 @@ func (s *GaugeChartArcConditionalFormatting) validate(v *shape.Validator, path s
 
 func (s *GaugeChartColorConfiguration) validate(v *shape.Validator, path string) {
 	if s.ForegroundColor != nil {
+		v.Length(shape.Join(path, "ForegroundColor"), *s.ForegroundColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "ForegroundColor"), *s.ForegroundColor, patternHexColor, false)
 	}
 	if s.BackgroundColor != nil {
+		v.Length(shape.Join(path, "BackgroundColor"), *s.BackgroundColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "BackgroundColor"), *s.BackgroundColor, patternHexColor, false)
 	}
 }
@@ -9521,9 +10018,19 @@ func (s *GenerateEmbedUrlForAnonymousUserRequest) validate(v *shape.Validator, p
 		}
 	}
 	v.Required(shape.Join(path, "AuthorizedResourceArns"), s.AuthorizedResourceArns != nil)
+	if s.AuthorizedResourceArns != nil {
+		for i0 := range s.AuthorizedResourceArns {
+			v.Length(shape.Index(shape.Join(path, "AuthorizedResourceArns"), i0), s.AuthorizedResourceArns[i0], -1, 2048, false)
+		}
+	}
 	v.Required(shape.Join(path, "ExperienceConfiguration"), s.ExperienceConfiguration != nil)
 	if s.ExperienceConfiguration != nil {
 		s.ExperienceConfiguration.validate(v, shape.Join(path, "ExperienceConfiguration"))
+	}
+	if s.AllowedDomains != nil {
+		for i0 := range s.AllowedDomains {
+			v.Length(shape.Index(shape.Join(path, "AllowedDomains"), i0), s.AllowedDomains[i0], -1, 65536, false)
+		}
 	}
 }
 
@@ -9540,9 +10047,17 @@ func (s *GenerateEmbedUrlForRegisteredUserRequest) validate(v *shape.Validator, 
 		v.Range(shape.Join(path, "SessionLifetimeInMinutes"), float64(*s.SessionLifetimeInMinutes), shape.F(15), shape.F(600))
 	}
 	v.Required(shape.Join(path, "UserArn"), s.UserArn != nil)
+	if s.UserArn != nil {
+		v.Length(shape.Join(path, "UserArn"), *s.UserArn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "ExperienceConfiguration"), s.ExperienceConfiguration != nil)
 	if s.ExperienceConfiguration != nil {
 		s.ExperienceConfiguration.validate(v, shape.Join(path, "ExperienceConfiguration"))
+	}
+	if s.AllowedDomains != nil {
+		for i0 := range s.AllowedDomains {
+			v.Length(shape.Index(shape.Join(path, "AllowedDomains"), i0), s.AllowedDomains[i0], -1, 65536, false)
+		}
 	}
 }
 
@@ -9563,6 +10078,11 @@ func (s *GenerateEmbedUrlForRegisteredUserWithIdentityRequest) validate(v *shape
 	v.Required(shape.Join(path, "ExperienceConfiguration"), s.ExperienceConfiguration != nil)
 	if s.ExperienceConfiguration != nil {
 		s.ExperienceConfiguration.validate(v, shape.Join(path, "ExperienceConfiguration"))
+	}
+	if s.AllowedDomains != nil {
+		for i0 := range s.AllowedDomains {
+			v.Length(shape.Index(shape.Join(path, "AllowedDomains"), i0), s.AllowedDomains[i0], -1, 65536, false)
+		}
 	}
 }
 
@@ -9654,9 +10174,13 @@ func (s *GeospatialCategoricalColor) validate(v *shape.Validator, path string) {
 func (s *GeospatialCategoricalDataColor) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Color"), s.Color != nil)
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColorWithTransparency, false)
 	}
 	v.Required(shape.Join(path, "DataValue"), s.DataValue != nil)
+	if s.DataValue != nil {
+		v.Length(shape.Join(path, "DataValue"), *s.DataValue, -1, 65536, false)
+	}
 }
 
 func (s *GeospatialCircleRadius) validate(v *shape.Validator, path string) {
@@ -9739,6 +10263,7 @@ func (s *GeospatialGradientColor) validate(v *shape.Validator, path string) {
 func (s *GeospatialGradientStepColor) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Color"), s.Color != nil)
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColorWithTransparency, false)
 	}
 	v.Required(shape.Join(path, "DataValue"), s.DataValue != nil)
@@ -9762,6 +10287,7 @@ func (s *GeospatialHeatmapConfiguration) validate(v *shape.Validator, path strin
 func (s *GeospatialHeatmapDataColor) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Color"), s.Color != nil)
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 }
@@ -9795,11 +10321,17 @@ func (s *GeospatialLayerDefinition) validate(v *shape.Validator, path string) {
 
 func (s *GeospatialLayerItem) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "LayerId"), s.LayerId != nil)
+	if s.LayerId != nil {
+		v.Length(shape.Join(path, "LayerId"), *s.LayerId, -1, 65536, false)
+	}
 	if s.LayerType != nil {
 		v.Enum(shape.Join(path, "LayerType"), string(*s.LayerType), GeospatialLayerTypeValues)
 	}
 	if s.DataSource != nil {
 		s.DataSource.validate(v, shape.Join(path, "DataSource"))
+	}
+	if s.Label != nil {
+		v.Length(shape.Join(path, "Label"), *s.Label, -1, 65536, false)
 	}
 	if s.Visibility != nil {
 		v.Enum(shape.Join(path, "Visibility"), string(*s.Visibility), VisibilityValues)
@@ -9822,6 +10354,9 @@ func (s *GeospatialLayerItem) validate(v *shape.Validator, path string) {
 }
 
 func (s *GeospatialLayerJoinDefinition) validate(v *shape.Validator, path string) {
+	if s.ShapeKeyField != nil {
+		v.Length(shape.Join(path, "ShapeKeyField"), *s.ShapeKeyField, -1, 65536, false)
+	}
 	if s.DatasetKeyField != nil {
 		s.DatasetKeyField.validate(v, shape.Join(path, "DatasetKeyField"))
 	}
@@ -9946,6 +10481,7 @@ func (s *GeospatialMapStyle) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "BaseMapStyle"), string(*s.BaseMapStyle), BaseMapStyleTypeValues)
 	}
 	if s.BackgroundColor != nil {
+		v.Length(shape.Join(path, "BackgroundColor"), *s.BackgroundColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "BackgroundColor"), *s.BackgroundColor, patternHexColorWithTransparency, false)
 	}
 	if s.BaseMapVisibility != nil {
@@ -10006,9 +10542,11 @@ func (s *GeospatialNullDataSettings) validate(v *shape.Validator, path string) {
 
 func (s *GeospatialNullSymbolStyle) validate(v *shape.Validator, path string) {
 	if s.FillColor != nil {
+		v.Length(shape.Join(path, "FillColor"), *s.FillColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "FillColor"), *s.FillColor, patternHexColorWithTransparency, false)
 	}
 	if s.StrokeColor != nil {
+		v.Length(shape.Join(path, "StrokeColor"), *s.StrokeColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "StrokeColor"), *s.StrokeColor, patternHexColorWithTransparency, false)
 	}
 	if s.StrokeWidth != nil {
@@ -10069,6 +10607,7 @@ func (s *GeospatialPolygonSymbolStyle) validate(v *shape.Validator, path string)
 func (s *GeospatialSolidColor) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Color"), s.Color != nil)
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColorWithTransparency, false)
 	}
 	if s.State != nil {
@@ -10114,6 +10653,9 @@ func (s *GetDashboardEmbedUrlRequest) validate(v *shape.Validator, path string) 
 	if s.SessionLifetimeInMinutes != nil {
 		v.Range(shape.Join(path, "SessionLifetimeInMinutes"), float64(*s.SessionLifetimeInMinutes), shape.F(15), shape.F(600))
 	}
+	if s.UserArn != nil {
+		v.Length(shape.Join(path, "UserArn"), *s.UserArn, -1, 2048, false)
+	}
 	if s.Namespace != nil {
 		v.Length(shape.Join(path, "Namespace"), *s.Namespace, -1, 64, false)
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
@@ -10138,6 +10680,7 @@ func (s *GetFlowMetadataInput) validate(v *shape.Validator, path string) {
 	}
 	v.Required(shape.Join(path, "FlowId"), s.FlowId != nil)
 	if s.FlowId != nil {
+		v.Length(shape.Join(path, "FlowId"), *s.FlowId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "FlowId"), *s.FlowId, patternFlowId, false)
 	}
 }
@@ -10153,6 +10696,7 @@ func (s *GetFlowPermissionsInput) validate(v *shape.Validator, path string) {
 	}
 	v.Required(shape.Join(path, "FlowId"), s.FlowId != nil)
 	if s.FlowId != nil {
+		v.Length(shape.Join(path, "FlowId"), *s.FlowId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "FlowId"), *s.FlowId, patternFlowId, false)
 	}
 }
@@ -10175,6 +10719,7 @@ func (s *GetIdentityContextRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
 	}
 	if s.ContextRegion != nil {
+		v.Length(shape.Join(path, "ContextRegion"), *s.ContextRegion, -1, 65536, false)
 		v.Pattern(shape.Join(path, "ContextRegion"), *s.ContextRegion, patternRegion, false)
 	}
 }
@@ -10193,6 +10738,9 @@ func (s *GetSessionEmbedUrlRequest) validate(v *shape.Validator, path string) {
 	}
 	if s.SessionLifetimeInMinutes != nil {
 		v.Range(shape.Join(path, "SessionLifetimeInMinutes"), float64(*s.SessionLifetimeInMinutes), shape.F(15), shape.F(600))
+	}
+	if s.UserArn != nil {
+		v.Length(shape.Join(path, "UserArn"), *s.UserArn, -1, 2048, false)
 	}
 }
 
@@ -10233,6 +10781,7 @@ func (s *GradientColor) validate(v *shape.Validator, path string) {
 func (s *GradientStop) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "GradientOffset"), s.GradientOffset != nil)
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 }
@@ -10305,6 +10854,7 @@ func (s *GridLayoutElementBackgroundStyle) validate(v *shape.Validator, path str
 		v.Enum(shape.Join(path, "Visibility"), string(*s.Visibility), VisibilityValues)
 	}
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColorWithTransparency, false)
 	}
 }
@@ -10314,6 +10864,7 @@ func (s *GridLayoutElementBorderStyle) validate(v *shape.Validator, path string)
 		v.Enum(shape.Join(path, "Visibility"), string(*s.Visibility), VisibilityValues)
 	}
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColorWithTransparency, false)
 	}
 	if s.Width != nil {
@@ -10325,6 +10876,9 @@ func (s *GridLayoutScreenCanvasSizeOptions) validate(v *shape.Validator, path st
 	v.Required(shape.Join(path, "ResizeOption"), s.ResizeOption != nil)
 	if s.ResizeOption != nil {
 		v.Enum(shape.Join(path, "ResizeOption"), string(*s.ResizeOption), ResizeOptionValues)
+	}
+	if s.OptimizedViewPortWidth != nil {
+		v.Length(shape.Join(path, "OptimizedViewPortWidth"), *s.OptimizedViewPortWidth, -1, 65536, false)
 	}
 }
 
@@ -10338,6 +10892,9 @@ func (s *GroupSearchFilter) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "Name"), string(*s.Name), GroupFilterAttributeValues)
 	}
 	v.Required(shape.Join(path, "Value"), s.Value != nil)
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
+	}
 }
 
 func (s *GrowthRateComputation) validate(v *shape.Validator, path string) {
@@ -10345,6 +10902,9 @@ func (s *GrowthRateComputation) validate(v *shape.Validator, path string) {
 	if s.ComputationId != nil {
 		v.Length(shape.Join(path, "ComputationId"), *s.ComputationId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ComputationId"), *s.ComputationId, patternShortRestrictiveResourceId, false)
+	}
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
 	}
 	if s.Time != nil {
 		s.Time.validate(v, shape.Join(path, "Time"))
@@ -10366,6 +10926,9 @@ func (s *HeaderFooterSectionConfiguration) validate(v *shape.Validator, path str
 	v.Required(shape.Join(path, "Layout"), s.Layout != nil)
 	if s.Layout != nil {
 		s.Layout.validate(v, shape.Join(path, "Layout"))
+	}
+	if s.Style != nil {
+		s.Style.validate(v, shape.Join(path, "Style"))
 	}
 }
 
@@ -10661,6 +11224,12 @@ func (s *ImageSource) validate(v *shape.Validator, path string) {
 		n++
 	}
 	v.Union(path, n)
+	if s.PublicUrl != nil {
+		v.Length(shape.Join(path, "PublicUrl"), *s.PublicUrl, -1, 65536, false)
+	}
+	if s.S3Uri != nil {
+		v.Length(shape.Join(path, "S3Uri"), *s.S3Uri, -1, 65536, false)
+	}
 }
 
 func (s *ImageStaticFile) validate(v *shape.Validator, path string) {
@@ -10842,6 +11411,7 @@ func (s *IntegerDefaultValues) validate(v *shape.Validator, path string) {
 func (s *IntegerParameter) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Name"), s.Name != nil)
 	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Name"), *s.Name, patternNonEmptyString, false)
 	}
 	v.Required(shape.Join(path, "Values"), s.Values != nil)
@@ -11091,6 +11661,7 @@ func (s *KPISparklineOptions) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "Type"), string(*s.Type), KPISparklineTypeValues)
 	}
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 	if s.TooltipVisibility != nil {
@@ -11171,6 +11742,9 @@ func (s *KnowledgeBaseSearchFilter) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "operator"), string(*s.Operator), KnowledgeBaseSearchOperatorValues)
 	}
 	v.Required(shape.Join(path, "value"), s.Value != nil)
+	if s.Value != nil {
+		v.Length(shape.Join(path, "value"), *s.Value, -1, 65536, false)
+	}
 }
 
 func (s *KnowledgeBaseSortBy) validate(v *shape.Validator, path string) {
@@ -11190,6 +11764,9 @@ func (s *LabelOptions) validate(v *shape.Validator, path string) {
 	}
 	if s.FontConfiguration != nil {
 		s.FontConfiguration.validate(v, shape.Join(path, "FontConfiguration"))
+	}
+	if s.CustomLabel != nil {
+		v.Length(shape.Join(path, "CustomLabel"), *s.CustomLabel, -1, 65536, false)
 	}
 }
 
@@ -11288,6 +11865,12 @@ func (s *LegendOptions) validate(v *shape.Validator, path string) {
 	}
 	if s.Position != nil {
 		v.Enum(shape.Join(path, "Position"), string(*s.Position), LegendPositionValues)
+	}
+	if s.Width != nil {
+		v.Length(shape.Join(path, "Width"), *s.Width, -1, 65536, false)
+	}
+	if s.Height != nil {
+		v.Length(shape.Join(path, "Height"), *s.Height, -1, 65536, false)
 	}
 	if s.ValueFontConfiguration != nil {
 		s.ValueFontConfiguration.validate(v, shape.Join(path, "ValueFontConfiguration"))
@@ -11430,6 +12013,9 @@ func (s *LineChartLineStyleSettings) validate(v *shape.Validator, path string) {
 	if s.LineStyle != nil {
 		v.Enum(shape.Join(path, "LineStyle"), string(*s.LineStyle), LineChartLineStyleValues)
 	}
+	if s.LineWidth != nil {
+		v.Length(shape.Join(path, "LineWidth"), *s.LineWidth, -1, 65536, false)
+	}
 }
 
 func (s *LineChartMarkerStyleSettings) validate(v *shape.Validator, path string) {
@@ -11439,7 +12025,11 @@ func (s *LineChartMarkerStyleSettings) validate(v *shape.Validator, path string)
 	if s.MarkerShape != nil {
 		v.Enum(shape.Join(path, "MarkerShape"), string(*s.MarkerShape), LineChartMarkerShapeValues)
 	}
+	if s.MarkerSize != nil {
+		v.Length(shape.Join(path, "MarkerSize"), *s.MarkerSize, -1, 65536, false)
+	}
 	if s.MarkerColor != nil {
+		v.Length(shape.Join(path, "MarkerColor"), *s.MarkerColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "MarkerColor"), *s.MarkerColor, patternHexColor, false)
 	}
 }
@@ -11545,6 +12135,9 @@ func (s *ListActionConnectorsRequest) validate(v *shape.Validator, path string) 
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -11559,6 +12152,9 @@ func (s *ListAgentsRequest) validate(v *shape.Validator, path string) {
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -11569,6 +12165,9 @@ func (s *ListAnalysesRequest) validate(v *shape.Validator, path string) {
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -11584,6 +12183,9 @@ func (s *ListAssetBundleExportJobsRequest) validate(v *shape.Validator, path str
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -11597,6 +12199,9 @@ func (s *ListAssetBundleImportJobsRequest) validate(v *shape.Validator, path str
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -11614,6 +12219,9 @@ func (s *ListBrandsRequest) validate(v *shape.Validator, path string) {
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 }
 
@@ -11656,6 +12264,9 @@ func (s *ListCustomPermissionsRequest) validate(v *shape.Validator, path string)
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -11672,6 +12283,9 @@ func (s *ListDashboardVersionsRequest) validate(v *shape.Validator, path string)
 		v.Length(shape.Join(path, "DashboardId"), *s.DashboardId, 1, 512, false)
 		v.Pattern(shape.Join(path, "DashboardId"), *s.DashboardId, patternShortRestrictiveResourceId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -11685,6 +12299,9 @@ func (s *ListDashboardsRequest) validate(v *shape.Validator, path string) {
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -11700,6 +12317,9 @@ func (s *ListDataSetsRequest) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -11714,6 +12334,9 @@ func (s *ListDataSourcesRequest) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -11727,6 +12350,9 @@ func (s *ListFlowsInput) validate(v *shape.Validator, path string) {
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAccountId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -11747,6 +12373,9 @@ func (s *ListFolderMembersRequest) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "FolderId"), *s.FolderId, 1, 2048, false)
 		v.Pattern(shape.Join(path, "FolderId"), *s.FolderId, patternRestrictiveResourceId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -11762,6 +12391,12 @@ func (s *ListFoldersForResourceRequest) validate(v *shape.Validator, path string
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "ResourceArn"), s.ResourceArn != nil)
+	if s.ResourceArn != nil {
+		v.Length(shape.Join(path, "ResourceArn"), *s.ResourceArn, -1, 2048, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -11776,6 +12411,9 @@ func (s *ListFoldersRequest) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -11787,8 +12425,11 @@ func (s *ListGroupMembershipsRequest) Validate(v *shape.Validator) { s.validate(
 func (s *ListGroupMembershipsRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "GroupName"), s.GroupName != nil)
 	if s.GroupName != nil {
-		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, -1, false)
+		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, 256, false)
 		v.Pattern(shape.Join(path, "GroupName"), *s.GroupName, patternGroupName, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -11814,6 +12455,9 @@ func (s *ListGroupsRequest) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -11835,8 +12479,11 @@ func (s *ListIAMPolicyAssignmentsForUserRequest) validate(v *shape.Validator, pa
 	}
 	v.Required(shape.Join(path, "UserName"), s.UserName != nil)
 	if s.UserName != nil {
-		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, -1, false)
+		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, 256, false)
 		v.Pattern(shape.Join(path, "UserName"), *s.UserName, patternUserName, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -11865,6 +12512,9 @@ func (s *ListIAMPolicyAssignmentsRequest) validate(v *shape.Validator, path stri
 		v.Length(shape.Join(path, "Namespace"), *s.Namespace, -1, 64, false)
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -11882,6 +12532,9 @@ func (s *ListIdentityPropagationConfigsRequest) validate(v *shape.Validator, pat
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(10))
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -11889,6 +12542,12 @@ func (s *ListIngestionsRequest) Validate(v *shape.Validator) { s.validate(v, "")
 
 func (s *ListIngestionsRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
@@ -11925,6 +12584,9 @@ func (s *ListNamespacesRequest) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -11938,6 +12600,9 @@ func (s *ListOAuthClientApplicationsRequest) validate(v *shape.Validator, path s
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -11954,6 +12619,9 @@ func (s *ListRefreshSchedulesRequest) validate(v *shape.Validator, path string) 
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -11963,6 +12631,9 @@ func (s *ListRoleMembershipsRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Role"), s.Role != nil)
 	if s.Role != nil {
 		v.Enum(shape.Join(path, "Role"), string(*s.Role), RoleValues)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -11992,6 +12663,9 @@ func (s *ListSelfUpgradesRequest) validate(v *shape.Validator, path string) {
 	if s.Namespace != nil {
 		v.Length(shape.Join(path, "Namespace"), *s.Namespace, -1, 64, false)
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -12036,6 +12710,9 @@ func (s *ListTagsForResourceRequest) Validate(v *shape.Validator) { s.validate(v
 
 func (s *ListTagsForResourceRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "ResourceArn"), s.ResourceArn != nil)
+	if s.ResourceArn != nil {
+		v.Length(shape.Join(path, "ResourceArn"), *s.ResourceArn, -1, 2048, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -12051,6 +12728,9 @@ func (s *ListTemplateAliasesRequest) validate(v *shape.Validator, path string) {
 	if s.TemplateId != nil {
 		v.Length(shape.Join(path, "TemplateId"), *s.TemplateId, 1, 512, false)
 		v.Pattern(shape.Join(path, "TemplateId"), *s.TemplateId, patternShortRestrictiveResourceId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -12071,6 +12751,9 @@ func (s *ListTemplateVersionsRequest) validate(v *shape.Validator, path string) 
 		v.Length(shape.Join(path, "TemplateId"), *s.TemplateId, 1, 512, false)
 		v.Pattern(shape.Join(path, "TemplateId"), *s.TemplateId, patternShortRestrictiveResourceId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -12084,6 +12767,9 @@ func (s *ListTemplatesRequest) validate(v *shape.Validator, path string) {
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -12104,6 +12790,9 @@ func (s *ListThemeAliasesRequest) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "ThemeId"), *s.ThemeId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ThemeId"), *s.ThemeId, patternShortRestrictiveResourceId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -12123,6 +12812,9 @@ func (s *ListThemeVersionsRequest) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "ThemeId"), *s.ThemeId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ThemeId"), *s.ThemeId, patternShortRestrictiveResourceId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -12136,6 +12828,9 @@ func (s *ListThemesRequest) validate(v *shape.Validator, path string) {
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -12186,6 +12881,9 @@ func (s *ListTopicsRequest) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -12200,6 +12898,9 @@ func (s *ListTopicsV2Request) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -12211,7 +12912,7 @@ func (s *ListUserGroupsRequest) Validate(v *shape.Validator) { s.validate(v, "")
 func (s *ListUserGroupsRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "UserName"), s.UserName != nil)
 	if s.UserName != nil {
-		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, -1, false)
+		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, 256, false)
 		v.Pattern(shape.Join(path, "UserName"), *s.UserName, patternUserName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -12223,6 +12924,9 @@ func (s *ListUserGroupsRequest) validate(v *shape.Validator, path string) {
 	if s.Namespace != nil {
 		v.Length(shape.Join(path, "Namespace"), *s.Namespace, -1, 64, false)
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -12256,6 +12960,9 @@ func (s *ListUsersIndexCapacityRequest) validate(v *shape.Validator, path string
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "maxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "nextToken"), *s.NextToken, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -12266,6 +12973,9 @@ func (s *ListUsersRequest) validate(v *shape.Validator, path string) {
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -12285,6 +12995,9 @@ func (s *ListVPCConnectionsRequest) validate(v *shape.Validator, path string) {
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -12330,10 +13043,16 @@ func (s *LogicalTableSource) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "PhysicalTableId"), *s.PhysicalTableId, 1, 64, false)
 		v.Pattern(shape.Join(path, "PhysicalTableId"), *s.PhysicalTableId, patternPhysicalTableId, false)
 	}
+	if s.DataSetArn != nil {
+		v.Length(shape.Join(path, "DataSetArn"), *s.DataSetArn, -1, 2048, false)
+	}
 }
 
 func (s *LogoConfiguration) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "AltText"), s.AltText != nil)
+	if s.AltText != nil {
+		v.Length(shape.Join(path, "AltText"), *s.AltText, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "LogoSet"), s.LogoSet != nil)
 	if s.LogoSet != nil {
 		s.LogoSet.validate(v, shape.Join(path, "LogoSet"))
@@ -12361,6 +13080,9 @@ func (s *LongFormatText) validate(v *shape.Validator, path string) {
 
 func (s *LookbackWindow) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "ColumnName"), s.ColumnName != nil)
+	if s.ColumnName != nil {
+		v.Length(shape.Join(path, "ColumnName"), *s.ColumnName, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Size"), s.Size != nil)
 	if s.Size != nil {
 		v.Range(shape.Join(path, "Size"), float64(*s.Size), shape.F(1), nil)
@@ -12421,6 +13143,9 @@ func (s *MaximumMinimumComputation) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "ComputationId"), *s.ComputationId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ComputationId"), *s.ComputationId, patternShortRestrictiveResourceId, false)
 	}
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
+	}
 	if s.Time != nil {
 		s.Time.validate(v, shape.Join(path, "Time"))
 	}
@@ -12465,6 +13190,9 @@ func (s *MetricComparisonComputation) validate(v *shape.Validator, path string) 
 	if s.ComputationId != nil {
 		v.Length(shape.Join(path, "ComputationId"), *s.ComputationId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ComputationId"), *s.ComputationId, patternShortRestrictiveResourceId, false)
+	}
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
 	}
 	if s.Time != nil {
 		s.Time.validate(v, shape.Join(path, "Time"))
@@ -12895,9 +13623,11 @@ func (s *PaginationConfiguration) validate(v *shape.Validator, path string) {
 
 func (s *Palette) validate(v *shape.Validator, path string) {
 	if s.Foreground != nil {
+		v.Length(shape.Join(path, "Foreground"), *s.Foreground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Foreground"), *s.Foreground, patternHexColor, false)
 	}
 	if s.Background != nil {
+		v.Length(shape.Join(path, "Background"), *s.Background, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Background"), *s.Background, patternHexColor, false)
 	}
 }
@@ -12909,19 +13639,27 @@ func (s *PanelConfiguration) validate(v *shape.Validator, path string) {
 	if s.BorderVisibility != nil {
 		v.Enum(shape.Join(path, "BorderVisibility"), string(*s.BorderVisibility), VisibilityValues)
 	}
+	if s.BorderThickness != nil {
+		v.Length(shape.Join(path, "BorderThickness"), *s.BorderThickness, -1, 65536, false)
+	}
 	if s.BorderStyle != nil {
 		v.Enum(shape.Join(path, "BorderStyle"), string(*s.BorderStyle), PanelBorderStyleValues)
 	}
 	if s.BorderColor != nil {
+		v.Length(shape.Join(path, "BorderColor"), *s.BorderColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "BorderColor"), *s.BorderColor, patternHexColorWithTransparency, false)
 	}
 	if s.GutterVisibility != nil {
 		v.Enum(shape.Join(path, "GutterVisibility"), string(*s.GutterVisibility), VisibilityValues)
 	}
+	if s.GutterSpacing != nil {
+		v.Length(shape.Join(path, "GutterSpacing"), *s.GutterSpacing, -1, 65536, false)
+	}
 	if s.BackgroundVisibility != nil {
 		v.Enum(shape.Join(path, "BackgroundVisibility"), string(*s.BackgroundVisibility), VisibilityValues)
 	}
 	if s.BackgroundColor != nil {
+		v.Length(shape.Join(path, "BackgroundColor"), *s.BackgroundColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "BackgroundColor"), *s.BackgroundColor, patternHexColorWithTransparency, false)
 	}
 }
@@ -13076,6 +13814,9 @@ func (s *ParameterListControl) validate(v *shape.Validator, path string) {
 func (s *ParameterSelectableValues) validate(v *shape.Validator, path string) {
 	if s.Values != nil {
 		v.Count(shape.Join(path, "Values"), len(s.Values), -1, 50000)
+		for i0 := range s.Values {
+			v.Length(shape.Index(shape.Join(path, "Values"), i0), s.Values[i0], -1, 65536, false)
+		}
 	}
 	if s.LinkToDataSetColumn != nil {
 		s.LinkToDataSetColumn.validate(v, shape.Join(path, "LinkToDataSetColumn"))
@@ -13183,6 +13924,9 @@ func (s *Parameters) validate(v *shape.Validator, path string) {
 
 func (s *ParentDataSet) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetArn"), s.DataSetArn != nil)
+	if s.DataSetArn != nil {
+		v.Length(shape.Join(path, "DataSetArn"), *s.DataSetArn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "InputColumns"), s.InputColumns != nil)
 	if s.InputColumns != nil {
 		v.Count(shape.Join(path, "InputColumns"), len(s.InputColumns), 0, 2048)
@@ -13243,6 +13987,9 @@ func (s *PeriodOverPeriodComputation) validate(v *shape.Validator, path string) 
 		v.Length(shape.Join(path, "ComputationId"), *s.ComputationId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ComputationId"), *s.ComputationId, patternShortRestrictiveResourceId, false)
 	}
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
+	}
 	if s.Time != nil {
 		s.Time.validate(v, shape.Join(path, "Time"))
 	}
@@ -13256,6 +14003,9 @@ func (s *PeriodToDateComputation) validate(v *shape.Validator, path string) {
 	if s.ComputationId != nil {
 		v.Length(shape.Join(path, "ComputationId"), *s.ComputationId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ComputationId"), *s.ComputationId, patternShortRestrictiveResourceId, false)
+	}
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
 	}
 	if s.Time != nil {
 		s.Time.validate(v, shape.Join(path, "Time"))
@@ -13569,6 +14319,9 @@ func (s *PivotTableDataPathOption) validate(v *shape.Validator, path string) {
 			s.DataPathList[i0].validate(v, shape.Index(shape.Join(path, "DataPathList"), i0))
 		}
 	}
+	if s.Width != nil {
+		v.Length(shape.Join(path, "Width"), *s.Width, -1, 65536, false)
+	}
 }
 
 func (s *PivotTableFieldCollapseStateOption) validate(v *shape.Validator, path string) {
@@ -13582,6 +14335,9 @@ func (s *PivotTableFieldCollapseStateOption) validate(v *shape.Validator, path s
 }
 
 func (s *PivotTableFieldCollapseStateTarget) validate(v *shape.Validator, path string) {
+	if s.FieldId != nil {
+		v.Length(shape.Join(path, "FieldId"), *s.FieldId, -1, 65536, false)
+	}
 	if s.FieldDataPathValues != nil {
 		v.Count(shape.Join(path, "FieldDataPathValues"), len(s.FieldDataPathValues), -1, 20)
 		for i0 := range s.FieldDataPathValues {
@@ -13671,6 +14427,9 @@ func (s *PivotTableOptions) validate(v *shape.Validator, path string) {
 	}
 	if s.RowsLabelOptions != nil {
 		s.RowsLabelOptions.validate(v, shape.Join(path, "RowsLabelOptions"))
+	}
+	if s.DefaultCellWidth != nil {
+		v.Length(shape.Join(path, "DefaultCellWidth"), *s.DefaultCellWidth, -1, 65536, false)
 	}
 }
 
@@ -13767,6 +14526,9 @@ func (s *PivotTotalOptions) validate(v *shape.Validator, path string) {
 	if s.ScrollStatus != nil {
 		v.Enum(shape.Join(path, "ScrollStatus"), string(*s.ScrollStatus), TableTotalsScrollStatusValues)
 	}
+	if s.CustomLabel != nil {
+		v.Length(shape.Join(path, "CustomLabel"), *s.CustomLabel, -1, 65536, false)
+	}
 	if s.TotalCellStyle != nil {
 		s.TotalCellStyle.validate(v, shape.Join(path, "TotalCellStyle"))
 	}
@@ -13806,6 +14568,9 @@ func (s *PluginVisual) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "VisualId"), *s.VisualId, patternShortRestrictiveResourceId, false)
 	}
 	v.Required(shape.Join(path, "PluginArn"), s.PluginArn != nil)
+	if s.PluginArn != nil {
+		v.Length(shape.Join(path, "PluginArn"), *s.PluginArn, -1, 2048, false)
+	}
 	if s.Title != nil {
 		s.Title.validate(v, shape.Join(path, "Title"))
 	}
@@ -13833,6 +14598,9 @@ func (s *PluginVisualConfiguration) validate(v *shape.Validator, path string) {
 			s.FieldWells[i0].validate(v, shape.Index(shape.Join(path, "FieldWells"), i0))
 		}
 	}
+	if s.VisualOptions != nil {
+		s.VisualOptions.validate(v, shape.Join(path, "VisualOptions"))
+	}
 	if s.SortConfiguration != nil {
 		s.SortConfiguration.validate(v, shape.Join(path, "SortConfiguration"))
 	}
@@ -13859,6 +14627,23 @@ func (s *PluginVisualFieldWell) validate(v *shape.Validator, path string) {
 		for i0 := range s.Unaggregated {
 			s.Unaggregated[i0].validate(v, shape.Index(shape.Join(path, "Unaggregated"), i0))
 		}
+	}
+}
+
+func (s *PluginVisualOptions) validate(v *shape.Validator, path string) {
+	if s.VisualProperties != nil {
+		for i0 := range s.VisualProperties {
+			s.VisualProperties[i0].validate(v, shape.Index(shape.Join(path, "VisualProperties"), i0))
+		}
+	}
+}
+
+func (s *PluginVisualProperty) validate(v *shape.Validator, path string) {
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
+	}
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
 	}
 }
 
@@ -13967,6 +14752,9 @@ func (s *ProjectOperation) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "ProjectedColumns"), s.ProjectedColumns != nil)
 	if s.ProjectedColumns != nil {
 		v.Count(shape.Join(path, "ProjectedColumns"), len(s.ProjectedColumns), 0, 2048)
+		for i0 := range s.ProjectedColumns {
+			v.Length(shape.Index(shape.Join(path, "ProjectedColumns"), i0), s.ProjectedColumns[i0], -1, 65536, false)
+		}
 	}
 }
 
@@ -13980,6 +14768,9 @@ func (s *PutDataSetRefreshPropertiesRequest) validate(v *shape.Validator, path s
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "DataSetRefreshProperties"), s.DataSetRefreshProperties != nil)
 	if s.DataSetRefreshProperties != nil {
 		s.DataSetRefreshProperties.validate(v, shape.Join(path, "DataSetRefreshProperties"))
@@ -14056,9 +14847,11 @@ func (s *RadarChartConfiguration) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "AlternateBandColorsVisibility"), string(*s.AlternateBandColorsVisibility), VisibilityValues)
 	}
 	if s.AlternateBandEvenColor != nil {
+		v.Length(shape.Join(path, "AlternateBandEvenColor"), *s.AlternateBandEvenColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "AlternateBandEvenColor"), *s.AlternateBandEvenColor, patternHexColor, false)
 	}
 	if s.AlternateBandOddColor != nil {
+		v.Length(shape.Join(path, "AlternateBandOddColor"), *s.AlternateBandOddColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "AlternateBandOddColor"), *s.AlternateBandOddColor, patternHexColor, false)
 	}
 	if s.CategoryAxis != nil {
@@ -14233,6 +15026,7 @@ func (s *ReferenceLine) validate(v *shape.Validator, path string) {
 func (s *ReferenceLineCustomLabelConfiguration) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "CustomLabel"), s.CustomLabel != nil)
 	if s.CustomLabel != nil {
+		v.Length(shape.Join(path, "CustomLabel"), *s.CustomLabel, -1, 65536, false)
 		v.Pattern(shape.Join(path, "CustomLabel"), *s.CustomLabel, patternNonEmptyString, false)
 	}
 }
@@ -14277,6 +15071,7 @@ func (s *ReferenceLineLabelConfiguration) validate(v *shape.Validator, path stri
 		s.FontConfiguration.validate(v, shape.Join(path, "FontConfiguration"))
 	}
 	if s.FontColor != nil {
+		v.Length(shape.Join(path, "FontColor"), *s.FontColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "FontColor"), *s.FontColor, patternHexColor, false)
 	}
 	if s.HorizontalPosition != nil {
@@ -14296,6 +15091,7 @@ func (s *ReferenceLineStyleConfiguration) validate(v *shape.Validator, path stri
 		v.Enum(shape.Join(path, "Pattern"), string(*s.Pattern), ReferenceLinePatternTypeValues)
 	}
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 }
@@ -14336,10 +15132,19 @@ func (s *RefreshFrequency) validate(v *shape.Validator, path string) {
 	if s.RefreshOnDay != nil {
 		s.RefreshOnDay.validate(v, shape.Join(path, "RefreshOnDay"))
 	}
+	if s.Timezone != nil {
+		v.Length(shape.Join(path, "Timezone"), *s.Timezone, -1, 65536, false)
+	}
+	if s.TimeOfTheDay != nil {
+		v.Length(shape.Join(path, "TimeOfTheDay"), *s.TimeOfTheDay, -1, 65536, false)
+	}
 }
 
 func (s *RefreshSchedule) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "ScheduleId"), s.ScheduleId != nil)
+	if s.ScheduleId != nil {
+		v.Length(shape.Join(path, "ScheduleId"), *s.ScheduleId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "ScheduleFrequency"), s.ScheduleFrequency != nil)
 	if s.ScheduleFrequency != nil {
 		s.ScheduleFrequency.validate(v, shape.Join(path, "ScheduleFrequency"))
@@ -14347,6 +15152,9 @@ func (s *RefreshSchedule) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "RefreshType"), s.RefreshType != nil)
 	if s.RefreshType != nil {
 		v.Enum(shape.Join(path, "RefreshType"), string(*s.RefreshType), IngestionTypeValues)
+	}
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
 	}
 }
 
@@ -14359,9 +15167,15 @@ func (s *RegisterUserRequest) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "IdentityType"), string(*s.IdentityType), IdentityTypeValues)
 	}
 	v.Required(shape.Join(path, "Email"), s.Email != nil)
+	if s.Email != nil {
+		v.Length(shape.Join(path, "Email"), *s.Email, -1, 254, false)
+	}
 	v.Required(shape.Join(path, "UserRole"), s.UserRole != nil)
 	if s.UserRole != nil {
 		v.Enum(shape.Join(path, "UserRole"), string(*s.UserRole), UserRoleValues)
+	}
+	if s.IamArn != nil {
+		v.Length(shape.Join(path, "IamArn"), *s.IamArn, -1, 65536, false)
 	}
 	if s.SessionName != nil {
 		v.Length(shape.Join(path, "SessionName"), *s.SessionName, 2, 64, false)
@@ -14378,18 +15192,33 @@ func (s *RegisterUserRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
 	}
 	if s.UserName != nil {
-		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, -1, false)
+		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, 256, false)
 		v.Pattern(shape.Join(path, "UserName"), *s.UserName, patternUserName, false)
 	}
 	if s.CustomPermissionsName != nil {
 		v.Length(shape.Join(path, "CustomPermissionsName"), *s.CustomPermissionsName, 1, 64, false)
 		v.Pattern(shape.Join(path, "CustomPermissionsName"), *s.CustomPermissionsName, patternRoleName, false)
 	}
+	if s.ExternalLoginFederationProviderType != nil {
+		v.Length(shape.Join(path, "ExternalLoginFederationProviderType"), *s.ExternalLoginFederationProviderType, -1, 65536, false)
+	}
+	if s.CustomFederationProviderUrl != nil {
+		v.Length(shape.Join(path, "CustomFederationProviderUrl"), *s.CustomFederationProviderUrl, -1, 65536, false)
+	}
+	if s.ExternalLoginId != nil {
+		v.Length(shape.Join(path, "ExternalLoginId"), *s.ExternalLoginId, -1, 65536, false)
+	}
 	if s.Tags != nil {
 		v.Count(shape.Join(path, "Tags"), len(s.Tags), 1, 200)
 		for i0 := range s.Tags {
 			s.Tags[i0].validate(v, shape.Index(shape.Join(path, "Tags"), i0))
 		}
+	}
+}
+
+func (s *RegisteredCustomerManagedKey) validate(v *shape.Validator, path string) {
+	if s.KeyArn != nil {
+		v.Length(shape.Join(path, "KeyArn"), *s.KeyArn, -1, 65536, false)
 	}
 }
 
@@ -14505,6 +15334,9 @@ func (s *RegisteredUserQuickSightConsoleEmbeddingConfiguration) validate(v *shap
 
 func (s *RelationalTable) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSourceArn"), s.DataSourceArn != nil)
+	if s.DataSourceArn != nil {
+		v.Length(shape.Join(path, "DataSourceArn"), *s.DataSourceArn, -1, 2048, false)
+	}
 	if s.Catalog != nil {
 		v.Length(shape.Join(path, "Catalog"), *s.Catalog, -1, 256, false)
 	}
@@ -14614,6 +15446,9 @@ func (s *ResourcePermission) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Actions"), s.Actions != nil)
 	if s.Actions != nil {
 		v.Count(shape.Join(path, "Actions"), len(s.Actions), 1, 20)
+		for i0 := range s.Actions {
+			v.Length(shape.Index(shape.Join(path, "Actions"), i0), s.Actions[i0], -1, 65536, false)
+		}
 	}
 }
 
@@ -14650,6 +15485,7 @@ func (s *RowAlternateColorOptions) validate(v *shape.Validator, path string) {
 	if s.RowAlternateColors != nil {
 		v.Count(shape.Join(path, "RowAlternateColors"), len(s.RowAlternateColors), -1, 1)
 		for i0 := range s.RowAlternateColors {
+			v.Length(shape.Index(shape.Join(path, "RowAlternateColors"), i0), s.RowAlternateColors[i0], -1, 65536, false)
 			v.Pattern(shape.Index(shape.Join(path, "RowAlternateColors"), i0), s.RowAlternateColors[i0], patternHexColor, false)
 		}
 	}
@@ -14673,6 +15509,9 @@ func (s *RowLevelPermissionDataSet) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
 	}
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "PermissionPolicy"), s.PermissionPolicy != nil)
 	if s.PermissionPolicy != nil {
 		v.Enum(shape.Join(path, "PermissionPolicy"), string(*s.PermissionPolicy), RowLevelPermissionPolicyValues)
@@ -14715,6 +15554,9 @@ func (s *RowLevelPermissionTagRule) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "TagKey"), *s.TagKey, 1, 128, false)
 	}
 	v.Required(shape.Join(path, "ColumnName"), s.ColumnName != nil)
+	if s.ColumnName != nil {
+		v.Length(shape.Join(path, "ColumnName"), *s.ColumnName, -1, 65536, false)
+	}
 	if s.TagMultiValueDelimiter != nil {
 		v.Length(shape.Join(path, "TagMultiValueDelimiter"), *s.TagMultiValueDelimiter, -1, 10, false)
 	}
@@ -14726,14 +15568,17 @@ func (s *RowLevelPermissionTagRule) validate(v *shape.Validator, path string) {
 func (s *S3BucketConfiguration) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "BucketName"), s.BucketName != nil)
 	if s.BucketName != nil {
+		v.Length(shape.Join(path, "BucketName"), *s.BucketName, -1, 65536, false)
 		v.Pattern(shape.Join(path, "BucketName"), *s.BucketName, patternNonEmptyString, false)
 	}
 	v.Required(shape.Join(path, "BucketPrefix"), s.BucketPrefix != nil)
 	if s.BucketPrefix != nil {
+		v.Length(shape.Join(path, "BucketPrefix"), *s.BucketPrefix, -1, 65536, false)
 		v.Pattern(shape.Join(path, "BucketPrefix"), *s.BucketPrefix, patternNonEmptyString, false)
 	}
 	v.Required(shape.Join(path, "BucketRegion"), s.BucketRegion != nil)
 	if s.BucketRegion != nil {
+		v.Length(shape.Join(path, "BucketRegion"), *s.BucketRegion, -1, 65536, false)
 		v.Pattern(shape.Join(path, "BucketRegion"), *s.BucketRegion, patternNonEmptyString, false)
 	}
 }
@@ -14763,6 +15608,9 @@ func (s *S3Parameters) validate(v *shape.Validator, path string) {
 
 func (s *S3Source) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSourceArn"), s.DataSourceArn != nil)
+	if s.DataSourceArn != nil {
+		v.Length(shape.Join(path, "DataSourceArn"), *s.DataSourceArn, -1, 2048, false)
+	}
 	if s.UploadSettings != nil {
 		s.UploadSettings.validate(v, shape.Join(path, "UploadSettings"))
 	}
@@ -14777,12 +15625,16 @@ func (s *S3Source) validate(v *shape.Validator, path string) {
 
 func (s *S3TablesParameters) validate(v *shape.Validator, path string) {
 	if s.TableBucketArn != nil {
+		v.Length(shape.Join(path, "TableBucketArn"), *s.TableBucketArn, -1, 2048, false)
 		v.Pattern(shape.Join(path, "TableBucketArn"), *s.TableBucketArn, patternS3TableBucketArn, false)
 	}
 }
 
 func (s *SaaSTable) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSourceArn"), s.DataSourceArn != nil)
+	if s.DataSourceArn != nil {
+		v.Length(shape.Join(path, "DataSourceArn"), *s.DataSourceArn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "TablePath"), s.TablePath != nil)
 	if s.TablePath != nil {
 		v.Count(shape.Join(path, "TablePath"), len(s.TablePath), 1, 32)
@@ -15079,6 +15931,9 @@ func (s *SearchActionConnectorsRequest) validate(v *shape.Validator, path string
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(0), shape.F(100))
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Filters"), s.Filters != nil)
 	if s.Filters != nil {
 		v.Count(shape.Join(path, "Filters"), len(s.Filters), 0, 1)
@@ -15107,6 +15962,9 @@ func (s *SearchAgentsRequest) validate(v *shape.Validator, path string) {
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -15124,6 +15982,9 @@ func (s *SearchAnalysesRequest) validate(v *shape.Validator, path string) {
 		for i0 := range s.Filters {
 			s.Filters[i0].validate(v, shape.Index(shape.Join(path, "Filters"), i0))
 		}
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -15146,6 +16007,9 @@ func (s *SearchDashboardsRequest) validate(v *shape.Validator, path string) {
 			s.Filters[i0].validate(v, shape.Index(shape.Join(path, "Filters"), i0))
 		}
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -15166,6 +16030,9 @@ func (s *SearchDataSetsRequest) validate(v *shape.Validator, path string) {
 		for i0 := range s.Filters {
 			s.Filters[i0].validate(v, shape.Index(shape.Join(path, "Filters"), i0))
 		}
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -15188,6 +16055,9 @@ func (s *SearchDataSourcesRequest) validate(v *shape.Validator, path string) {
 			s.Filters[i0].validate(v, shape.Index(shape.Join(path, "Filters"), i0))
 		}
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -15203,6 +16073,9 @@ func (s *SearchFlowsFilter) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "Operator"), string(*s.Operator), SearchFilterOperatorValues)
 	}
 	v.Required(shape.Join(path, "Value"), s.Value != nil)
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -15219,6 +16092,9 @@ func (s *SearchFlowsInput) validate(v *shape.Validator, path string) {
 		for i0 := range s.Filters {
 			s.Filters[i0].validate(v, shape.Index(shape.Join(path, "Filters"), i0))
 		}
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -15241,6 +16117,9 @@ func (s *SearchFoldersRequest) validate(v *shape.Validator, path string) {
 			s.Filters[i0].validate(v, shape.Index(shape.Join(path, "Filters"), i0))
 		}
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -15254,6 +16133,9 @@ func (s *SearchGroupsRequest) validate(v *shape.Validator, path string) {
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -15338,6 +16220,9 @@ func (s *SearchTopicsRequest) validate(v *shape.Validator, path string) {
 			s.Filters[i0].validate(v, shape.Index(shape.Join(path, "Filters"), i0))
 		}
 	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
+	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
 	}
@@ -15358,6 +16243,9 @@ func (s *SearchTopicsV2Request) validate(v *shape.Validator, path string) {
 		for i0 := range s.Filters {
 			s.Filters[i0].validate(v, shape.Index(shape.Join(path, "Filters"), i0))
 		}
+	}
+	if s.NextToken != nil {
+		v.Length(shape.Join(path, "NextToken"), *s.NextToken, -1, 65536, false)
 	}
 	if s.MaxResults != nil {
 		v.Range(shape.Join(path, "MaxResults"), float64(*s.MaxResults), shape.F(1), shape.F(100))
@@ -15417,6 +16305,9 @@ func (s *SectionBasedLayoutPaperCanvasSizeOptions) validate(v *shape.Validator, 
 	if s.PaperOrientation != nil {
 		v.Enum(shape.Join(path, "PaperOrientation"), string(*s.PaperOrientation), PaperOrientationValues)
 	}
+	if s.PaperMargin != nil {
+		s.PaperMargin.validate(v, shape.Join(path, "PaperMargin"))
+	}
 }
 
 func (s *SectionLayoutConfiguration) validate(v *shape.Validator, path string) {
@@ -15429,6 +16320,15 @@ func (s *SectionLayoutConfiguration) validate(v *shape.Validator, path string) {
 func (s *SectionPageBreakConfiguration) validate(v *shape.Validator, path string) {
 	if s.After != nil {
 		s.After.validate(v, shape.Join(path, "After"))
+	}
+}
+
+func (s *SectionStyle) validate(v *shape.Validator, path string) {
+	if s.Height != nil {
+		v.Length(shape.Join(path, "Height"), *s.Height, -1, 65536, false)
+	}
+	if s.Padding != nil {
+		s.Padding.validate(v, shape.Join(path, "Padding"))
 	}
 }
 
@@ -15509,6 +16409,22 @@ func (s *SemanticType) validate(v *shape.Validator, path string) {
 		for k0, e0 := range s.TypeParameters {
 			v.Length(shape.Key(shape.Join(path, "TypeParameters"), k0), k0, -1, 256, false)
 			v.Length(shape.Key(shape.Join(path, "TypeParameters"), k0), e0, -1, 256, false)
+		}
+	}
+	if s.TruthyCellValue != nil {
+		v.Length(shape.Join(path, "TruthyCellValue"), *s.TruthyCellValue, -1, 65536, true)
+	}
+	if s.TruthyCellValueSynonyms != nil {
+		for i0 := range s.TruthyCellValueSynonyms {
+			v.Length(shape.Index(shape.Join(path, "TruthyCellValueSynonyms"), i0), s.TruthyCellValueSynonyms[i0], -1, 65536, true)
+		}
+	}
+	if s.FalseyCellValue != nil {
+		v.Length(shape.Join(path, "FalseyCellValue"), *s.FalseyCellValue, -1, 65536, true)
+	}
+	if s.FalseyCellValueSynonyms != nil {
+		for i0 := range s.FalseyCellValueSynonyms {
+			v.Length(shape.Index(shape.Join(path, "FalseyCellValueSynonyms"), i0), s.FalseyCellValueSynonyms[i0], -1, 65536, true)
 		}
 	}
 }
@@ -15593,6 +16509,15 @@ func (s *SharedColumnSemanticMetadata) validate(v *shape.Validator, path string)
 
 func (s *SharedViewConfigurations) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Enabled"), s.Enabled != nil)
+}
+
+func (s *SheetBackgroundStyle) validate(v *shape.Validator, path string) {
+	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
+	}
+	if s.Gradient != nil {
+		v.Length(shape.Join(path, "Gradient"), *s.Gradient, -1, 65536, false)
+	}
 }
 
 func (s *SheetControlInfoIconLabelOptions) validate(v *shape.Validator, path string) {
@@ -15807,6 +16732,9 @@ func (s *SheetStyle) validate(v *shape.Validator, path string) {
 	if s.Tile != nil {
 		s.Tile.validate(v, shape.Join(path, "Tile"))
 	}
+	if s.Background != nil {
+		s.Background.validate(v, shape.Join(path, "Background"))
+	}
 }
 
 func (s *SheetTextBox) validate(v *shape.Validator, path string) {
@@ -15860,6 +16788,7 @@ func (s *ShortFormatText) validate(v *shape.Validator, path string) {
 
 func (s *SimpleClusterMarker) validate(v *shape.Validator, path string) {
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 }
@@ -16047,6 +16976,9 @@ func (s *SpaceQuickSightResourceDetails) validate(v *shape.Validator, path strin
 		n++
 	}
 	v.Union(path, n)
+	if s.ResourceArn != nil {
+		v.Length(shape.Join(path, "resourceArn"), *s.ResourceArn, -1, 2048, false)
+	}
 }
 
 func (s *SpaceQuicksightSearchFilter) validate(v *shape.Validator, path string) {
@@ -16059,6 +16991,9 @@ func (s *SpaceQuicksightSearchFilter) validate(v *shape.Validator, path string) 
 		v.Enum(shape.Join(path, "operator"), string(*s.Operator), SpaceSearchOperatorValues)
 	}
 	v.Required(shape.Join(path, "value"), s.Value != nil)
+	if s.Value != nil {
+		v.Length(shape.Join(path, "value"), *s.Value, -1, 65536, false)
+	}
 }
 
 func (s *SpaceResourceOperation) validate(v *shape.Validator, path string) {
@@ -16069,6 +17004,21 @@ func (s *SpaceResourceOperation) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "ResourceDetails"), s.ResourceDetails != nil)
 	if s.ResourceDetails != nil {
 		s.ResourceDetails.validate(v, shape.Join(path, "ResourceDetails"))
+	}
+}
+
+func (s *Spacing) validate(v *shape.Validator, path string) {
+	if s.Top != nil {
+		v.Length(shape.Join(path, "Top"), *s.Top, -1, 65536, false)
+	}
+	if s.Bottom != nil {
+		v.Length(shape.Join(path, "Bottom"), *s.Bottom, -1, 65536, false)
+	}
+	if s.Left != nil {
+		v.Length(shape.Join(path, "Left"), *s.Left, -1, 65536, false)
+	}
+	if s.Right != nil {
+		v.Length(shape.Join(path, "Right"), *s.Right, -1, 65536, false)
 	}
 }
 
@@ -16099,6 +17049,7 @@ func (s *SparklinesOptions) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "VisualType"), string(*s.VisualType), SparklineVisualTypeValues)
 	}
 	if s.LineColor != nil {
+		v.Length(shape.Join(path, "LineColor"), *s.LineColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "LineColor"), *s.LineColor, patternHexColor, false)
 	}
 	if s.LineInterpolation != nil {
@@ -16185,6 +17136,9 @@ func (s *StartAssetBundleExportJobRequest) validate(v *shape.Validator, path str
 	v.Required(shape.Join(path, "ResourceArns"), s.ResourceArns != nil)
 	if s.ResourceArns != nil {
 		v.Count(shape.Join(path, "ResourceArns"), len(s.ResourceArns), 1, 100)
+		for i0 := range s.ResourceArns {
+			v.Length(shape.Index(shape.Join(path, "ResourceArns"), i0), s.ResourceArns[i0], -1, 2048, false)
+		}
 	}
 	v.Required(shape.Join(path, "ExportFormat"), s.ExportFormat != nil)
 	if s.ExportFormat != nil {
@@ -16241,10 +17195,12 @@ func (s *StartAutomationJobRequest) validate(v *shape.Validator, path string) {
 	}
 	v.Required(shape.Join(path, "AutomationGroupId"), s.AutomationGroupId != nil)
 	if s.AutomationGroupId != nil {
+		v.Length(shape.Join(path, "AutomationGroupId"), *s.AutomationGroupId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "AutomationGroupId"), *s.AutomationGroupId, patternAutomateId, false)
 	}
 	v.Required(shape.Join(path, "AutomationId"), s.AutomationId != nil)
 	if s.AutomationId != nil {
+		v.Length(shape.Join(path, "AutomationId"), *s.AutomationId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "AutomationId"), *s.AutomationId, patternAutomateId, false)
 	}
 	if s.InputPayload != nil {
@@ -16317,8 +17273,17 @@ func (s *StaticFile) validate(v *shape.Validator, path string) {
 
 func (s *StaticFileS3SourceOptions) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "BucketName"), s.BucketName != nil)
+	if s.BucketName != nil {
+		v.Length(shape.Join(path, "BucketName"), *s.BucketName, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "ObjectKey"), s.ObjectKey != nil)
+	if s.ObjectKey != nil {
+		v.Length(shape.Join(path, "ObjectKey"), *s.ObjectKey, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Region"), s.Region != nil)
+	if s.Region != nil {
+		v.Length(shape.Join(path, "Region"), *s.Region, -1, 65536, false)
+	}
 }
 
 func (s *StaticFileSource) validate(v *shape.Validator, path string) {
@@ -16332,6 +17297,9 @@ func (s *StaticFileSource) validate(v *shape.Validator, path string) {
 
 func (s *StaticFileUrlSourceOptions) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Url"), s.Url != nil)
+	if s.Url != nil {
+		v.Length(shape.Join(path, "Url"), *s.Url, -1, 65536, false)
+	}
 }
 
 func (s *StringDatasetParameter) validate(v *shape.Validator, path string) {
@@ -16369,6 +17337,9 @@ func (s *StringDefaultValues) validate(v *shape.Validator, path string) {
 	}
 	if s.StaticValues != nil {
 		v.Count(shape.Join(path, "StaticValues"), len(s.StaticValues), -1, 50000)
+		for i0 := range s.StaticValues {
+			v.Length(shape.Index(shape.Join(path, "StaticValues"), i0), s.StaticValues[i0], -1, 65536, true)
+		}
 	}
 }
 
@@ -16384,9 +17355,15 @@ func (s *StringFormatConfiguration) validate(v *shape.Validator, path string) {
 func (s *StringParameter) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Name"), s.Name != nil)
 	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Name"), *s.Name, patternNonEmptyString, false)
 	}
 	v.Required(shape.Join(path, "Values"), s.Values != nil)
+	if s.Values != nil {
+		for i0 := range s.Values {
+			v.Length(shape.Index(shape.Join(path, "Values"), i0), s.Values[i0], -1, 65536, true)
+		}
+	}
 }
 
 func (s *StringParameterDeclaration) validate(v *shape.Validator, path string) {
@@ -16417,11 +17394,17 @@ func (s *StringValueWhenUnsetConfiguration) validate(v *shape.Validator, path st
 	if s.ValueWhenUnsetOption != nil {
 		v.Enum(shape.Join(path, "ValueWhenUnsetOption"), string(*s.ValueWhenUnsetOption), ValueWhenUnsetOptionValues)
 	}
+	if s.CustomValue != nil {
+		v.Length(shape.Join(path, "CustomValue"), *s.CustomValue, -1, 65536, true)
+	}
 }
 
 func (s *SubtotalOptions) validate(v *shape.Validator, path string) {
 	if s.TotalsVisibility != nil {
 		v.Enum(shape.Join(path, "TotalsVisibility"), string(*s.TotalsVisibility), VisibilityValues)
+	}
+	if s.CustomLabel != nil {
+		v.Length(shape.Join(path, "CustomLabel"), *s.CustomLabel, -1, 65536, false)
 	}
 	if s.FieldLevel != nil {
 		v.Enum(shape.Join(path, "FieldLevel"), string(*s.FieldLevel), PivotTableSubtotalLevelValues)
@@ -16466,6 +17449,7 @@ func (s *TableAggregatedFieldWells) validate(v *shape.Validator, path string) {
 
 func (s *TableBorderOptions) validate(v *shape.Validator, path string) {
 	if s.Color != nil {
+		v.Length(shape.Join(path, "Color"), *s.Color, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Color"), *s.Color, patternHexColor, false)
 	}
 	if s.Thickness != nil {
@@ -16509,6 +17493,7 @@ func (s *TableCellStyle) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "VerticalTextAlignment"), string(*s.VerticalTextAlignment), VerticalTextAlignmentValues)
 	}
 	if s.BackgroundColor != nil {
+		v.Length(shape.Join(path, "BackgroundColor"), *s.BackgroundColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "BackgroundColor"), *s.BackgroundColor, patternHexColor, false)
 	}
 	if s.Height != nil {
@@ -16580,6 +17565,9 @@ func (s *TableFieldCustomIconContent) validate(v *shape.Validator, path string) 
 }
 
 func (s *TableFieldCustomTextContent) validate(v *shape.Validator, path string) {
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "FontConfiguration"), s.FontConfiguration != nil)
 	if s.FontConfiguration != nil {
 		s.FontConfiguration.validate(v, shape.Join(path, "FontConfiguration"))
@@ -16616,6 +17604,9 @@ func (s *TableFieldOption) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "FieldId"), s.FieldId != nil)
 	if s.FieldId != nil {
 		v.Length(shape.Join(path, "FieldId"), *s.FieldId, 1, 512, false)
+	}
+	if s.Width != nil {
+		v.Length(shape.Join(path, "Width"), *s.Width, -1, 65536, false)
 	}
 	if s.CustomLabel != nil {
 		v.Length(shape.Join(path, "CustomLabel"), *s.CustomLabel, 1, 2048, false)
@@ -16847,6 +17838,9 @@ func (s *TagResourceRequest) Validate(v *shape.Validator) { s.validate(v, "") }
 
 func (s *TagResourceRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "ResourceArn"), s.ResourceArn != nil)
+	if s.ResourceArn != nil {
+		v.Length(shape.Join(path, "ResourceArn"), *s.ResourceArn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "Tags"), s.Tags != nil)
 	if s.Tags != nil {
 		v.Count(shape.Join(path, "Tags"), len(s.Tags), 1, 200)
@@ -16858,6 +17852,9 @@ func (s *TagResourceRequest) validate(v *shape.Validator, path string) {
 
 func (s *TemplateSourceAnalysis) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "DataSetReferences"), s.DataSetReferences != nil)
 	if s.DataSetReferences != nil {
 		v.Count(shape.Join(path, "DataSetReferences"), len(s.DataSetReferences), 0, -1)
@@ -16884,6 +17881,9 @@ func (s *TemplateSourceEntity) validate(v *shape.Validator, path string) {
 
 func (s *TemplateSourceTemplate) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "Arn"), s.Arn != nil)
+	if s.Arn != nil {
+		v.Length(shape.Join(path, "Arn"), *s.Arn, -1, 2048, false)
+	}
 }
 
 func (s *TemplateVersionDefinition) validate(v *shape.Validator, path string) {
@@ -17054,6 +18054,9 @@ func (s *ThresholdAlertsConfigurations) validate(v *shape.Validator, path string
 }
 
 func (s *TileStyle) validate(v *shape.Validator, path string) {
+	if s.BackgroundColor != nil {
+		v.Length(shape.Join(path, "BackgroundColor"), *s.BackgroundColor, -1, 65536, false)
+	}
 	if s.Border != nil {
 		s.Border.validate(v, shape.Join(path, "Border"))
 	}
@@ -17253,6 +18256,9 @@ func (s *TopBottomMoversComputation) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "ComputationId"), *s.ComputationId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ComputationId"), *s.ComputationId, patternShortRestrictiveResourceId, false)
 	}
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
+	}
 	if s.Time != nil {
 		s.Time.validate(v, shape.Join(path, "Time"))
 	}
@@ -17279,6 +18285,9 @@ func (s *TopBottomRankedComputation) validate(v *shape.Validator, path string) {
 	if s.ComputationId != nil {
 		v.Length(shape.Join(path, "ComputationId"), *s.ComputationId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ComputationId"), *s.ComputationId, patternShortRestrictiveResourceId, false)
+	}
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
 	}
 	if s.Category != nil {
 		s.Category.validate(v, shape.Join(path, "Category"))
@@ -17369,6 +18378,9 @@ func (s *TopicCategoryFilterConstant) validate(v *shape.Validator, path string) 
 	if s.SingularConstant != nil {
 		v.Length(shape.Join(path, "SingularConstant"), *s.SingularConstant, -1, 256, true)
 	}
+	if s.CollectiveConstant != nil {
+		s.CollectiveConstant.validate(v, shape.Join(path, "CollectiveConstant"))
+	}
 }
 
 func (s *TopicColumn) validate(v *shape.Validator, path string) {
@@ -17423,6 +18435,9 @@ func (s *TopicColumn) validate(v *shape.Validator, path string) {
 }
 
 func (s *TopicConfiguration) validate(v *shape.Validator, path string) {
+	if s.Placeholder != nil {
+		v.Length(shape.Join(path, "Placeholder"), *s.Placeholder, -1, 65536, false)
+	}
 	if s.DataSetSchema != nil {
 		s.DataSetSchema.validate(v, shape.Join(path, "DataSetSchema"))
 	}
@@ -17709,6 +18724,9 @@ func (s *TopicIdentifierDeclaration) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "Identifier"), *s.Identifier, 1, 2048, false)
 	}
 	v.Required(shape.Join(path, "TopicArn"), s.TopicArn != nil)
+	if s.TopicArn != nil {
+		v.Length(shape.Join(path, "TopicArn"), *s.TopicArn, -1, 2048, false)
+	}
 }
 
 func (s *TopicNamedEntity) validate(v *shape.Validator, path string) {
@@ -17788,6 +18806,9 @@ func (s *TopicReference) validate(v *shape.Validator, path string) {
 		v.Length(shape.Join(path, "TopicPlaceholder"), *s.TopicPlaceholder, 1, 2048, false)
 	}
 	v.Required(shape.Join(path, "TopicArn"), s.TopicArn != nil)
+	if s.TopicArn != nil {
+		v.Length(shape.Join(path, "TopicArn"), *s.TopicArn, -1, 2048, false)
+	}
 }
 
 func (s *TopicRefreshSchedule) validate(v *shape.Validator, path string) {
@@ -17829,6 +18850,9 @@ func (s *TopicSearchFilter) validate(v *shape.Validator, path string) {
 		v.Enum(shape.Join(path, "Name"), string(*s.Name), TopicFilterAttributeValues)
 	}
 	v.Required(shape.Join(path, "Value"), s.Value != nil)
+	if s.Value != nil {
+		v.Length(shape.Join(path, "Value"), *s.Value, -1, 65536, true)
+	}
 }
 
 func (s *TopicSingularFilterConstant) validate(v *shape.Validator, path string) {
@@ -17862,6 +18886,9 @@ func (s *TopicTemplate) validate(v *shape.Validator, path string) {
 
 func (s *TopicV2DataSetReference) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetArn"), s.DataSetArn != nil)
+	if s.DataSetArn != nil {
+		v.Length(shape.Join(path, "DataSetArn"), *s.DataSetArn, -1, 2048, false)
+	}
 	if s.DataSetName != nil {
 		v.Length(shape.Join(path, "DataSetName"), *s.DataSetName, -1, 256, false)
 	}
@@ -17880,9 +18907,15 @@ func (s *TopicV2DataSetRelation) validate(v *shape.Validator, path string) {
 
 func (s *TopicV2DataSetRelationEndpoint) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetArn"), s.DataSetArn != nil)
+	if s.DataSetArn != nil {
+		v.Length(shape.Join(path, "DataSetArn"), *s.DataSetArn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "ColumnNames"), s.ColumnNames != nil)
 	if s.ColumnNames != nil {
 		v.Count(shape.Join(path, "ColumnNames"), len(s.ColumnNames), 1, 5)
+		for i0 := range s.ColumnNames {
+			v.Length(shape.Index(shape.Join(path, "ColumnNames"), i0), s.ColumnNames[i0], -1, 65536, false)
+		}
 	}
 }
 
@@ -17931,6 +18964,9 @@ func (s *TotalAggregationComputation) validate(v *shape.Validator, path string) 
 		v.Length(shape.Join(path, "ComputationId"), *s.ComputationId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ComputationId"), *s.ComputationId, patternShortRestrictiveResourceId, false)
 	}
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
+	}
 	if s.Value != nil {
 		s.Value.validate(v, shape.Join(path, "Value"))
 	}
@@ -17962,6 +18998,9 @@ func (s *TotalOptions) validate(v *shape.Validator, path string) {
 	}
 	if s.ScrollStatus != nil {
 		v.Enum(shape.Join(path, "ScrollStatus"), string(*s.ScrollStatus), TableTotalsScrollStatusValues)
+	}
+	if s.CustomLabel != nil {
+		v.Length(shape.Join(path, "CustomLabel"), *s.CustomLabel, -1, 65536, false)
 	}
 	if s.TotalCellStyle != nil {
 		s.TotalCellStyle.validate(v, shape.Join(path, "TotalCellStyle"))
@@ -18054,6 +19093,9 @@ func (s *TransformStep) validate(v *shape.Validator, path string) {
 func (s *TransposedTableOption) validate(v *shape.Validator, path string) {
 	if s.ColumnIndex != nil {
 		v.Range(shape.Join(path, "ColumnIndex"), float64(*s.ColumnIndex), shape.F(0), shape.F(9999))
+	}
+	if s.ColumnWidth != nil {
+		v.Length(shape.Join(path, "ColumnWidth"), *s.ColumnWidth, -1, 65536, false)
 	}
 	v.Required(shape.Join(path, "ColumnType"), s.ColumnType != nil)
 	if s.ColumnType != nil {
@@ -18232,51 +19274,67 @@ func (s *Typography) validate(v *shape.Validator, path string) {
 
 func (s *UIColorPalette) validate(v *shape.Validator, path string) {
 	if s.PrimaryForeground != nil {
+		v.Length(shape.Join(path, "PrimaryForeground"), *s.PrimaryForeground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "PrimaryForeground"), *s.PrimaryForeground, patternHexColor, false)
 	}
 	if s.PrimaryBackground != nil {
+		v.Length(shape.Join(path, "PrimaryBackground"), *s.PrimaryBackground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "PrimaryBackground"), *s.PrimaryBackground, patternHexColor, false)
 	}
 	if s.SecondaryForeground != nil {
+		v.Length(shape.Join(path, "SecondaryForeground"), *s.SecondaryForeground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "SecondaryForeground"), *s.SecondaryForeground, patternHexColor, false)
 	}
 	if s.SecondaryBackground != nil {
+		v.Length(shape.Join(path, "SecondaryBackground"), *s.SecondaryBackground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "SecondaryBackground"), *s.SecondaryBackground, patternHexColor, false)
 	}
 	if s.Accent != nil {
+		v.Length(shape.Join(path, "Accent"), *s.Accent, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Accent"), *s.Accent, patternHexColor, false)
 	}
 	if s.AccentForeground != nil {
+		v.Length(shape.Join(path, "AccentForeground"), *s.AccentForeground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "AccentForeground"), *s.AccentForeground, patternHexColor, false)
 	}
 	if s.Danger != nil {
+		v.Length(shape.Join(path, "Danger"), *s.Danger, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Danger"), *s.Danger, patternHexColor, false)
 	}
 	if s.DangerForeground != nil {
+		v.Length(shape.Join(path, "DangerForeground"), *s.DangerForeground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "DangerForeground"), *s.DangerForeground, patternHexColor, false)
 	}
 	if s.Warning != nil {
+		v.Length(shape.Join(path, "Warning"), *s.Warning, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Warning"), *s.Warning, patternHexColor, false)
 	}
 	if s.WarningForeground != nil {
+		v.Length(shape.Join(path, "WarningForeground"), *s.WarningForeground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "WarningForeground"), *s.WarningForeground, patternHexColor, false)
 	}
 	if s.Success != nil {
+		v.Length(shape.Join(path, "Success"), *s.Success, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Success"), *s.Success, patternHexColor, false)
 	}
 	if s.SuccessForeground != nil {
+		v.Length(shape.Join(path, "SuccessForeground"), *s.SuccessForeground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "SuccessForeground"), *s.SuccessForeground, patternHexColor, false)
 	}
 	if s.Dimension != nil {
+		v.Length(shape.Join(path, "Dimension"), *s.Dimension, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Dimension"), *s.Dimension, patternHexColor, false)
 	}
 	if s.DimensionForeground != nil {
+		v.Length(shape.Join(path, "DimensionForeground"), *s.DimensionForeground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "DimensionForeground"), *s.DimensionForeground, patternHexColor, false)
 	}
 	if s.Measure != nil {
+		v.Length(shape.Join(path, "Measure"), *s.Measure, -1, 65536, false)
 		v.Pattern(shape.Join(path, "Measure"), *s.Measure, patternHexColor, false)
 	}
 	if s.MeasureForeground != nil {
+		v.Length(shape.Join(path, "MeasureForeground"), *s.MeasureForeground, -1, 65536, false)
 		v.Pattern(shape.Join(path, "MeasureForeground"), *s.MeasureForeground, patternHexColor, false)
 	}
 }
@@ -18310,6 +19368,9 @@ func (s *UniqueValuesComputation) validate(v *shape.Validator, path string) {
 	if s.ComputationId != nil {
 		v.Length(shape.Join(path, "ComputationId"), *s.ComputationId, 1, 512, false)
 		v.Pattern(shape.Join(path, "ComputationId"), *s.ComputationId, patternShortRestrictiveResourceId, false)
+	}
+	if s.Name != nil {
+		v.Length(shape.Join(path, "Name"), *s.Name, -1, 65536, false)
 	}
 	if s.Category != nil {
 		s.Category.validate(v, shape.Join(path, "Category"))
@@ -18368,6 +19429,9 @@ func (s *UntagResourceRequest) Validate(v *shape.Validator) { s.validate(v, "") 
 
 func (s *UntagResourceRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "ResourceArn"), s.ResourceArn != nil)
+	if s.ResourceArn != nil {
+		v.Length(shape.Join(path, "ResourceArn"), *s.ResourceArn, -1, 2048, false)
+	}
 	v.Required(shape.Join(path, "TagKeys"), s.TagKeys != nil)
 	if s.TagKeys != nil {
 		v.Count(shape.Join(path, "TagKeys"), len(s.TagKeys), 1, 200)
@@ -18407,6 +19471,9 @@ func (s *UpdateAccountCustomizationRequest) validate(v *shape.Validator, path st
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
 	}
 	v.Required(shape.Join(path, "AccountCustomization"), s.AccountCustomization != nil)
+	if s.AccountCustomization != nil {
+		s.AccountCustomization.validate(v, shape.Join(path, "AccountCustomization"))
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -18422,6 +19489,9 @@ func (s *UpdateAccountSettingsRequest) validate(v *shape.Validator, path string)
 	if s.DefaultNamespace != nil {
 		v.Length(shape.Join(path, "DefaultNamespace"), *s.DefaultNamespace, -1, 64, false)
 		v.Pattern(shape.Join(path, "DefaultNamespace"), *s.DefaultNamespace, patternNamespace, false)
+	}
+	if s.NotificationEmail != nil {
+		v.Length(shape.Join(path, "NotificationEmail"), *s.NotificationEmail, -1, 65536, false)
 	}
 }
 
@@ -18479,6 +19549,9 @@ func (s *UpdateActionConnectorRequest) validate(v *shape.Validator, path string)
 	if s.Description != nil {
 		v.Length(shape.Join(path, "Description"), *s.Description, 1, 2048, true)
 		v.Pattern(shape.Join(path, "Description"), *s.Description, patternActionConnectorDescription, true)
+	}
+	if s.VpcConnectionArn != nil {
+		v.Length(shape.Join(path, "VpcConnectionArn"), *s.VpcConnectionArn, -1, 2048, false)
 	}
 }
 
@@ -18550,15 +19623,27 @@ func (s *UpdateAgentRequest) validate(v *shape.Validator, path string) {
 	}
 	if s.SpacesToAdd != nil {
 		v.Count(shape.Join(path, "SpacesToAdd"), len(s.SpacesToAdd), 0, 10)
+		for i0 := range s.SpacesToAdd {
+			v.Length(shape.Index(shape.Join(path, "SpacesToAdd"), i0), s.SpacesToAdd[i0], -1, 2048, false)
+		}
 	}
 	if s.SpacesToRemove != nil {
 		v.Count(shape.Join(path, "SpacesToRemove"), len(s.SpacesToRemove), 0, 10)
+		for i0 := range s.SpacesToRemove {
+			v.Length(shape.Index(shape.Join(path, "SpacesToRemove"), i0), s.SpacesToRemove[i0], -1, 2048, false)
+		}
 	}
 	if s.ActionConnectorsToAdd != nil {
 		v.Count(shape.Join(path, "ActionConnectorsToAdd"), len(s.ActionConnectorsToAdd), 0, 10)
+		for i0 := range s.ActionConnectorsToAdd {
+			v.Length(shape.Index(shape.Join(path, "ActionConnectorsToAdd"), i0), s.ActionConnectorsToAdd[i0], -1, 2048, false)
+		}
 	}
 	if s.ActionConnectorsToRemove != nil {
 		v.Count(shape.Join(path, "ActionConnectorsToRemove"), len(s.ActionConnectorsToRemove), 0, 10)
+		for i0 := range s.ActionConnectorsToRemove {
+			v.Length(shape.Index(shape.Join(path, "ActionConnectorsToRemove"), i0), s.ActionConnectorsToRemove[i0], -1, 2048, false)
+		}
 	}
 }
 
@@ -18614,6 +19699,9 @@ func (s *UpdateAnalysisRequest) validate(v *shape.Validator, path string) {
 	if s.SourceEntity != nil {
 		s.SourceEntity.validate(v, shape.Join(path, "SourceEntity"))
 	}
+	if s.ThemeArn != nil {
+		v.Length(shape.Join(path, "ThemeArn"), *s.ThemeArn, -1, 2048, false)
+	}
 	if s.Definition != nil {
 		s.Definition.validate(v, shape.Join(path, "Definition"))
 	}
@@ -18650,6 +19738,9 @@ func (s *UpdateBrandAssignmentRequest) validate(v *shape.Validator, path string)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "BrandArn"), s.BrandArn != nil)
+	if s.BrandArn != nil {
+		v.Length(shape.Join(path, "BrandArn"), *s.BrandArn, -1, 2048, false)
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -18828,6 +19919,9 @@ func (s *UpdateDashboardRequest) validate(v *shape.Validator, path string) {
 	if s.DashboardPublishOptions != nil {
 		s.DashboardPublishOptions.validate(v, shape.Join(path, "DashboardPublishOptions"))
 	}
+	if s.ThemeArn != nil {
+		v.Length(shape.Join(path, "ThemeArn"), *s.ThemeArn, -1, 2048, false)
+	}
 	if s.Definition != nil {
 		s.Definition.validate(v, shape.Join(path, "Definition"))
 	}
@@ -18861,6 +19955,9 @@ func (s *UpdateDataSetPermissionsRequest) validate(v *shape.Validator, path stri
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	if s.GrantPermissions != nil {
 		v.Count(shape.Join(path, "GrantPermissions"), len(s.GrantPermissions), 1, 64)
 		for i0 := range s.GrantPermissions {
@@ -18885,6 +19982,9 @@ func (s *UpdateDataSetRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Name"), s.Name != nil)
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
@@ -18961,6 +20061,9 @@ func (s *UpdateDataSourcePermissionsRequest) validate(v *shape.Validator, path s
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSourceId"), s.DataSourceId != nil)
+	if s.DataSourceId != nil {
+		v.Length(shape.Join(path, "DataSourceId"), *s.DataSourceId, -1, 65536, false)
+	}
 	if s.GrantPermissions != nil {
 		v.Count(shape.Join(path, "GrantPermissions"), len(s.GrantPermissions), 1, 64)
 		for i0 := range s.GrantPermissions {
@@ -18985,6 +20088,9 @@ func (s *UpdateDataSourceRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "DataSourceId"), s.DataSourceId != nil)
+	if s.DataSourceId != nil {
+		v.Length(shape.Join(path, "DataSourceId"), *s.DataSourceId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Name"), s.Name != nil)
 	if s.Name != nil {
 		v.Length(shape.Join(path, "Name"), *s.Name, 1, 128, false)
@@ -19030,6 +20136,7 @@ func (s *UpdateFlowPermissionsInput) validate(v *shape.Validator, path string) {
 	}
 	v.Required(shape.Join(path, "FlowId"), s.FlowId != nil)
 	if s.FlowId != nil {
+		v.Length(shape.Join(path, "FlowId"), *s.FlowId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "FlowId"), *s.FlowId, patternFlowId, false)
 	}
 	if s.GrantPermissions != nil {
@@ -19057,6 +20164,7 @@ func (s *UpdateFlowRequest) validate(v *shape.Validator, path string) {
 	}
 	v.Required(shape.Join(path, "FlowId"), s.FlowId != nil)
 	if s.FlowId != nil {
+		v.Length(shape.Join(path, "FlowId"), *s.FlowId, -1, 65536, false)
 		v.Pattern(shape.Join(path, "FlowId"), *s.FlowId, patternFlowId, false)
 	}
 	if s.Name != nil {
@@ -19126,7 +20234,7 @@ func (s *UpdateGroupRequest) Validate(v *shape.Validator) { s.validate(v, "") }
 func (s *UpdateGroupRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "GroupName"), s.GroupName != nil)
 	if s.GroupName != nil {
-		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, -1, false)
+		v.Length(shape.Join(path, "GroupName"), *s.GroupName, 1, 256, false)
 		v.Pattern(shape.Join(path, "GroupName"), *s.GroupName, patternGroupName, false)
 	}
 	if s.Description != nil {
@@ -19155,7 +20263,7 @@ func (s *UpdateIAMPolicyAssignmentRequest) validate(v *shape.Validator, path str
 	}
 	v.Required(shape.Join(path, "AssignmentName"), s.AssignmentName != nil)
 	if s.AssignmentName != nil {
-		v.Length(shape.Join(path, "AssignmentName"), *s.AssignmentName, 1, -1, false)
+		v.Length(shape.Join(path, "AssignmentName"), *s.AssignmentName, 1, 65536, false)
 		v.Pattern(shape.Join(path, "AssignmentName"), *s.AssignmentName, patternIAMPolicyAssignmentName, false)
 	}
 	v.Required(shape.Join(path, "Namespace"), s.Namespace != nil)
@@ -19166,11 +20274,15 @@ func (s *UpdateIAMPolicyAssignmentRequest) validate(v *shape.Validator, path str
 	if s.AssignmentStatus != nil {
 		v.Enum(shape.Join(path, "AssignmentStatus"), string(*s.AssignmentStatus), AssignmentStatusValues)
 	}
+	if s.PolicyArn != nil {
+		v.Length(shape.Join(path, "PolicyArn"), *s.PolicyArn, -1, 2048, false)
+	}
 	if s.Identities != nil {
 		for k0, e0 := range s.Identities {
+			v.Length(shape.Key(shape.Join(path, "Identities"), k0), k0, -1, 65536, false)
 			if e0 != nil {
 				for i1 := range e0 {
-					v.Length(shape.Index(shape.Key(shape.Join(path, "Identities"), k0), i1), e0[i1], 1, -1, false)
+					v.Length(shape.Index(shape.Key(shape.Join(path, "Identities"), k0), i1), e0[i1], 1, 65536, false)
 					v.Pattern(shape.Index(shape.Key(shape.Join(path, "Identities"), k0), i1), e0[i1], patternIdentityName, false)
 				}
 			}
@@ -19191,6 +20303,11 @@ func (s *UpdateIdentityPropagationConfigRequest) validate(v *shape.Validator, pa
 	if s.Service != nil {
 		v.Enum(shape.Join(path, "Service"), string(*s.Service), ServiceTypeValues)
 	}
+	if s.AuthorizedTargets != nil {
+		for i0 := range s.AuthorizedTargets {
+			v.Length(shape.Index(shape.Join(path, "AuthorizedTargets"), i0), s.AuthorizedTargets[i0], -1, 65536, false)
+		}
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -19204,6 +20321,7 @@ func (s *UpdateIpRestrictionRequest) validate(v *shape.Validator, path string) {
 	}
 	if s.IpRestrictionRuleMap != nil {
 		for k0, e0 := range s.IpRestrictionRuleMap {
+			v.Length(shape.Key(shape.Join(path, "IpRestrictionRuleMap"), k0), k0, -1, 65536, false)
 			v.Pattern(shape.Key(shape.Join(path, "IpRestrictionRuleMap"), k0), k0, patternCIDR, false)
 			v.Length(shape.Key(shape.Join(path, "IpRestrictionRuleMap"), k0), e0, 0, 150, false)
 		}
@@ -19234,6 +20352,11 @@ func (s *UpdateKeyRegistrationRequest) validate(v *shape.Validator, path string)
 		v.Pattern(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, patternAwsAccountId, false)
 	}
 	v.Required(shape.Join(path, "KeyRegistration"), s.KeyRegistration != nil)
+	if s.KeyRegistration != nil {
+		for i0 := range s.KeyRegistration {
+			s.KeyRegistration[i0].validate(v, shape.Index(shape.Join(path, "KeyRegistration"), i0))
+		}
+	}
 }
 
 // Validate checks the request against the model's constraints.
@@ -19383,6 +20506,9 @@ func (s *UpdateRefreshScheduleRequest) Validate(v *shape.Validator) { s.validate
 
 func (s *UpdateRefreshScheduleRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "DataSetId"), s.DataSetId != nil)
+	if s.DataSetId != nil {
+		v.Length(shape.Join(path, "DataSetId"), *s.DataSetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
 	if s.AwsAccountId != nil {
 		v.Length(shape.Join(path, "AwsAccountId"), *s.AwsAccountId, 12, 12, false)
@@ -19469,6 +20595,9 @@ func (s *UpdateSelfUpgradeRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
 	}
 	v.Required(shape.Join(path, "UpgradeRequestId"), s.UpgradeRequestId != nil)
+	if s.UpgradeRequestId != nil {
+		v.Length(shape.Join(path, "UpgradeRequestId"), *s.UpgradeRequestId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "Action"), s.Action != nil)
 	if s.Action != nil {
 		v.Enum(shape.Join(path, "Action"), string(*s.Action), SelfUpgradeAdminActionValues)
@@ -19791,6 +20920,9 @@ func (s *UpdateTopicRefreshScheduleRequest) validate(v *shape.Validator, path st
 		v.Pattern(shape.Join(path, "TopicId"), *s.TopicId, patternTopicId, false)
 	}
 	v.Required(shape.Join(path, "DatasetId"), s.DatasetId != nil)
+	if s.DatasetId != nil {
+		v.Length(shape.Join(path, "DatasetId"), *s.DatasetId, -1, 65536, false)
+	}
 	v.Required(shape.Join(path, "RefreshSchedule"), s.RefreshSchedule != nil)
 	if s.RefreshSchedule != nil {
 		s.RefreshSchedule.validate(v, shape.Join(path, "RefreshSchedule"))
@@ -19852,7 +20984,7 @@ func (s *UpdateUserCustomPermissionRequest) Validate(v *shape.Validator) { s.val
 func (s *UpdateUserCustomPermissionRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "UserName"), s.UserName != nil)
 	if s.UserName != nil {
-		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, -1, false)
+		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, 256, false)
 		v.Pattern(shape.Join(path, "UserName"), *s.UserName, patternUserName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -19878,7 +21010,7 @@ func (s *UpdateUserRequest) Validate(v *shape.Validator) { s.validate(v, "") }
 func (s *UpdateUserRequest) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "UserName"), s.UserName != nil)
 	if s.UserName != nil {
-		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, -1, false)
+		v.Length(shape.Join(path, "UserName"), *s.UserName, 1, 256, false)
 		v.Pattern(shape.Join(path, "UserName"), *s.UserName, patternUserName, false)
 	}
 	v.Required(shape.Join(path, "AwsAccountId"), s.AwsAccountId != nil)
@@ -19892,6 +21024,9 @@ func (s *UpdateUserRequest) validate(v *shape.Validator, path string) {
 		v.Pattern(shape.Join(path, "Namespace"), *s.Namespace, patternNamespace, false)
 	}
 	v.Required(shape.Join(path, "Email"), s.Email != nil)
+	if s.Email != nil {
+		v.Length(shape.Join(path, "Email"), *s.Email, -1, 254, false)
+	}
 	v.Required(shape.Join(path, "Role"), s.Role != nil)
 	if s.Role != nil {
 		v.Enum(shape.Join(path, "Role"), string(*s.Role), UserRoleValues)
@@ -19899,6 +21034,15 @@ func (s *UpdateUserRequest) validate(v *shape.Validator, path string) {
 	if s.CustomPermissionsName != nil {
 		v.Length(shape.Join(path, "CustomPermissionsName"), *s.CustomPermissionsName, 1, 64, false)
 		v.Pattern(shape.Join(path, "CustomPermissionsName"), *s.CustomPermissionsName, patternRoleName, false)
+	}
+	if s.ExternalLoginFederationProviderType != nil {
+		v.Length(shape.Join(path, "ExternalLoginFederationProviderType"), *s.ExternalLoginFederationProviderType, -1, 65536, false)
+	}
+	if s.CustomFederationProviderUrl != nil {
+		v.Length(shape.Join(path, "CustomFederationProviderUrl"), *s.CustomFederationProviderUrl, -1, 65536, false)
+	}
+	if s.ExternalLoginId != nil {
+		v.Length(shape.Join(path, "ExternalLoginId"), *s.ExternalLoginId, -1, 65536, false)
 	}
 }
 
@@ -19960,6 +21104,9 @@ func (s *UploadSettings) validate(v *shape.Validator, path string) {
 	if s.Delimiter != nil {
 		v.Length(shape.Join(path, "Delimiter"), *s.Delimiter, 1, 1, false)
 	}
+	if s.CustomCellAddressRange != nil {
+		v.Length(shape.Join(path, "CustomCellAddressRange"), *s.CustomCellAddressRange, -1, 65536, false)
+	}
 }
 
 func (s *UploadedDocumentMetadata) validate(v *shape.Validator, path string) {
@@ -19980,6 +21127,15 @@ func (s *UserIdentifier) validate(v *shape.Validator, path string) {
 		n++
 	}
 	v.Union(path, n)
+	if s.UserName != nil {
+		v.Length(shape.Join(path, "UserName"), *s.UserName, -1, 65536, true)
+	}
+	if s.Email != nil {
+		v.Length(shape.Join(path, "Email"), *s.Email, -1, 65536, true)
+	}
+	if s.UserArn != nil {
+		v.Length(shape.Join(path, "UserArn"), *s.UserArn, -1, 2048, false)
+	}
 }
 
 func (s *UserIndexCapacityFilter) validate(v *shape.Validator, path string) {
@@ -20242,6 +21398,7 @@ func (s *VisualOptions) validate(v *shape.Validator, path string) {
 
 func (s *VisualPalette) validate(v *shape.Validator, path string) {
 	if s.ChartColor != nil {
+		v.Length(shape.Join(path, "ChartColor"), *s.ChartColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "ChartColor"), *s.ChartColor, patternHexColor, false)
 	}
 	if s.ColorMap != nil {
@@ -20296,6 +21453,9 @@ func (s *VisualTitleLabelOptions) validate(v *shape.Validator, path string) {
 
 func (s *VpcConnectionProperties) validate(v *shape.Validator, path string) {
 	v.Required(shape.Join(path, "VpcConnectionArn"), s.VpcConnectionArn != nil)
+	if s.VpcConnectionArn != nil {
+		v.Length(shape.Join(path, "VpcConnectionArn"), *s.VpcConnectionArn, -1, 2048, false)
+	}
 }
 
 func (s *WaterfallChartAggregatedFieldWells) validate(v *shape.Validator, path string) {
@@ -20331,6 +21491,9 @@ func (s *WaterfallChartConfiguration) validate(v *shape.Validator, path string) 
 	}
 	if s.SortConfiguration != nil {
 		s.SortConfiguration.validate(v, shape.Join(path, "SortConfiguration"))
+	}
+	if s.WaterfallChartOptions != nil {
+		s.WaterfallChartOptions.validate(v, shape.Join(path, "WaterfallChartOptions"))
 	}
 	if s.CategoryAxisLabelOptions != nil {
 		s.CategoryAxisLabelOptions.validate(v, shape.Join(path, "CategoryAxisLabelOptions"))
@@ -20369,13 +21532,22 @@ func (s *WaterfallChartFieldWells) validate(v *shape.Validator, path string) {
 
 func (s *WaterfallChartGroupColorConfiguration) validate(v *shape.Validator, path string) {
 	if s.PositiveBarColor != nil {
+		v.Length(shape.Join(path, "PositiveBarColor"), *s.PositiveBarColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "PositiveBarColor"), *s.PositiveBarColor, patternHexColor, false)
 	}
 	if s.NegativeBarColor != nil {
+		v.Length(shape.Join(path, "NegativeBarColor"), *s.NegativeBarColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "NegativeBarColor"), *s.NegativeBarColor, patternHexColor, false)
 	}
 	if s.TotalBarColor != nil {
+		v.Length(shape.Join(path, "TotalBarColor"), *s.TotalBarColor, -1, 65536, false)
 		v.Pattern(shape.Join(path, "TotalBarColor"), *s.TotalBarColor, patternHexColor, false)
+	}
+}
+
+func (s *WaterfallChartOptions) validate(v *shape.Validator, path string) {
+	if s.TotalBarLabel != nil {
+		v.Length(shape.Join(path, "TotalBarLabel"), *s.TotalBarLabel, -1, 65536, false)
 	}
 }
 

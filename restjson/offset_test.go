@@ -16,7 +16,7 @@ func TestMalformedJSONOffset(t *testing.T) {
 		offset string
 	}{
 		{`{"Email": x}`, "at offset 10."},
-		{`   {"Email":"a@example.com",}`, "at offset 28."},
+		{`   {"Email":"a@example.com",}`, "at offset 27."}, // the trailing comma
 		{`{"Email" "a"}`, "at offset 9."},
 		{`{"Email":"a@example.com","Role":`, "at offset 32."},
 	} {

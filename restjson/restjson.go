@@ -4,11 +4,9 @@
 package restjson
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -32,6 +30,15 @@ type Config struct {
 	Logger  *slog.Logger
 	// MaxBody bounds a request body in bytes; 0 means DefaultMaxBody.
 	MaxBody int64
+	// MaxDecoded bounds the bytes one request's decoded input may hold;
+	// 0 means DefaultMaxDecoded.
+	MaxDecoded int64
+	// LargeBody is the size past which a body is large (its decoded
+	// input may take 8 times that before it is); 0 means DefaultLargeBody.
+	LargeBody int64
+	// LargeBodies bounds how many large bodies are read and served at
+	// once; others wait. 0 means DefaultLargeBodies.
+	LargeBodies int
 	// NewRequestID makes request ids; nil means random UUIDs.
 	NewRequestID func() string
 	// RateLimit is the steady number of requests per second each account
@@ -85,6 +92,7 @@ type Server struct {
 	codes    map[string]api.ErrorShape
 	throttle *throttle
 	faults   faults
+	slots    chan struct{} // one per large body in flight (see budget)
 }
 
 // New builds a Server routing every operation in api.Operations.
@@ -95,10 +103,20 @@ func New(cfg Config) *Server {
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
+	if cfg.MaxDecoded == 0 {
+		cfg.MaxDecoded = DefaultMaxDecoded
+	}
+	if cfg.LargeBody == 0 {
+		cfg.LargeBody = DefaultLargeBody
+	}
+	if cfg.LargeBodies == 0 {
+		cfg.LargeBodies = DefaultLargeBodies
+	}
 	if cfg.NewRequestID == nil {
 		cfg.NewRequestID = qslocal.NewID
 	}
-	s := &Server{mux: http.NewServeMux(), cfg: cfg, codes: api.ErrorShapes, throttle: newThrottle(cfg.RateLimit)}
+	s := &Server{mux: http.NewServeMux(), cfg: cfg, codes: api.ErrorShapes, throttle: newThrottle(cfg.RateLimit),
+		slots: make(chan struct{}, cfg.LargeBodies)}
 	for i := range api.Operations {
 		op := &api.Operations[i]
 		h := s.operation(op)
@@ -247,7 +265,10 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 			return
 		}
 		in := op.NewInput()
-		if err := s.decodeBody(w, r, in); err != nil {
+		b := s.newBudget(ctx, w, r.Body)
+		// The decoded input lives until the answer is written.
+		defer b.release()
+		if err := decodeBody(r, in, b); err != nil {
 			s.writeError(ctx, w, id, err)
 			return
 		}
@@ -330,25 +351,11 @@ func declared(op *api.Operation, err error) error {
 
 // decodeBody reads the JSON body into in. An empty body is an empty object;
 // members the model does not know are ignored, as AWS does.
-func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, in api.Input) error {
+func decodeBody(r *http.Request, in api.Input, b *budget) error {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return invalid(fmt.Sprintf("The request body is larger than %d bytes.", tooLarge.Limit))
-	}
-	if err := timedOut(err); err != nil {
-		return err
-	}
-	if err != nil {
-		return invalid("The request body could not be read: " + err.Error())
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	return decodeJSON(body, in)
+	return decodeJSON(b, in, b)
 }
 
 func invalid(msg string) error {

@@ -15,8 +15,10 @@ import (
 	"github.com/qslocal/qslocal/internal/botocore"
 )
 
-// Generate returns the generated files, by file name.
+// Generate returns the generated files, by file name. It bounds the
+// strings m leaves unbounded (see capStrings).
 func Generate(m *botocore.Model) (map[string][]byte, error) {
+	capStrings(m)
 	g := &gen{m: m, needs: map[string]bool{}, used: map[string]bool{}, inputs: map[string]string{}, inUse: map[string]bool{}}
 	if err := g.collect(); err != nil {
 		return nil, err

@@ -60,6 +60,10 @@ func (g *gen) validators(b *bytes.Buffer) error {
 				fmt.Fprintf(b, "v.Required(%s, %s != nil)\n", path, field)
 			}
 			target := g.memberShape(mem)
+			if limit, ok := memberCaps[mem.Name]; ok && mem.Shape == "String" {
+				fmt.Fprintf(b, "if %s != nil {\nv.Length(%s, *%s, -1, %d, false)\n}\n", field, path, field, int(limit))
+				continue
+			}
 			if g.needs[target] {
 				g.validateValue(b, field, target, path, true, 0)
 			}

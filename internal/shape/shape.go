@@ -4,57 +4,13 @@
 package shape
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/qslocal/qslocal/internal/pattern"
 )
-
-// Time is a model timestamp. rest-json sends timestamps as epoch seconds (a
-// JSON number, fractions allowed); reading also accepts an RFC 3339 string
-// because botocore may send one.
-type Time struct{ time.Time }
-
-// NewTime returns a *Time, convenient for optional members.
-func NewTime(t time.Time) *Time { return &Time{t} }
-
-// MarshalJSON writes epoch seconds, with milliseconds when there are any.
-func (t Time) MarshalJSON() ([]byte, error) {
-	ms := t.UnixMilli()
-	if ms%1000 == 0 {
-		return strconv.AppendInt(nil, ms/1000, 10), nil
-	}
-	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', 3, 64), nil
-}
-
-// UnmarshalJSON reads epoch seconds or an RFC 3339 string.
-func (t *Time) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		v, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return fmt.Errorf("timestamp %q is neither epoch seconds nor RFC 3339", s)
-		}
-		t.Time = v
-		return nil
-	}
-	f, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return fmt.Errorf("timestamp %s is not a number of epoch seconds", b)
-	}
-	sec, frac := math.Modf(f)
-	t.Time = time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC()
-	return nil
-}
 
 // Violation is one failed constraint.
 type Violation struct {
@@ -175,9 +131,15 @@ func Show(s string, sensitive bool) string {
 	if sensitive {
 		return "(sensitive)"
 	}
-	if utf8.RuneCountInString(s) > maxShown {
-		r := []rune(s)
-		s = string(r[:maxShown]) + "..."
+	// Cut after maxShown characters without counting the rest: a value
+	// may be megabytes long.
+	n := 0
+	for i := range s {
+		if n == maxShown {
+			s = s[:i] + "..."
+			break
+		}
+		n++
 	}
 	return "'" + s + "'"
 }

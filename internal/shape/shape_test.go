@@ -1,44 +1,11 @@
 package shape
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/qslocal/qslocal/internal/pattern"
 )
-
-func TestTimeJSON(t *testing.T) {
-	tests := []struct {
-		t    time.Time
-		want string
-	}{
-		{time.Unix(1700000000, 0), "1700000000"},
-		{time.Unix(1700000000, 250_000_000), "1700000000.250"},
-		{time.Unix(0, 0), "0"},
-	}
-	for _, tt := range tests {
-		b, err := json.Marshal(Time{tt.t})
-		if err != nil || string(b) != tt.want {
-			t.Errorf("Marshal(%v) = %s, %v; want %s", tt.t, b, err, tt.want)
-		}
-		var back Time
-		if err := json.Unmarshal(b, &back); err != nil || !back.Equal(tt.t) {
-			t.Errorf("Unmarshal(%s) = %v, %v", b, back, err)
-		}
-	}
-	var rfc Time
-	if err := json.Unmarshal([]byte(`"2026-11-21T10:00:00Z"`), &rfc); err != nil || rfc.Unix() != 1795255200 {
-		t.Errorf("RFC 3339: %v, %v", rfc, err)
-	}
-	for _, bad := range []string{`"yesterday"`, `true`, `"1700000000"`} {
-		var x Time
-		if err := json.Unmarshal([]byte(bad), &x); err == nil {
-			t.Errorf("Unmarshal(%s) accepted", bad)
-		}
-	}
-}
 
 func TestValidatorMessages(t *testing.T) {
 	var v Validator
