@@ -45,7 +45,7 @@ func TestDefinitionTimestampsRoundTrip(t *testing.T) {
 	}
 	path := "/accounts/" + account + "/analyses/timestamps"
 	for cycle := range 3 {
-		status, _, body := rawCall(t, s, "GET", path+"/definition", "")
+		status, _, body := sendRaw(t, s, "GET", path+"/definition", "")
 		if status != http.StatusOK {
 			t.Fatalf("cycle %d: DescribeAnalysisDefinition %d %s", cycle, status, body)
 		}
@@ -77,7 +77,7 @@ func TestDefinitionTimestampsRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if status, _, body := rawCall(t, s, "PUT", path, string(update)); status != http.StatusOK {
+		if status, _, body := sendRaw(t, s, "PUT", path, string(update)); status != http.StatusOK {
 			t.Fatalf("cycle %d: UpdateAnalysis %d %s", cycle, status, body)
 		}
 	}
@@ -130,7 +130,7 @@ func TestHostileBodies(t *testing.T) {
 		{"a timestamp of -1e308", "POST", analyses + "a2", dated("1700000000,-1e308"), "ValidationException", "staticValues.2.member"},
 	}
 	for _, tc := range cases {
-		status, header, body := rawCall(t, s, tc.method, tc.path, tc.body)
+		status, header, body := sendRaw(t, s, tc.method, tc.path, tc.body)
 		if status != http.StatusBadRequest || header.Get("X-Amzn-ErrorType") != tc.code {
 			t.Errorf("%s: %d %s %s, want 400 %s", tc.name, status, header.Get("X-Amzn-ErrorType"), body, tc.code)
 			continue
@@ -159,8 +159,8 @@ func TestHostileBodies(t *testing.T) {
 	}
 }
 
-// rawCall sends a body as it is, unsigned (qslocal takes any caller).
-func rawCall(t *testing.T, s *server, method, path, body string) (int, http.Header, []byte) {
+// sendRaw sends a body as it is, unsigned (qslocal takes any caller).
+func sendRaw(t *testing.T, s *server, method, path, body string) (int, http.Header, []byte) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(ctx(t), method, s.URL+path, strings.NewReader(body))
 	if err != nil {
