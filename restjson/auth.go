@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -50,32 +49,38 @@ func callerOf(ctx context.Context) Caller {
 	return c
 }
 
-// authenticate reads r's body (bounded by MaxBody), verifies it, and
-// returns r2 carrying the caller and a body to read again; false when it
-// has answered the request with an error.
+// authenticate reads r's body through a budget (bounded by MaxBody, a
+// large one waiting for a large-body slot, so that unverified callers
+// cannot hold more bodies in memory than verified ones), verifies it, and
+// returns r2 carrying the caller, and the budget with the body to read
+// again; false when it has answered the request with an error. The
+// caller of a true answer releases the budget.
 func (s *Server) authenticate(w http.ResponseWriter, r, r2 *http.Request) (*http.Request, bool) {
 	ctx := r2.Context()
 	id := requestIDOf(r2)
 	var body []byte
+	var b *budget
 	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.writeError(ctx, w, id, invalid(fmt.Sprintf("The request body is larger than %d bytes.", tooLarge.Limit)))
+		b = s.newBudget(ctx, w, r.Body)
+		var err error
+		if body, err = io.ReadAll(b); err != nil {
+			b.release()
+			s.writeError(ctx, w, id, err)
 			return nil, false
 		}
-		if err != nil {
-			s.writeError(ctx, w, id, invalid("The request body could not be read: "+err.Error()))
-			return nil, false
-		}
-		body = b
 	}
 	caller, err := s.cfg.Authenticate(r, body)
 	if err != nil {
+		b.release()
 		s.writeErrorStatus(ctx, w, id, err, authStatus)
 		return nil, false
 	}
-	r3 := r2.WithContext(context.WithValue(ctx, callerKey{}, caller))
+	ctx = context.WithValue(ctx, callerKey{}, caller)
+	if b != nil {
+		b.body = bytes.NewReader(body)
+		ctx = context.WithValue(ctx, budgetKey{}, b)
+	}
+	r3 := r2.WithContext(ctx)
 	if body != nil {
 		r3.Body = io.NopCloser(bytes.NewReader(body))
 	}

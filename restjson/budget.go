@@ -93,9 +93,18 @@ func (b *budget) enlarge() error {
 	}
 }
 
-// release gives back the slot, if the body took one.
+type budgetKey struct{}
+
+// budgetOf is the budget authenticate read the body with, or nil.
+func budgetOf(ctx context.Context) *budget {
+	b, _ := ctx.Value(budgetKey{}).(*budget)
+	return b
+}
+
+// release gives back the slot, if the body took one; a nil budget has
+// none.
 func (b *budget) release() {
-	if b.held {
+	if b != nil && b.held {
 		b.held = false
 		<-b.slots
 	}

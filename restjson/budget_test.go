@@ -128,3 +128,67 @@ func TestDecodedBudget(t *testing.T) {
 		}
 	}
 }
+
+type budgetCaller struct{}
+
+func (budgetCaller) Account() string                    { return "111122223333" }
+func (budgetCaller) ARN() string                        { return "arn:aws:iam::111122223333:user/alice" }
+func (budgetCaller) Admin() bool                        { return false }
+func (budgetCaller) Region() string                     { return "us-east-1" }
+func (budgetCaller) Authorize(action, arn string) error { return nil }
+
+// TestLargeBodiesWaitBeforeVerification: with verification on, the body
+// read to check a signature takes a large-body slot as decoding does, so
+// callers nobody has verified cannot hold more large bodies in memory; a
+// refused caller's slot is given back, and a verified caller keeps one slot
+// from verification to answer.
+func TestLargeBodiesWaitBeforeVerification(t *testing.T) {
+	t.Parallel()
+	const large = 4096
+	h := &countingHandler{}
+	s := New(Config{Handler: h, LargeBody: large, LargeBodies: 1, Authenticate: func(r *http.Request, _ []byte) (Caller, error) {
+		if r.Header.Get("X-Test-Caller") == "" {
+			return nil, invalid("unknown caller")
+		}
+		return budgetCaller{}, nil
+	}})
+	body := `{"Email":"a@example.com","Role":"AUTHOR","Pad":"` + strings.Repeat("x", 4*large) + `"}`
+	send := func(ctx context.Context, r io.Reader, verified bool) int {
+		req := httptest.NewRequestWithContext(ctx, "PUT", "/accounts/111122223333/namespaces/default/users/alice", r)
+		if verified {
+			req.Header.Set("X-Test-Caller", "alice")
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec.Code
+	}
+
+	s.slots <- struct{}{} // another large body is being served
+	ctx, cancel := context.WithCancel(context.Background())
+	passed := make(chan struct{})
+	done := make(chan int)
+	sr := &signalReader{r: strings.NewReader(body), n: large, passed: passed}
+	go func() { done <- send(ctx, sr, false) }()
+	select {
+	case <-passed:
+	case status := <-done:
+		t.Fatalf("an unverified large body was answered (%d) without reading past the small allowance", status)
+	}
+	cancel()
+	<-done
+	if sr.read >= len(body) {
+		t.Fatalf("an unverified large body was read whole (%d bytes) while every slot was taken", sr.read)
+	}
+	<-s.slots
+	if status := send(context.Background(), strings.NewReader(body), false); status == http.StatusOK || len(s.slots) != 0 {
+		t.Fatalf("an unverified large body: %d, %d slots left taken", status, len(s.slots))
+	}
+	for range 2 {
+		if status := send(context.Background(), strings.NewReader(body), true); status != http.StatusOK || len(s.slots) != 0 {
+			t.Fatalf("a verified large body: %d, %d slots left taken", status, len(s.slots))
+		}
+	}
+	if h.calls.Load() != 2 {
+		t.Fatalf("%d handler calls, want 2", h.calls.Load())
+	}
+}

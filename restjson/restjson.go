@@ -180,6 +180,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if r2, ok = s.authenticate(w, r, r2); !ok {
 			return
 		}
+		// The body read to verify it is charged until the answer is written.
+		defer budgetOf(r2.Context()).release()
 	}
 	if strings.Contains(u.Path, "//") {
 		// An empty segment matches no route, and ServeMux would redirect.
@@ -265,7 +267,10 @@ func (s *Server) operation(op *api.Operation) http.Handler {
 			return
 		}
 		in := op.NewInput()
-		b := s.newBudget(ctx, w, r.Body)
+		b := budgetOf(ctx) // the body authenticate read, if it did
+		if b == nil {
+			b = s.newBudget(ctx, w, r.Body)
+		}
 		// The decoded input lives until the answer is written.
 		defer b.release()
 		if err := decodeBody(r, in, b); err != nil {
