@@ -1,0 +1,21 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/storetest"
+)
+
+// BenchmarkStore runs the stores' hot-path benchmarks on a database file,
+// with the default configuration (synchronous=FULL: every commit durable).
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B, obs qslocal.StoreObserver) qslocal.Store {
+		s, err := Open(b.Context(), filepath.Join(b.TempDir(), "qslocal.db"), Config{Observer: obs})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
+}
