@@ -63,10 +63,10 @@ func pragmas(lockTimeout time.Duration) string {
 	return busyTimeout(lockTimeout) + "&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 }
 
-// writeParams makes every read-write transaction BEGIN IMMEDIATE: it takes
-// the write lock up front, so two writers never deadlock upgrading a read
-// lock, and a write that cannot have it fails before running anything.
-// View asks for read-only transactions, which stay deferred.
+// writeParams makes the write pool's transactions (the migrations') BEGIN
+// IMMEDIATE, as the writer's batches are: it takes the write lock up
+// front, so two writers never deadlock upgrading a read lock, and a write
+// that cannot have it fails before running anything.
 func writeParams(lockTimeout time.Duration) string {
 	return pragmas(lockTimeout) + "&_txlock=immediate"
 }
@@ -76,10 +76,12 @@ var migrations embed.FS
 
 // Store is a qslocal.Store. It is safe for concurrent use.
 type Store struct {
-	write  *sql.DB // one connection: SQLite has a single writer anyway
-	read   *sql.DB // several connections; the same pool as write for ":memory:"
-	secret []byte  // never changes once created, so read once at Open
-	obs    qslocal.StoreObserver
+	write   *sql.DB  // one connection: SQLite has a single writer anyway
+	read    *sql.DB  // the read sessions' connections; the same pool as write for ":memory:"
+	writer  *writer  // runs Updates on write, with group commit
+	readers *readers // runs Views; nil for ":memory:", whose Views take turns with Updates
+	secret  []byte   // never changes once created, so read once at Open
+	obs     qslocal.StoreObserver
 }
 
 var _ qslocal.Store = (*Store)(nil)
@@ -101,7 +103,7 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: open: %w", err)
 		}
 		db.SetMaxOpenConns(1)
-		s = &Store{write: db, read: db, obs: cfg.Observer}
+		s = &Store{write: db, read: db, writer: newWriter(newSession(db), 1), obs: cfg.Observer}
 	} else {
 		// A file: URI, so that '?' or '%' in the path are not taken as
 		// parameters; relative URIs would be read as having an authority.
@@ -128,10 +130,11 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 			write.Close()
 			return nil, fmt.Errorf("sqlite: open: %w", err)
 		}
+		// The sessions hold their connections; read has no bound of its
+		// own, so that Size, say, never waits for one.
 		n := max(4, runtime.NumCPU())
-		read.SetMaxOpenConns(n)
-		read.SetMaxIdleConns(n)
-		s = &Store{write: write, read: read, obs: cfg.Observer}
+		s = &Store{write: write, read: read, writer: newWriter(newSession(write), 1),
+			readers: newReaders(read, n), obs: cfg.Observer}
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
@@ -277,17 +280,27 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Update implements qslocal.Store. It never retries: BEGIN IMMEDIATE waits
+// Update implements qslocal.Store, with group commit (see writer): fn
+// runs in a transaction shared with the Updates that arrive alongside it,
+// under a savepoint of its own. It never retries: BEGIN IMMEDIATE waits
 // for the write lock (up to busy_timeout) instead of failing later.
 func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error {
 	defer s.observe("update", time.Now())
-	return run(ctx, s.write, false, fn)
+	return s.writer.update(ctx, fn)
 }
 
-// View implements qslocal.Store.
+// View implements qslocal.Store: fn runs in a read transaction, whose
+// snapshot (in WAL mode) is the database as of its first statement.
 func (s *Store) View(ctx context.Context, fn func(tx qslocal.Tx) error) error {
 	defer s.observe("view", time.Now())
-	return run(ctx, s.read, true, fn)
+	if err := ctx.Err(); err != nil {
+		return wrap("begin", err)
+	}
+	view := func(t *tx) error { return fn(t) }
+	if s.readers == nil {
+		return s.writer.view(ctx, view)
+	}
+	return s.readers.view(ctx, view)
 }
 
 // observe reports a transaction of kind begun at start to the observer.
@@ -307,22 +320,6 @@ func (s *Store) Size(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx qslocal.Tx) error) error {
-	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
-	if err != nil {
-		return wrap("begin", err)
-	}
-	// Also runs when fn panics, so the connection is not left mid-transaction.
-	defer sqlTx.Rollback()
-	if err := fn(&tx{tx: sqlTx, readOnly: readOnly}); err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return wrap("commit", err)
-	}
-	return nil
-}
-
 // Secret implements qslocal.Store.
 func (s *Store) Secret(ctx context.Context) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
@@ -331,12 +328,13 @@ func (s *Store) Secret(ctx context.Context) ([]byte, error) {
 	return bytes.Clone(s.secret), nil
 }
 
-// Close implements qslocal.Store. The write pool closes last, so its
-// connection is the database's last: SQLite then checkpoints the WAL into
-// the main file and removes it.
+// Close implements qslocal.Store: it waits for the transactions in
+// progress. The write pool closes last, so its connection is the
+// database's last: SQLite then checkpoints the WAL into the main file and
+// removes it.
 func (s *Store) Close() error {
-	if s.read == s.write {
-		return s.write.Close()
+	if s.readers == nil {
+		return errors.Join(s.writer.close(), s.write.Close())
 	}
-	return errors.Join(s.read.Close(), s.write.Close())
+	return errors.Join(s.readers.close(), s.read.Close(), s.writer.close(), s.write.Close())
 }
