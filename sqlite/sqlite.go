@@ -133,7 +133,7 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 		// The sessions hold their connections; read has no bound of its
 		// own, so that Size, say, never waits for one.
 		n := max(4, runtime.NumCPU())
-		s = &Store{write: write, read: read, writer: newWriter(newSession(write), 1),
+		s = &Store{write: write, read: read, writer: newWriter(newSession(write), maxBatch),
 			readers: newReaders(read, n), obs: cfg.Observer}
 	}
 	if err := s.migrate(ctx); err != nil {
