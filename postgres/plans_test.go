@@ -1,10 +1,14 @@
 package postgres
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/qslocal/qslocal"
 )
 
 // TestKeyLookupPlans: on a database without statistics (freshly migrated,
@@ -99,5 +103,87 @@ func TestKeyLookupPlans(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// analyzed tells the rows the planner's statistics count in users, -1
+// when it has none (never analyzed).
+func analyzed(t *testing.T, s *Store) int {
+	t.Helper()
+	return queryInt(t, s, `SELECT reltuples::int FROM pg_class
+		WHERE oid = to_regclass(quote_ident(current_schema()) || '.users')`)
+}
+
+// Open analyzes the tables of a schema it has just migrated, and Import
+// (a bulk load) analyzes them again, so that no plan is left to default
+// estimates until autovacuum comes by. tables names every table.
+func TestAnalyze(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTest(t, database(t))
+	if n := analyzed(t, s); n != 0 {
+		t.Errorf("users after Open of a new database: statistics count %d rows, want 0 (analyzed)", n)
+	}
+	all := queryStrings(t, s, `SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()
+		AND tablename <> 'schema_migrations' ORDER BY tablename`)
+	if !slices.Equal(all, tables) {
+		t.Errorf("tables = %q, want every table of the schema, %q", tables, all)
+	}
+
+	svc, err := qslocal.NewService(ctx, qslocal.Config{Store: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := qslocal.SnapshotAccount{AwsAccountId: "111122223333"}
+	for i := range 300 {
+		a.Users = append(a.Users, qslocal.SnapshotUser{UserName: fmt.Sprintf("user%03d", i), Email: "u@example.com", Role: "READER"})
+	}
+	if err := svc.Import(ctx, &qslocal.Snapshot{Accounts: []qslocal.SnapshotAccount{a}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := analyzed(t, s); n != 300 {
+		t.Errorf("users after importing 300: statistics count %d rows, want 300", n)
+	}
+}
+
+func queryStrings(t *testing.T, s *Store, query string) []string {
+	t.Helper()
+	rows, err := s.pool.Query(t.Context(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+// Statements are prepared once per connection and kept (pgx's default
+// exec mode, cache_statement): a query sent again is not parsed or
+// planned again.
+func TestStatementsPrepared(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, migrated(t))
+	if mode := s.pool.Config().ConnConfig.DefaultQueryExecMode; mode != pgx.QueryExecModeCacheStatement {
+		t.Errorf("exec mode %v, want %v", mode, pgx.QueryExecModeCacheStatement)
+	}
+	conn, err := s.pool.Acquire(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	const query = `SELECT account FROM accounts WHERE account = $1`
+	for range 3 {
+		if _, err := conn.Exec(t.Context(), query, "1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM pg_prepared_statements WHERE statement = $1`, query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("a query sent 3 times is prepared %d times on its connection, want once", n)
 	}
 }
