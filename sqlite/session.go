@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // maxStatements bounds the statements a session keeps prepared. The
@@ -125,32 +126,37 @@ func (c *session) view(ctx context.Context, fn func(tx *tx) error) (ok bool, err
 }
 
 // readers is a pool of read sessions, each holding a connection of db,
-// opened on first use.
+// opened on first use. The session used last is used next, so that a
+// light load keeps to one connection, whose page cache stays warm.
 type readers struct {
-	db   *sql.DB
-	pool chan *session // nil: a session not opened yet
+	db    *sql.DB
+	slots chan struct{} // one per session in use
+
+	mu   sync.Mutex
+	idle []*session // the last given back last
 }
 
 func newReaders(db *sql.DB, n int) *readers {
-	r := &readers{db: db, pool: make(chan *session, n)}
-	for range n {
-		r.pool <- nil
-	}
-	return r
+	return &readers{db: db, slots: make(chan struct{}, n)}
 }
 
 // view runs fn on a session of the pool.
 func (r *readers) view(ctx context.Context, fn func(tx *tx) error) error {
-	var c *session
 	select {
-	case c = <-r.pool:
+	case r.slots <- struct{}{}:
 	case <-ctx.Done():
 		return fmt.Errorf("sqlite: view: %w", ctx.Err())
 	}
+	defer func() { <-r.slots }()
+	var c *session
+	r.mu.Lock()
+	if n := len(r.idle); n > 0 {
+		c, r.idle = r.idle[n-1], r.idle[:n-1]
+	}
+	r.mu.Unlock()
 	if c == nil {
 		cc, err := r.db.Conn(ctx)
 		if err != nil {
-			r.pool <- nil
 			return wrap("view", err)
 		}
 		c = newSession(cc)
@@ -161,9 +167,11 @@ func (r *readers) view(ctx context.Context, fn func(tx *tx) error) error {
 		// dropped, and another opened in its place when needed.
 		if !ok {
 			c.close()
-			c = nil
+			return
 		}
-		r.pool <- c
+		r.mu.Lock()
+		r.idle = append(r.idle, c)
+		r.mu.Unlock()
 	}()
 	var err error
 	ok, err = c.view(ctx, fn)
@@ -173,14 +181,20 @@ func (r *readers) view(ctx context.Context, fn func(tx *tx) error) error {
 // close waits for every session to be given back and closes them; later
 // Views open new ones, which fail once db is closed.
 func (r *readers) close() error {
-	var errs []error
-	for range cap(r.pool) {
-		if c := <-r.pool; c != nil {
-			errs = append(errs, c.close())
+	for range cap(r.slots) {
+		r.slots <- struct{}{}
+	}
+	defer func() {
+		for range cap(r.slots) {
+			<-r.slots
 		}
+	}()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var errs []error
+	for _, c := range r.idle {
+		errs = append(errs, c.close())
 	}
-	for range cap(r.pool) {
-		r.pool <- nil
-	}
+	r.idle = nil
 	return errors.Join(errs...)
 }
