@@ -13,10 +13,12 @@ import (
 	"github.com/qslocal/qslocal"
 )
 
-// BenchUsers is how many users the benchmarks' namespace holds.
+// BenchUsers is how many users the benchmarks' namespace holds unless
+// told otherwise.
 const BenchUsers = 1000
 
-// Bench runs the stores' hot-path benchmarks, the same for every store:
+// Bench runs the stores' hot-path benchmarks, the same for every store,
+// on one store holding an account with the given number of users:
 //
 //   - DescribeUser: a View reading the account, then one user by name,
 //     as the service's DescribeUser does;
@@ -24,28 +26,36 @@ const BenchUsers = 1000
 //     writing the user back changed, as the service's UpdateUser does.
 //
 // Each runs with 1 client and with 32 at once (see RunClients); users are
-// picked at random among BenchUsers. Besides RunClients' figures, each
-// reports how often Update started a transaction again (retries/op, from
-// the observer open must give the store).
+// picked at random. Besides RunClients' figures, each reports how often
+// Update started a transaction again (retries/op, from the observer open
+// must give the store) and, where it can be read, this process's resident
+// memory once done (rss-anon-MB: its own; rss-file-MB: pages of mapped
+// files, which the kernel shares and may reclaim).
 //
 // open returns a fresh, empty store that reports to obs; Bench closes it.
-func Bench(b *testing.B, open func(b *testing.B, obs qslocal.StoreObserver) qslocal.Store) {
+func Bench(b *testing.B, users int, open func(b *testing.B, obs qslocal.StoreObserver) qslocal.Store) {
+	obs := &benchObserver{}
+	s := open(b, obs)
+	b.Cleanup(func() { s.Close() })
+	fillBench(b, s, users)
 	for _, bm := range []struct {
 		name string
-		op   func(b *testing.B, s qslocal.Store, rnd *rand.Rand) error
+		op   func(b *testing.B, s qslocal.Store, user string, rnd *rand.Rand) error
 	}{
 		{"DescribeUser", describeUser},
 		{"UpdateUser", updateUser},
 	} {
 		for _, clients := range []int{1, 32} {
 			b.Run(fmt.Sprintf("%s/clients=%d", bm.name, clients), func(b *testing.B) {
-				obs := &benchObserver{}
-				s := open(b, obs)
-				b.Cleanup(func() { s.Close() })
-				fillBench(b, s)
 				obs.retries.Store(0)
-				RunClients(b, clients, func(rnd *rand.Rand) error { return bm.op(b, s, rnd) })
+				RunClients(b, clients, func(rnd *rand.Rand) error {
+					return bm.op(b, s, benchUserName(rnd.IntN(users)), rnd)
+				})
 				b.ReportMetric(float64(obs.retries.Load())/float64(b.N), "retries/op")
+				if anon, file, ok := rss(); ok {
+					b.ReportMetric(float64(anon)/(1<<20), "rss-anon-MB")
+					b.ReportMetric(float64(file)/(1<<20), "rss-file-MB")
+				}
 			})
 		}
 	}
@@ -59,28 +69,30 @@ func (o *benchObserver) Retry(string)                      { o.retries.Add(1) }
 
 func benchUserName(i int) string { return fmt.Sprintf("user%06d", i) }
 
-// fillBench creates the account and its BenchUsers users.
-func fillBench(b *testing.B, s qslocal.Store) {
+// fillBench creates the account and its users, in transactions of at
+// most 10,000 users.
+func fillBench(b *testing.B, s qslocal.Store, users int) {
 	ctx := b.Context()
-	err := s.Update(ctx, func(tx qslocal.Tx) error {
-		if err := tx.EnsureAccount(ctx, acct, region, t0); err != nil {
-			return err
-		}
-		for i := range BenchUsers {
-			if err := tx.CreateUser(ctx, newUser(acct, benchUserName(i))); err != nil {
+	for first := 0; first < users; first += 10_000 {
+		err := s.Update(ctx, func(tx qslocal.Tx) error {
+			if err := tx.EnsureAccount(ctx, acct, region, t0); err != nil {
 				return err
 			}
+			for i := first; i < min(first+10_000, users); i++ {
+				if err := tx.CreateUser(ctx, newUser(acct, benchUserName(i))); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatalf("filling the store: %v", err)
 		}
-		return nil
-	})
-	if err != nil {
-		b.Fatalf("filling the store: %v", err)
 	}
 }
 
-func describeUser(b *testing.B, s qslocal.Store, rnd *rand.Rand) error {
+func describeUser(b *testing.B, s qslocal.Store, name string, _ *rand.Rand) error {
 	ctx := b.Context()
-	name := benchUserName(rnd.IntN(BenchUsers))
 	return s.View(ctx, func(tx qslocal.Tx) error {
 		if _, err := tx.Account(ctx, acct); err != nil {
 			return err
@@ -90,9 +102,8 @@ func describeUser(b *testing.B, s qslocal.Store, rnd *rand.Rand) error {
 	})
 }
 
-func updateUser(b *testing.B, s qslocal.Store, rnd *rand.Rand) error {
+func updateUser(b *testing.B, s qslocal.Store, name string, rnd *rand.Rand) error {
 	ctx := b.Context()
-	name := benchUserName(rnd.IntN(BenchUsers))
 	email := fmt.Sprintf("%s-%d@example.com", name, rnd.Uint32())
 	return s.Update(ctx, func(tx qslocal.Tx) error {
 		if _, err := tx.Account(ctx, acct); err != nil {
