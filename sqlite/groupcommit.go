@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -161,7 +162,8 @@ func (w *writer) leave(b *batch) {
 func (w *writer) end(b *batch) {
 	ctx := context.Background()
 	if b.broken != nil {
-		b.err = b.broken
+		// Nothing of the batch is written: trying again may succeed.
+		b.err = fmt.Errorf("sqlite: update: batch rolled back: %w (%w)", qslocal.ErrUnavailable, b.broken)
 		if _, err := w.sess.ExecContext(ctx, "ROLLBACK"); err != nil {
 			b.err = errors.Join(b.err, wrap("roll back", err))
 		}

@@ -303,7 +303,12 @@ func (s *Store) Update(ctx context.Context, fn func(tx qslocal.Tx) error) error 
 }
 
 // View implements qslocal.Store: fn runs in a read transaction, whose
-// snapshot (in WAL mode) is the database as of its first statement.
+// snapshot (in WAL mode) is the database as of its first statement. A
+// single statement would read a consistent snapshot without one, but
+// every read of the service runs at least two (the account, then what it
+// reads), which must see the same database; the transaction costs two
+// prepared statements that take no lock (BEGIN is deferred, and its
+// snapshot starts with fn's first statement).
 func (s *Store) View(ctx context.Context, fn func(tx qslocal.Tx) error) error {
 	defer s.observe("view", time.Now())
 	if err := ctx.Err(); err != nil {
