@@ -60,13 +60,16 @@ func busyTimeout(d time.Duration) string {
 // write is never lost. WAL mode, which lets readers run beside the writer,
 // is a property of the file that Open sets once (see enableWAL).
 //
-// mmap_size: connections read the database file through a shared memory
-// map of up to mmapSize bytes instead of copying each page into their
-// own cache with a read call. A large database (a million users is about
-// 400 MB) is then read at memory speed, by every connection from the same
-// pages, which count as file-backed memory the kernel can reclaim, not as
-// the process's own; each connection's page cache (cache_size, 2 MB by
-// default) holds only what it writes and what the WAL holds.
+// mmap_size: connections read the database file through a memory map of
+// up to mmapSize bytes instead of copying each page into their own cache
+// with a read call. A large database (a million users take about 360 MB)
+// is then read at memory speed, every connection reading the same pages
+// of the kernel's page cache: file-backed memory, which the kernel may
+// reclaim, not the process's own (RSS counts these pages once for each
+// connection that has touched them, as RssFile; RssAnon stays small).
+// Each connection's page cache (cache_size, SQLite's 2 MB) is left as it
+// is: it holds what a connection writes and the pages it reads from the
+// WAL.
 func pragmas(lockTimeout time.Duration) string {
 	return busyTimeout(lockTimeout) + "&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)" +
 		fmt.Sprintf("&_pragma=mmap_size(%d)", mmapSize)

@@ -38,6 +38,11 @@ func Bench(b *testing.B, users int, open func(b *testing.B, obs qslocal.StoreObs
 	s := open(b, obs)
 	b.Cleanup(func() { s.Close() })
 	fillBench(b, s, users)
+	if sz, ok := s.(qslocal.Sizer); ok {
+		if n, err := sz.Size(b.Context()); err == nil {
+			b.Logf("%d users: the database takes %d MB", users, n>>20)
+		}
+	}
 	for _, bm := range []struct {
 		name string
 		op   func(b *testing.B, s qslocal.Store, user string, rnd *rand.Rand) error
