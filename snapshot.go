@@ -477,6 +477,11 @@ func (s *Service) Import(ctx context.Context, snap *Snapshot) error {
 	for _, a := range snap.Accounts {
 		s.accounts.Delete(a.AwsAccountId)
 	}
+	if a, ok := s.store.(Analyzer); ok && err == nil {
+		// Statistics only help the planner: the snapshot is loaded
+		// whether or not they could be refreshed.
+		_ = a.Analyze(ctx)
+	}
 	return err
 }
 

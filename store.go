@@ -33,6 +33,12 @@ type StoreObserver interface {
 	Retry(kind string)
 }
 
+// Analyzer is implemented by stores whose query planner keeps statistics:
+// Analyze refreshes them, as after a bulk load (Service.Import).
+type Analyzer interface {
+	Analyze(ctx context.Context) error
+}
+
 // Sizer is implemented by stores that can tell how large their database
 // is, in bytes.
 type Sizer interface {

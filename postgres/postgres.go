@@ -140,7 +140,10 @@ type Store struct {
 	obs            qslocal.StoreObserver
 }
 
-var _ qslocal.Store = (*Store)(nil)
+var (
+	_ qslocal.Store    = (*Store)(nil)
+	_ qslocal.Analyzer = (*Store)(nil)
+)
 
 // Open connects to the database at dsn (a postgres:// or postgresql:// URL,
 // or key=value pairs, as libpq reads them) and brings its schema up to
@@ -336,6 +339,26 @@ func (s *Store) retry(kind string) {
 	}
 }
 
+// tables are the tables the migrations make.
+var tables = []string{
+	"accounts", "asset_links", "asset_versions", "assets", "assignment_groups", "assignment_users",
+	"assignments", "custom_permissions", "grants", "group_members", "groups", "meta", "namespaces",
+	"role_custom_permissions", "role_members", "self_upgrade_configurations", "tags",
+	"upgrade_requests", "users",
+}
+
+// Analyze implements qslocal.Analyzer: it refreshes the planner's
+// statistics of the store's tables, which a bulk load leaves behind
+// until autovacuum comes by. Key lookups do not need them (every one has
+// an index of its own), but counts, searches and listings by a secondary
+// index are planned better with them.
+func (s *Store) Analyze(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, "ANALYZE "+strings.Join(tables, ", ")); err != nil {
+		return wrap(ctx, "analyze", err)
+	}
+	return nil
+}
+
 // Size implements qslocal.Sizer: the disk space the database takes.
 func (s *Store) Size(ctx context.Context) (int64, error) {
 	conn, err := s.acquire(ctx, "size")
@@ -473,7 +496,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // raise. That alone keeps concurrent Opens correct, only noisier, and is
 // what remains on a database without the lock function (undefined_function:
 // older CockroachDB has no pg_advisory_xact_lock, or a stub that locks
-// nothing).
+// nothing). Once it has migrated, it runs ANALYZE (see Analyze).
 func (s *Store) migrate(ctx context.Context, lock string) error {
 	files, err := fs.Glob(migrations, "migrations/*.sql") // sorted by name
 	if err != nil {
@@ -485,7 +508,12 @@ func (s *Store) migrate(ctx context.Context, lock string) error {
 		}
 	}
 	for attempt := 1; ; attempt++ {
-		err := s.migrateOnce(ctx, files, lock)
+		migrated, err := s.migrateOnce(ctx, files, lock)
+		if err == nil && migrated {
+			// A new schema has no statistics; the tables may hold rows
+			// already (an older schema's).
+			return s.Analyze(ctx)
+		}
 		switch sqlState(err) {
 		case codeUndefinedFunction:
 			if lock != "" {
@@ -505,17 +533,18 @@ func (s *Store) migrate(ctx context.Context, lock string) error {
 	}
 }
 
-func (s *Store) migrateOnce(ctx context.Context, files []string, lock string) error {
+// migrateOnce reports whether it applied any migration.
+func (s *Store) migrateOnce(ctx context.Context, files []string, lock string) (migrated bool, err error) {
 	conn, err := s.acquire(ctx, "migrate")
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.Release()
 	// READ COMMITTED: each statement after the lock sees what the
 	// process that held it committed.
 	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
-		return wrap(ctx, "migrate", err)
+		return false, wrap(ctx, "migrate", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) // no-op after Commit
 
@@ -523,39 +552,40 @@ func (s *Store) migrateOnce(ctx context.Context, files []string, lock string) er
 	// migrations alter, may be held by another process for as long as its
 	// migrations take.
 	if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = 0`); err != nil {
-		return wrap(ctx, "migrate", err)
+		return false, wrap(ctx, "migrate", err)
 	}
 	if lock != "" {
 		if _, err := tx.Exec(ctx, lock, migrationLock); err != nil {
-			return wrap(ctx, "migrate: lock", err)
+			return false, wrap(ctx, "migrate: lock", err)
 		}
 	}
 	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    integer PRIMARY KEY,
 		applied_at timestamptz NOT NULL
 	)`); err != nil {
-		return wrap(ctx, "migrate", err)
+		return false, wrap(ctx, "migrate", err)
 	}
 	var version int
 	if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
-		return wrap(ctx, "migrate", err)
+		return false, wrap(ctx, "migrate", err)
 	}
 	if version > len(files) {
-		return fmt.Errorf("postgres: migrate: database schema version %d is newer than this program's %d", version, len(files))
+		return false, fmt.Errorf("postgres: migrate: database schema version %d is newer than this program's %d", version, len(files))
 	}
+	from := version
 	for _, name := range files[version:] {
 		version++
 		body, err := migrations.ReadFile(name)
 		if err != nil {
-			return fmt.Errorf("postgres: migrate: %w", err)
+			return false, fmt.Errorf("postgres: migrate: %w", err)
 		}
 		// No arguments: pgx sends it with the simple protocol, which runs
 		// several statements.
 		if _, err := tx.Exec(ctx, string(body)); err != nil {
-			return wrap(ctx, "migrate "+name, err)
+			return false, wrap(ctx, "migrate "+name, err)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())`, version); err != nil {
-			return wrap(ctx, "migrate "+name, err)
+			return false, wrap(ctx, "migrate "+name, err)
 		}
 	}
 
@@ -564,13 +594,13 @@ func (s *Store) migrateOnce(ctx context.Context, files []string, lock string) er
 	crand.Read(secret)
 	if _, err := tx.Exec(ctx, `INSERT INTO meta (key, value) VALUES ('pagination_secret', $1)
 		ON CONFLICT DO NOTHING`, secret); err != nil {
-		return wrap(ctx, "migrate", err)
+		return false, wrap(ctx, "migrate", err)
 	}
 	if err := tx.QueryRow(ctx, `SELECT value FROM meta WHERE key = 'pagination_secret'`).Scan(&s.secret); err != nil {
-		return wrap(ctx, "migrate", err)
+		return false, wrap(ctx, "migrate", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return wrap(ctx, "migrate", err)
+		return false, wrap(ctx, "migrate", err)
 	}
-	return nil
+	return len(files) > from, nil
 }

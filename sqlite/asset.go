@@ -20,7 +20,7 @@ func (t *tx) CreateAsset(ctx context.Context, a qslocal.Asset) error {
 }
 
 func (t *tx) Asset(ctx context.Context, account, kind, id string) (qslocal.Asset, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+assetColumns+` FROM assets
+	row := t.conn.QueryRowContext(ctx, `SELECT `+assetColumns+` FROM assets
 		WHERE account = ? AND kind = ? AND id = ?`, account, kind, id)
 	a, err := scanAsset(row)
 	if err != nil {
@@ -92,7 +92,7 @@ func (t *tx) CreateAssetVersion(ctx context.Context, v qslocal.AssetVersion) err
 }
 
 func (t *tx) AssetVersion(ctx context.Context, account, kind, id string, number int64) (qslocal.AssetVersion, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+versionColumns+` FROM asset_versions
+	row := t.conn.QueryRowContext(ctx, `SELECT `+versionColumns+` FROM asset_versions
 		WHERE account = ? AND kind = ? AND id = ? AND number = ?`, account, kind, id, number)
 	v, err := scanVersion(row)
 	if err != nil {
@@ -143,7 +143,7 @@ func (t *tx) SetAssetLink(ctx context.Context, l qslocal.AssetLink) error {
 }
 
 func (t *tx) AssetLink(ctx context.Context, account, kind, id, rel, name string) (qslocal.AssetLink, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM asset_links
+	row := t.conn.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM asset_links
 		WHERE account = ? AND kind = ? AND id = ? AND rel = ? AND name = ?`, account, kind, id, rel, name)
 	l, err := scanLink(row)
 	if err != nil {

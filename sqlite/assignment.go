@@ -23,7 +23,7 @@ func (t *tx) CreateAssignment(ctx context.Context, a qslocal.Assignment) error {
 
 func (t *tx) Assignment(ctx context.Context, account, namespace, name string) (qslocal.Assignment, error) {
 	const op = "get assignment"
-	row := t.tx.QueryRowContext(ctx, `SELECT `+assignmentColumns+` FROM assignments
+	row := t.conn.QueryRowContext(ctx, `SELECT `+assignmentColumns+` FROM assignments
 		WHERE account = ? AND namespace = ? AND name = ?`, account, namespace, name)
 	a, err := scanAssignment(row)
 	if err != nil {

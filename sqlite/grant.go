@@ -11,7 +11,7 @@ import (
 // non-nil slice, empty for none.
 func (t *tx) Grants(ctx context.Context, account, resource string) ([]qslocal.Grant, error) {
 	const op = "get grants"
-	rows, err := t.tx.QueryContext(ctx, grantsQuery, account, resource)
+	rows, err := t.conn.QueryContext(ctx, grantsQuery, account, resource)
 	if err != nil {
 		return nil, wrap(op, err)
 	}

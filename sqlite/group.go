@@ -15,7 +15,7 @@ func (t *tx) CreateGroup(ctx context.Context, g qslocal.Group) error {
 }
 
 func (t *tx) Group(ctx context.Context, account, namespace, name string) (qslocal.Group, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups
+	row := t.conn.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups
 		WHERE account = ? AND namespace = ? AND name = ?`, account, namespace, name)
 	g, err := scanGroup(row)
 	if err != nil {
@@ -103,7 +103,7 @@ func (t *tx) AddGroupMember(ctx context.Context, account, namespace, group, user
 
 func (t *tx) GroupMember(ctx context.Context, account, namespace, group, user string) error {
 	var one int
-	err := t.tx.QueryRowContext(ctx, `SELECT 1 FROM group_members
+	err := t.conn.QueryRowContext(ctx, `SELECT 1 FROM group_members
 		WHERE account = ? AND namespace = ? AND group_name = ? AND user_name = ?`,
 		account, namespace, group, user).Scan(&one)
 	if err != nil {

@@ -28,7 +28,7 @@ func (t *tx) EnsureAccount(ctx context.Context, account, region string, now time
 const accountColumns = `account, created_at, identity_region, settings`
 
 func (t *tx) Account(ctx context.Context, account string) (qslocal.Account, error) {
-	a, err := scanAccount(t.tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE account = ?`, account))
+	a, err := scanAccount(t.conn.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE account = ?`, account))
 	if err != nil {
 		return qslocal.Account{}, wrap("get account", err)
 	}
@@ -84,7 +84,7 @@ func (t *tx) CreateNamespace(ctx context.Context, ns qslocal.Namespace) error {
 }
 
 func (t *tx) Namespace(ctx context.Context, account, name string) (qslocal.Namespace, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+namespaceColumns+` FROM namespaces
+	row := t.conn.QueryRowContext(ctx, `SELECT `+namespaceColumns+` FROM namespaces
 		WHERE account = ? AND name = ?`, account, name)
 	ns, err := scanNamespace(row)
 	if err != nil {

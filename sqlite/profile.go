@@ -17,7 +17,7 @@ func (t *tx) CreateCustomPermissions(ctx context.Context, p qslocal.CustomPermis
 }
 
 func (t *tx) CustomPermissions(ctx context.Context, account, name string) (qslocal.CustomPermissions, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+profileColumns+` FROM custom_permissions
+	row := t.conn.QueryRowContext(ctx, `SELECT `+profileColumns+` FROM custom_permissions
 		WHERE account = ? AND name = ?`, account, name)
 	p, err := scanProfile(row)
 	if err != nil {
@@ -92,7 +92,7 @@ func (t *tx) SetRoleCustomPermission(ctx context.Context, account, namespace, ro
 	}
 	// Nothing to clear: still ErrNotFound for an unknown namespace.
 	var one int
-	err = t.tx.QueryRowContext(ctx, `SELECT 1 FROM namespaces WHERE account = ? AND name = ?`,
+	err = t.conn.QueryRowContext(ctx, `SELECT 1 FROM namespaces WHERE account = ? AND name = ?`,
 		account, namespace).Scan(&one)
 	return wrapNil(op, err)
 }

@@ -221,6 +221,7 @@ func TestPragmas(t *testing.T) {
 		{"synchronous", "2"}, // FULL
 		{"foreign_keys", "1"},
 		{"busy_timeout", "10000"},
+		{"mmap_size", "1073741824"},
 	}
 	for name, db := range map[string]*sql.DB{"write": s.write, "read": s.read} {
 		for _, tt := range tests {

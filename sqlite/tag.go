@@ -9,7 +9,7 @@ import (
 // Tags implements qslocal.Tx. It returns a non-nil slice, empty for none.
 func (t *tx) Tags(ctx context.Context, account, resource string) ([]qslocal.Tag, error) {
 	const op = "get tags"
-	rows, err := t.tx.QueryContext(ctx, `SELECT key, value FROM tags
+	rows, err := t.conn.QueryContext(ctx, `SELECT key, value FROM tags
 		WHERE account = ? AND resource = ? ORDER BY key`, account, resource)
 	if err != nil {
 		return nil, wrap(op, err)

@@ -15,7 +15,7 @@ import (
 var errReadOnly = errors.New("write in a read-only transaction")
 
 type tx struct {
-	tx       *sql.Tx
+	conn     *session
 	readOnly bool
 }
 
@@ -23,7 +23,7 @@ func (t *tx) exec(ctx context.Context, op, query string, args ...any) (sql.Resul
 	if t.readOnly {
 		return nil, fmt.Errorf("sqlite: %s: %w", op, errReadOnly)
 	}
-	res, err := t.tx.ExecContext(ctx, query, args...)
+	res, err := t.conn.ExecContext(ctx, query, args...)
 	if err != nil {
 		return nil, wrap(op, err)
 	}
@@ -71,7 +71,7 @@ func (t *tx) CreateUser(ctx context.Context, u qslocal.User) error {
 }
 
 func (t *tx) User(ctx context.Context, account, namespace, name string) (qslocal.User, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users
+	row := t.conn.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users
 		WHERE account = ? AND namespace = ? AND name = ?`, account, namespace, name)
 	u, err := scanUser(row)
 	if err != nil {
@@ -81,7 +81,7 @@ func (t *tx) User(ctx context.Context, account, namespace, name string) (qslocal
 }
 
 func (t *tx) UserByPrincipalID(ctx context.Context, account, namespace, principalID string) (qslocal.User, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users
+	row := t.conn.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users
 		WHERE account = ? AND namespace = ? AND principal_id = ?`, account, namespace, principalID)
 	u, err := scanUser(row)
 	if err != nil {
@@ -194,7 +194,7 @@ func list[T any](ctx context.Context, t *tx, op string, limit int, scan func(sca
 
 // collect runs a query and scans every row.
 func collect[T any](ctx context.Context, t *tx, op string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := t.tx.QueryContext(ctx, query, args...)
+	rows, err := t.conn.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, wrap(op, err)
 	}
@@ -222,7 +222,7 @@ func scanString(row scanner) (string, error) {
 // count runs a query returning one integer.
 func (t *tx) count(ctx context.Context, op, query string, args ...any) (int, error) {
 	var n int
-	if err := t.tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+	if err := t.conn.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return 0, wrap(op, err)
 	}
 	return n, nil
@@ -237,7 +237,7 @@ func (t *tx) column(ctx context.Context, op, query string, args ...any) ([]strin
 // optionalString runs a query returning at most one string; no row is "".
 func (t *tx) optionalString(ctx context.Context, op, query string, args ...any) (string, error) {
 	var s string
-	err := t.tx.QueryRowContext(ctx, query, args...).Scan(&s)
+	err := t.conn.QueryRowContext(ctx, query, args...).Scan(&s)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -267,21 +267,21 @@ func (t *tx) atomically(ctx context.Context, op string, fn func() error) error {
 	if err := t.writable(ctx, op); err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(ctx, `SAVEPOINT store_method`); err != nil {
+	if _, err := t.conn.ExecContext(ctx, `SAVEPOINT store_method`); err != nil {
 		return wrap(op, err)
 	}
 	if err := fn(); err != nil {
 		// Even when ctx is done: the savepoint must not outlive fn.
 		undo := context.WithoutCancel(ctx)
-		if _, rerr := t.tx.ExecContext(undo, `ROLLBACK TO store_method`); rerr != nil {
+		if _, rerr := t.conn.ExecContext(undo, `ROLLBACK TO store_method`); rerr != nil {
 			return errors.Join(err, wrap(op+": roll back", rerr))
 		}
-		if _, rerr := t.tx.ExecContext(undo, `RELEASE store_method`); rerr != nil {
+		if _, rerr := t.conn.ExecContext(undo, `RELEASE store_method`); rerr != nil {
 			return errors.Join(err, wrap(op+": release", rerr))
 		}
 		return err
 	}
-	_, err := t.tx.ExecContext(ctx, `RELEASE store_method`)
+	_, err := t.conn.ExecContext(ctx, `RELEASE store_method`)
 	return wrapNil(op, err)
 }
 

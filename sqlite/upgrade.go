@@ -18,7 +18,7 @@ func (t *tx) CreateUpgradeRequest(ctx context.Context, r qslocal.UpgradeRequest)
 }
 
 func (t *tx) UpgradeRequest(ctx context.Context, account, namespace, id string) (qslocal.UpgradeRequest, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+upgradeRequestColumns+` FROM upgrade_requests
+	row := t.conn.QueryRowContext(ctx, `SELECT `+upgradeRequestColumns+` FROM upgrade_requests
 		WHERE account = ? AND namespace = ? AND id = ?`, account, namespace, id)
 	r, err := scanUpgradeRequest(row)
 	if err != nil {

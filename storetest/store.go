@@ -464,3 +464,67 @@ func testViewRefusesNewWrites(t *testing.T, s qslocal.Store) {
 	}
 	checkAssignment(t, got, p)
 }
+
+// testConcurrentWritersAlone runs many Updates at once, as a store that
+// batches concurrent writers into one transaction (group commit) would
+// batch them: some fail after writing, or panic, and each of those must
+// undo only its own writes; each that succeeds must be visible to a View
+// begun once it returns (it was committed before it returned).
+func testConcurrentWritersAlone(t *testing.T, s qslocal.Store) {
+	ctx := t.Context()
+	setup(t, s, []string{acct})
+	const n = 60
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		want []string
+	)
+	for i := range n {
+		name := fmt.Sprintf("user%02d", i)
+		wg.Go(func() {
+			var err error
+			panicked := func() (panicked bool) {
+				defer func() { panicked = recover() == errBoom }()
+				err = s.Update(ctx, func(tx qslocal.Tx) error {
+					if err := tx.CreateUser(ctx, newUser(acct, name)); err != nil {
+						return err
+					}
+					switch i % 3 {
+					case 1:
+						return errBoom
+					case 2:
+						panic(errBoom)
+					}
+					return nil
+				})
+				return false
+			}()
+			switch {
+			case i%3 == 2:
+				if !panicked {
+					t.Errorf("Update %s: %v, want the panic", name, err)
+				}
+			case i%3 == 1:
+				checkErr(t, "Update "+name, err, errBoom)
+			case err != nil:
+				t.Errorf("Update %s: %v", name, err)
+			default:
+				err := s.View(ctx, func(tx qslocal.Tx) error {
+					_, err := tx.User(ctx, acct, dflt, name)
+					return err
+				})
+				if err != nil {
+					t.Errorf("user %s once its Update returned: %v", name, err)
+				}
+				mu.Lock()
+				want = append(want, name)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(want)
+	if got := names(listUsers(t, s, acct, dflt, "", 2*n)); !slices.Equal(got, want) {
+		t.Errorf("users = %q, want only those of the Updates that succeeded, %q", got, want)
+	}
+}

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) qslocal.Store) {
 		{"Secret", testSecret},
 		{"ConcurrentCreates", testConcurrentCreates},
 		{"ConcurrentConflicts", testConcurrentConflicts},
+		{"ConcurrentWritersAlone", testConcurrentWritersAlone},
 		{"CancelledContext", testCancelledContext},
 
 		// accounts.go
