@@ -30,7 +30,7 @@ func TestAWSCLIDashboards(t *testing.T) {
 	mkUser(t, c, "default", "bob")
 	mkGroup(t, c, "default", "team", "")
 	joinGroup(t, c, "default", "team", "bob")
-	mkSalesData(t, c, "src", "orders")
+	mkDataSets(t, c, "orders")
 	alice, bob, team := principal("user", "default/alice"), principal("user", "default/bob"), principal("group", "default/team")
 	if _, err := c.CreateAnalysis(ctx(t), &quicksight.CreateAnalysisInput{AwsAccountId: aws.String(account), AnalysisId: aws.String("sales"), Name: aws.String("Sales"),
 		Definition: &types.AnalysisDefinition{

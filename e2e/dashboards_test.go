@@ -36,13 +36,6 @@ func dashboardDefinition(sheet, ds string) *types.DashboardVersionDefinition {
 	}
 }
 
-// mkSalesData makes data source src and data set ds on it.
-func mkSalesData(t *testing.T, c *quicksight.Client, src, ds string) {
-	t.Helper()
-	mkDataSource(t, c, src)
-	mkDataSet(t, c, ds, src)
-}
-
 func mkDashboard(t *testing.T, c *quicksight.Client, id string, def *types.DashboardVersionDefinition, perms ...types.ResourcePermission) {
 	t.Helper()
 	in := &quicksight.CreateDashboardInput{AwsAccountId: aws.String(account), DashboardId: aws.String(id), Name: aws.String("Dashboard " + id), Definition: def}
@@ -108,8 +101,8 @@ func TestDashboardLifecycle(t *testing.T) {
 	mkGroup(t, c, "default", "team", "")
 	joinGroup(t, c, "default", "team", "bob")
 	alice, team, everyone := principal("user", "default/alice"), principal("group", "default/team"), "arn:aws:quicksight:us-east-1:"+account+":namespace/default"
-	mkSalesData(t, c, "src", "orders")
-	mkSalesData(t, c, "src2", "returns")
+	mkDataSets(t, c, "orders")
+	mkDataSets(t, c, "returns")
 	mkTemplate(t, c, "tpl", templateDefinition("main"))
 	templateArn := "arn:aws:quicksight:us-east-1:" + account + ":template/tpl"
 
@@ -306,7 +299,7 @@ func TestDashboardErrors(t *testing.T) {
 	c := s.client("us-east-1")
 	acct := aws.String(account)
 	mkUser(t, c, "default", "bob")
-	mkSalesData(t, c, "src", "orders")
+	mkDataSets(t, c, "orders")
 	mkDashboard(t, c, "taken", dashboardDefinition("s", "orders"))
 	bob := principal("user", "default/bob")
 	update := func(c *quicksight.Client, id string, in quicksight.UpdateDashboardPermissionsInput) func() error {
@@ -407,7 +400,7 @@ func TestDashboardLinkPermissionsLeaveWithTheirNamespace(t *testing.T) {
 	s := start(t, "")
 	c := s.client("us-east-1")
 	acct := aws.String(account)
-	mkSalesData(t, c, "src", "orders")
+	mkDataSets(t, c, "orders")
 	mkDashboard(t, c, "d", dashboardDefinition("s", "orders"))
 	ns := func() {
 		t.Helper()
