@@ -64,6 +64,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r, r2 *http.Request) (*http
 		b = s.newBudget(ctx, w, r.Body)
 		var err error
 		if body, err = io.ReadAll(b); err != nil {
+			outcomeOf(ctx).Operation = s.routedName(r2)
 			b.release()
 			s.writeError(ctx, w, id, err)
 			return nil, false
@@ -71,6 +72,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r, r2 *http.Request) (*http
 	}
 	caller, err := s.cfg.Authenticate(r, body)
 	if err != nil {
+		outcomeOf(ctx).Operation = s.routedName(r2)
 		b.release()
 		s.writeErrorStatus(ctx, w, id, err, authStatus)
 		return nil, false

@@ -103,7 +103,7 @@ const maxImport = 32 << 20
 // routeControl serves qslocal's own operations the handler supports.
 func (s *Server) routeControl() {
 	if _, ok := s.cfg.Handler.(Seeder); ok {
-		s.mux.Handle(fileSelfUpgrade.Method+" "+fileSelfUpgrade.URI, s.operation(&fileSelfUpgrade))
+		s.handleOperation(fileSelfUpgrade.Method+" "+fileSelfUpgrade.URI, fileSelfUpgrade.Name, s.operation(&fileSelfUpgrade))
 	}
 	if a, ok := s.cfg.Handler.(Admin); ok {
 		reset := func(r *http.Request) (any, error) {

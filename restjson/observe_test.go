@@ -134,3 +134,24 @@ func TestHealthTimeout(t *testing.T) {
 	r := send(t, srv, "GET", restjson.HealthPath, "")
 	wantError(t, r, 503, qslocal.CodeResourceUnavailable)
 }
+
+// TestRefusedRequestsNameTheirOperation: a request refused by signature
+// verification, before it is routed, is still logged and reported under
+// the operation its path and method name.
+func TestRefusedRequestsNameTheirOperation(t *testing.T) {
+	t.Parallel()
+	var logs lockedBuffer
+	srv := authServer(&fakeHandler{}, nil, func(c *restjson.Config) { c.Logger = slog.New(slog.NewJSONHandler(&logs, nil)) })
+	for _, tc := range []struct{ method, path, operation string }{
+		{"GET", "/accounts/" + testAccount + "/namespaces/default/users", "ListUsers"},
+		{"PUT", "/accounts/" + testAccount + "/namespaces/default/users/alice", "UpdateUser"},
+		{"GET", "/no/such/path", restjson.UnknownOperation},
+	} {
+		r := send(t, srv, tc.method, tc.path, "")
+		wantError(t, r, 403, "MissingAuthenticationTokenException")
+		lines := logs.requestLines(t)
+		if got := lines[len(lines)-1]["operation"]; got != tc.operation {
+			t.Errorf("%s %s: logged operation %v, want %s", tc.method, tc.path, got, tc.operation)
+		}
+	}
+}

@@ -4,6 +4,7 @@
 package restjson
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -93,6 +94,9 @@ type Server struct {
 	throttle *throttle
 	faults   faults
 	slots    chan struct{} // one per large body in flight (see budget)
+	// names maps each operation's route pattern to its name, so that a
+	// request refused before it is routed is still reported by operation.
+	names map[string]string
 }
 
 // New builds a Server routing every operation in api.Operations.
@@ -116,7 +120,7 @@ func New(cfg Config) *Server {
 		cfg.NewRequestID = qslocal.NewID
 	}
 	s := &Server{mux: http.NewServeMux(), cfg: cfg, codes: api.ErrorShapes, throttle: newThrottle(cfg.RateLimit),
-		slots: make(chan struct{}, cfg.LargeBodies)}
+		slots: make(chan struct{}, cfg.LargeBodies), names: make(map[string]string, len(api.Operations))}
 	for i := range api.Operations {
 		op := &api.Operations[i]
 		h := s.operation(op)
@@ -124,11 +128,11 @@ func New(cfg Config) *Server {
 			// A trailing slash alone would match a whole subtree, so it is
 			// pinned with {$}; the path without it is taken too, or ServeMux
 			// would redirect there.
-			s.mux.Handle(op.Method+" "+op.URI+"{$}", h)
-			s.mux.Handle(op.Method+" "+p, h)
+			s.handleOperation(op.Method+" "+op.URI+"{$}", op.Name, h)
+			s.handleOperation(op.Method+" "+p, op.Name, h)
 			continue
 		}
-		s.mux.Handle(op.Method+" "+op.URI, h)
+		s.handleOperation(op.Method+" "+op.URI, op.Name, h)
 	}
 	s.routeControl()
 	if cfg.Health != nil {
@@ -143,6 +147,18 @@ func New(cfg Config) *Server {
 	}
 	s.mux.HandleFunc("/", s.unknownOperation)
 	return s
+}
+
+func (s *Server) handleOperation(pattern, name string, h http.Handler) {
+	s.mux.Handle(pattern, h)
+	s.names[pattern] = name
+}
+
+// routedName is the name of the operation r would be routed to;
+// UnknownOperation for a path of no operation.
+func (s *Server) routedName(r *http.Request) string {
+	_, pattern := s.mux.Handler(r)
+	return cmp.Or(s.names[pattern], UnknownOperation)
 }
 
 func (s *Server) unknownOperation(w http.ResponseWriter, r *http.Request) {
