@@ -19,16 +19,23 @@ type Violation struct {
 	Message string // "Member must ..."
 }
 
-// ValidationError lists every constraint a request broke.
+// ValidationError lists the constraints a request broke: all of them
+// counted, the first MaxListed kept.
 type ValidationError struct {
 	Violations []Violation
+	// Total counts every violation; 0 means len(Violations).
+	Total int
 }
+
+// MaxListed bounds the violations one error keeps, so that a request of
+// thousands of bad members cannot make an answer of megabytes.
+const MaxListed = 100
 
 // Error writes the violations as AWS's request validation does: counted,
 // joined with "; ", each member named by its wire path (see WirePath).
 func (e *ValidationError) Error() string {
 	var b strings.Builder
-	n := len(e.Violations)
+	n := max(e.Total, len(e.Violations))
 	if n == 1 {
 		b.WriteString("1 validation error detected: ")
 	} else {
@@ -95,19 +102,23 @@ func (e *NotImplementedError) Error() string {
 // Validator collects violations; generated validate methods feed it.
 type Validator struct {
 	violations []Violation
+	total      int
 }
 
 // Err returns the collected violations as a *ValidationError, or nil.
 func (v *Validator) Err() error {
-	if len(v.violations) == 0 {
+	if v.total == 0 {
 		return nil
 	}
-	return &ValidationError{Violations: v.violations}
+	return &ValidationError{Violations: v.violations, Total: v.total}
 }
 
-// Add records a violation.
+// Add records a violation; past MaxListed it is only counted.
 func (v *Validator) Add(path, value, msg string) {
-	v.violations = append(v.violations, Violation{Path: path, Value: value, Message: msg})
+	v.total++
+	if len(v.violations) < MaxListed {
+		v.violations = append(v.violations, Violation{Path: path, Value: value, Message: msg})
+	}
 }
 
 // Join builds a member path.

@@ -1,6 +1,7 @@
 package shape
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -69,5 +70,29 @@ func TestWirePath(t *testing.T) {
 		if got := WirePath(tt.in); got != tt.want {
 			t.Errorf("WirePath(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestValidationErrorIsBounded: thousands of violations are all counted,
+// but only the first MaxListed are kept and written.
+func TestValidationErrorIsBounded(t *testing.T) {
+	t.Parallel()
+	var v Validator
+	for i := range 3000 {
+		v.Length(Index("Names", i), strings.Repeat("x", 300), 1, 256, false)
+	}
+	var ve *ValidationError
+	if !errors.As(v.Err(), &ve) {
+		t.Fatalf("err = %v", v.Err())
+	}
+	msg := ve.Error()
+	if !strings.HasPrefix(msg, "3000 validation errors detected: ") {
+		t.Errorf("message starts %.60q", msg)
+	}
+	if n := strings.Count(msg, "failed to satisfy constraint"); n != MaxListed {
+		t.Errorf("%d violations listed, want %d", n, MaxListed)
+	}
+	if len(msg) > 64<<10 {
+		t.Errorf("message of %d bytes", len(msg))
 	}
 }
