@@ -131,6 +131,7 @@ func New(cfg Config) *Server {
 		s.mux.Handle(op.Method+" "+op.URI, h)
 	}
 	s.routeControl()
+	s.routeAccess()
 	if cfg.Health != nil {
 		s.mux.HandleFunc("GET "+HealthPath, s.health)
 	}
