@@ -130,11 +130,15 @@ func (in *assetAccessInput) BindHTTP(r *http.Request, v *shape.Validator) {
 	in.MaxResults = shape.QueryInt32(q, "max-results", "MaxResults", v)
 }
 
-// Validate applies ListFoldersForResource's rules, which take the same
-// members: MaxResults is 1 to 100.
+// Validate applies ListFolders's rules to the account, token and page
+// size (MaxResults 1 to 100), and ListFoldersForResource's to the ARN,
+// named as the query names it.
 func (in *assetAccessInput) Validate(v *shape.Validator) {
-	(&api.ListFoldersForResourceRequest{AwsAccountId: in.AwsAccountId, ResourceArn: in.ResourceArn,
-		NextToken: in.NextToken, MaxResults: in.MaxResults}).Validate(v)
+	(&api.ListFoldersRequest{AwsAccountId: in.AwsAccountId, NextToken: in.NextToken, MaxResults: in.MaxResults}).Validate(v)
+	v.Required("Arn", in.ResourceArn != nil)
+	if in.ResourceArn != nil {
+		v.Length("Arn", *in.ResourceArn, -1, 2048, false)
+	}
 }
 
 type assetAccessOutput struct {
