@@ -156,7 +156,7 @@ func folderSearch(w *folderWorld, filter, who string) []string {
 func generate(w *folderWorld, rng *rand.Rand) generated {
 	g := generated{groups: map[string][]string{}}
 	namespaces := []string{"default", "ns1", "ns2"}
-	var groups, principals []string
+	var principals []string
 	for _, ns := range namespaces {
 		if ns != "default" {
 			w.namespace(ns)
@@ -180,13 +180,12 @@ func generate(w *folderWorld, rng *rand.Rand) generated {
 				}
 			}
 			w.group(ns, name, members...)
-			groups = append(groups, ns+"/"+name)
 			principals = append(principals, reachARN("group/"+ns+"/"+name))
 		}
 	}
-	grants := func(k genKind, max int) []api.ResourcePermission {
+	grants := func(k genKind, most int) []api.ResourcePermission {
 		var out []api.ResourcePermission
-		for _, i := range rng.Perm(len(principals))[:rng.IntN(max+1)] {
+		for _, i := range rng.Perm(len(principals))[:rng.IntN(most+1)] {
 			p := principals[i]
 			ns := strings.Contains(p, ":namespace/")
 			if ns && !k.namespaces {

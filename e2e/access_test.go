@@ -141,7 +141,7 @@ func TestAccessExplorer(t *testing.T) {
 		{"a missing asset", assetAccessPath(account, principal("analysis", "nope"), "", ""), 404, "ResourceNotFoundException"},
 		{"no asset", "/_qslocal/access/accounts/" + account + "/assets", 400, "ValidationException"},
 		{"a user for an asset", assetAccessPath(account, principal("user", "default/carol"), "", ""), 400, "InvalidParameterValueException"},
-		{"another account's asset", assetAccessPath(account, "arn:aws:quicksight:us-east-1:" + otherAccount + ":analysis/a1", "", ""), 400, "InvalidParameterValueException"},
+		{"another account's asset", assetAccessPath(account, "arn:aws:quicksight:us-east-1:"+otherAccount+":analysis/a1", "", ""), 400, "InvalidParameterValueException"},
 		{"a page of 101", assetAccessPath(account, principal("analysis", "a1"), "", "101"), 400, "ValidationException"},
 		{"a bad token", assetAccessPath(account, principal("analysis", "a1"), "forged", ""), 400, "InvalidNextTokenException"},
 	} {
