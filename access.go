@@ -249,7 +249,10 @@ func (s *Service) reachers(ctx context.Context, tx Tx, account string, r reach, 
 	}
 	var out []UserReach
 	for _, ns := range slices.Sorted(maps.Keys(byNS)) {
-		if ns < afterNS || len(out) == limit {
+		if len(out) == limit {
+			break
+		}
+		if ns < afterNS {
 			continue
 		}
 		from := ""
