@@ -282,6 +282,26 @@ func everyAsset(Tx) (func(Asset) (bool, error), error) {
 	return func(Asset) (bool, error) { return true, nil }, nil
 }
 
+// eachAsset calls fn for every asset of kind k in the account, deleted
+// ones included, in id order.
+func eachAsset(ctx context.Context, tx Tx, k *Kind, account string, fn func(Asset) error) error {
+	for after := ""; ; {
+		page, err := tx.ListAssets(ctx, account, k.Type, after, defaultPageSize)
+		if err != nil {
+			return err
+		}
+		for _, a := range page {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		if len(page) < defaultPageSize {
+			return nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
 // scanAssets reads assets in id order after `after` until limit of them
 // pass keep or the account has no more: rows keep refuses do not shorten a
 // page.
@@ -367,13 +387,13 @@ func ownershipFilter(account, field, name, value string) (assetFilter, error) {
 // searchAssets lists the live assets of kind k that pass every filter.
 // Ownership filters read each asset's grants: the cost grows with the
 // account's assets of the kind. Implicit ones count the grants on the
-// folders holding the asset and on their ancestors too (folderGrants,
+// folders holding the asset and on their ancestors too (folderTree,
 // read once per page), the folder kind's owners as owners of what the
 // folders hold and its other grantees as viewers.
 func (s *Service) searchAssets(ctx context.Context, k *Kind, l listing, next *string, max *int32, filters []assetFilter) ([]Asset, *string, error) {
 	return s.listAssets(ctx, k, l, next, max, func(tx Tx) (func(Asset) (bool, error), error) {
 		keys := make([]map[string]bool, len(filters))
-		var inherited map[string][]Grant
+		var tree *folderTree
 		for i, f := range filters {
 			if f.who == nil {
 				continue
@@ -382,10 +402,12 @@ func (s *Service) searchAssets(ctx context.Context, k *Kind, l listing, next *st
 			if keys[i], err = f.who.principals(ctx, tx, l.account); err != nil {
 				return nil, err
 			}
-			if f.who.implicit && inherited == nil {
-				if inherited, err = folderGrants(ctx, tx, l.account); err != nil {
+			if f.who.implicit && tree == nil {
+				t, err := readFolderTree(ctx, tx, l.account)
+				if err != nil {
 					return nil, err
 				}
+				tree = &t
 			}
 		}
 		return func(a Asset) (bool, error) {
@@ -407,7 +429,7 @@ func (s *Service) searchAssets(ctx context.Context, k *Kind, l listing, next *st
 						return false, err
 					}
 				}
-				if !f.who.reaches(k, grants, keys[i]) && !(f.who.implicit && f.who.reaches(folderKind, inherited[res], keys[i])) {
+				if !f.who.reaches(k, grants, keys[i]) && !(f.who.implicit && f.who.reaches(folderKind, tree.inherited(res), keys[i])) {
 					return false, nil
 				}
 			}

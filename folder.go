@@ -107,25 +107,6 @@ func ancestors(ctx context.Context, tx Tx, account string, m folderMeta) ([]stri
 	return path, nil
 }
 
-// eachFolder calls fn for every folder of the account, in id order.
-func eachFolder(ctx context.Context, tx Tx, account string, fn func(Asset) error) error {
-	for after := ""; ; {
-		page, err := tx.ListAssets(ctx, account, folderKind.Type, after, defaultPageSize)
-		if err != nil {
-			return err
-		}
-		for _, a := range page {
-			if err := fn(a); err != nil {
-				return err
-			}
-		}
-		if len(page) < defaultPageSize {
-			return nil
-		}
-		after = page[len(page)-1].ID
-	}
-}
-
 // addToFolders makes a resource being created, r of MemberType typ, a
 // member of the folders arns names, in the create's transaction: each must
 // be a folder ARN of r's account (InvalidParameterValue otherwise) that
@@ -177,7 +158,7 @@ func eachMember(ctx context.Context, tx Tx, account, folder string, fn func(Asse
 // dropMemberships removes a resource from every folder holding it: what
 // deleting the resource for good does (purgeAsset).
 func dropMemberships(ctx context.Context, tx Tx, r Ref) error {
-	return eachFolder(ctx, tx, r.Account, func(f Asset) error {
+	return eachAsset(ctx, tx, folderKind, r.Account, func(f Asset) error {
 		err := tx.DeleteAssetLink(ctx, r.Account, folderKind.Type, f.ID, relMember, r.Resource())
 		if errors.Is(err, ErrNotFound) {
 			return nil
@@ -186,15 +167,22 @@ func dropMemberships(ctx context.Context, tx Tx, r Ref) error {
 	})
 }
 
-// folderGrants maps the ARN resource part of every folder member and
-// subfolder of the account to the grants held on the folders holding it
-// and on their ancestors: the implicit ownership filters of searches count
-// them. It reads every folder and member link once, and the grants of each
-// folder holding something, or above one, once.
-func folderGrants(ctx context.Context, tx Tx, account string) (map[string][]Grant, error) {
+// folderTree is what an account's folders say about reach: for every
+// folder member and subfolder (by ARN resource part), the ids of the
+// folders holding it and of their ancestors, each once; and the grants on
+// each of those folders. The implicit ownership filters of searches and
+// the access explorer (access.go) count those grants.
+type folderTree struct {
+	above  map[string][]string
+	grants map[string][]Grant // folder id -> the grants on it
+}
+
+// readFolderTree reads every folder and member link once, and the grants
+// of each folder holding something, or above one, once.
+func readFolderTree(ctx context.Context, tx Tx, account string) (folderTree, error) {
 	parent := map[string]string{}
 	holders := map[string][]string{} // resource -> ids of the folders holding it
-	err := eachFolder(ctx, tx, account, func(f Asset) error {
+	err := eachAsset(ctx, tx, folderKind, account, func(f Asset) error {
 		m, err := folderMetaOf(f)
 		if err != nil {
 			return err
@@ -210,27 +198,36 @@ func folderGrants(ctx context.Context, tx Tx, account string) (map[string][]Gran
 		})
 	})
 	if err != nil {
-		return nil, err
+		return folderTree{}, err
 	}
-	grants := map[string][]Grant{} // folder id -> the grants on it
-	out := make(map[string][]Grant, len(holders))
+	t := folderTree{above: make(map[string][]string, len(holders)), grants: map[string][]Grant{}}
 	for res, ids := range holders {
 		seen := map[string]bool{}
 		for _, id := range ids {
 			for f := id; f != "" && !seen[f]; f = parent[f] { // seen stops a cycle too
 				seen[f] = true
-				g, ok := grants[f]
-				if !ok {
-					if g, err = tx.Grants(ctx, account, folderKind.ref(account, f).Resource()); err != nil {
-						return nil, err
+				if _, ok := t.grants[f]; !ok {
+					g, err := tx.Grants(ctx, account, folderKind.ref(account, f).Resource())
+					if err != nil {
+						return folderTree{}, err
 					}
-					grants[f] = g
+					t.grants[f] = g
 				}
-				out[res] = append(out[res], g...)
+				t.above[res] = append(t.above[res], f)
 			}
 		}
 	}
-	return out, nil
+	return t, nil
+}
+
+// inherited is every grant on the folders holding res and on their
+// ancestors.
+func (t folderTree) inherited(res string) []Grant {
+	var out []Grant
+	for _, f := range t.above[res] {
+		out = append(out, t.grants[f]...)
+	}
+	return out
 }
 
 // restoreMemberships settles the folders of an asset restored from its
@@ -262,7 +259,7 @@ func restoreMemberships(ctx context.Context, tx Tx, r Ref, toFolders bool) ([]st
 	if toFolders {
 		return gone, nil
 	}
-	err := eachFolder(ctx, tx, r.Account, func(f Asset) error {
+	err := eachAsset(ctx, tx, folderKind, r.Account, func(f Asset) error {
 		m, err := folderMetaOf(f)
 		if err != nil || m.FolderType != api.FolderTypeRestricted {
 			return err
@@ -454,7 +451,7 @@ func (s *Service) DeleteFolder(ctx context.Context, in *api.DeleteFolderRequest)
 		}
 		errChild := errors.New("child")
 		var child string
-		err = eachFolder(ctx, tx, account, func(f Asset) error {
+		err = eachAsset(ctx, tx, folderKind, account, func(f Asset) error {
 			m, err := folderMetaOf(f)
 			if err == nil && m.Parent == id {
 				child = f.ID

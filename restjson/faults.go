@@ -81,7 +81,7 @@ func DecodeFaults(data []byte) (FaultRules, error) {
 
 func knownOperation(name string) bool {
 	return slices.ContainsFunc(api.Operations, func(op api.Operation) bool { return op.Name == name }) ||
-		name == fileSelfUpgrade.Name
+		name == fileSelfUpgrade.Name || name == describeUserAccess.Name || name == describeAssetAccess.Name
 }
 
 // knownCode: the model's error codes, and ValidationException, which AWS

@@ -135,6 +135,7 @@ func New(cfg Config) *Server {
 		s.handleOperation(op.Method+" "+op.URI, op.Name, h)
 	}
 	s.routeControl()
+	s.routeAccess()
 	if cfg.Health != nil {
 		s.mux.HandleFunc("GET "+HealthPath, s.health)
 	}
