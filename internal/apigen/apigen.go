@@ -256,11 +256,17 @@ func (g *gen) shapes(b *bytes.Buffer) error {
 		}
 		fmt.Fprintf(b, "// %s is the model's %s structure.\ntype %s struct {\n", id, name, id)
 		for _, mem := range s.Members {
+			typ := g.goType(mem.Shape, true)
+			// A pointer is left out only when nil: omitzero would also drop
+			// a timestamp of 0001-01-01T00:00:00Z, which IsZero calls zero.
 			tag := fmt.Sprintf("`json:%q`", mem.Name+",omitzero")
+			if strings.HasPrefix(typ, "*") {
+				tag = fmt.Sprintf("`json:%q`", mem.Name+",omitempty")
+			}
 			if mem.Location != "" {
 				tag = "`json:\"-\"`" // bound to the path, query or status line
 			}
-			fmt.Fprintf(b, "%s %s %s\n", exported(mem.Name), g.goType(mem.Shape, true), tag)
+			fmt.Fprintf(b, "%s %s %s\n", exported(mem.Name), typ, tag)
 		}
 		b.WriteString("}\n\n")
 	}

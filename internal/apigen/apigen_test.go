@@ -39,6 +39,7 @@ func TestGenerateSmallModel(t *testing.T) {
 		"OpRequest": {Type: "structure", Required: []string{"Id", "Names"}, Members: botocore.Members{
 			{Name: "Id", Ref: botocore.Ref{Shape: "Id", Location: "uri", LocationName: "Id"}},
 			{Name: "Names", Ref: botocore.Ref{Shape: "Names"}},
+			{Name: "Count", Ref: botocore.Ref{Shape: "Int"}},
 			{Name: "nextToken", Ref: botocore.Ref{Shape: "String", Location: "querystring", LocationName: "next-token"}},
 		}},
 		"OpResponse": {Type: "structure", Members: botocore.Members{
@@ -58,7 +59,7 @@ func TestGenerateSmallModel(t *testing.T) {
 	fold := func(b []byte) string { return strings.Join(strings.Fields(string(b)), " ") }
 	shapes, validate, ops := fold(files["shapes_gen.go"]), fold(files["validate_gen.go"]), fold(files["operations_gen.go"])
 	for _, want := range []string{
-		"Id *string `json:\"-\"`", "Names []string `json:\"Names,omitzero\"`", "NextToken *string `json:\"-\"`", "Status *int32 `json:\"-\"`",
+		"Id *string `json:\"-\"`", "Names []string `json:\"Names,omitzero\"`", "Count *int32 `json:\"Count,omitempty\"`", "NextToken *string `json:\"-\"`", "Status *int32 `json:\"-\"`",
 	} {
 		if !strings.Contains(shapes, want) {
 			t.Errorf("shapes lack %q", want)
