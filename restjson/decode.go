@@ -92,7 +92,8 @@ func (d *decoder) value(v reflect.Value) error {
 	}
 	switch {
 	case t == rawType:
-		// A document: kept as sent, once jsontext has checked it.
+		// A document: kept as sent, once jsontext has checked it, but for
+		// its whitespace.
 		if err := d.checkDepth(kind); err != nil {
 			return err
 		}
@@ -107,7 +108,13 @@ func (d *decoder) value(v reflect.Value) error {
 		if err := d.documentDepth(raw); err != nil {
 			return err
 		}
-		v.SetBytes(raw)
+		// Without its whitespace, as every answer writes it, so that what
+		// is stored is what is answered; strings and numbers stay as sent.
+		doc := jsontext.Value(raw)
+		if err := doc.Compact(); err != nil {
+			return d.fail(err)
+		}
+		v.SetBytes(doc)
 		return nil
 	case t == timeType:
 		if kind != '0' && kind != '"' {
