@@ -71,7 +71,7 @@ func startChild(ctx context.Context, binary string, logTo io.Writer, args func(a
 		case <-ctx.Done():
 			ch.stop()
 			return nil, 0, ctx.Err()
-		case <-time.After(200 * time.Microsecond):
+		case <-time.After(pollEvery(time.Since(start))):
 		}
 	}
 }
@@ -114,4 +114,14 @@ func serveCeiling(ctx context.Context, addr string, bodySize int) error {
 		return err
 	}
 	return nil
+}
+
+// pollEvery is how long to wait before asking again a server that has
+// been starting for so long: often at first, to time a quick start
+// closely, then less, not to take CPU from a slow one (a large --seed).
+func pollEvery(starting time.Duration) time.Duration {
+	if starting < 200*time.Millisecond {
+		return 200 * time.Microsecond
+	}
+	return 10 * time.Millisecond
 }
