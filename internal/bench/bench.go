@@ -158,9 +158,9 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 	cpu0, _ := cpuOf(pid)
 	q := runPhase(ctx, base, c.Concurrency, c.Duration, mix, w)
 	cpu1, _ := cpuOf(pid)
-	var rss int64
+	var mem memory
 	if pid != 0 {
-		rss, _ = peakRSS(pid)
+		mem, _ = memoryOf(pid)
 	}
 
 	// The ceiling answers every call with a body of the median size of
@@ -174,7 +174,7 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 	ccpu0, _ := cpuOf(cs.pid())
 	ceil := runPhase(ctx, cs.base, c.Concurrency, c.Duration, mix, w)
 	ccpu1, _ := cpuOf(cs.pid())
-	crss, _ := peakRSS(cs.pid())
+	cmem, _ := memoryOf(cs.pid())
 
 	where := base + " (started by bench)"
 	if c.Endpoint != "" {
@@ -184,7 +184,7 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 	if len(starts) > 0 {
 		fmt.Fprintf(out, "start to first answer: %s\n", strings.Join(starts, "; "))
 	}
-	report(out, q, ceil, figures{cpu1 - cpu0, rss, pid != 0}, figures{ccpu1 - ccpu0, crss, true})
+	report(out, q, ceil, figures{cpu1 - cpu0, mem, pid != 0}, figures{ccpu1 - ccpu0, cmem, true})
 	return nil
 }
 
@@ -370,7 +370,7 @@ func runPhase(ctx context.Context, base string, conc int, d time.Duration, mix p
 // figures are a server process's CPU over a phase and its peak memory.
 type figures struct {
 	cpu      time.Duration
-	rss      int64
+	mem      memory
 	measured bool
 }
 
@@ -408,7 +408,9 @@ func report(out io.Writer, q, ceil phase, server, ceilServer figures) {
 	if server.measured {
 		sq := perCall(server.cpu, nq)
 		fmt.Fprintf(out, "server CPU per call: %.1f µs; ceiling %.1f µs; ratio %.2f\n", sq, sc, ratio(sq, sc))
-		fmt.Fprintf(out, "server peak RSS (VmHWM): %.1f MB; ceiling %.1f MB\n", mb(server.rss), mb(ceilServer.rss))
+		fmt.Fprintf(out, "server peak RSS (VmHWM): %.1f MB; ceiling %.1f MB\n", mb(server.mem.peak), mb(ceilServer.mem.peak))
+		fmt.Fprintf(out, "server RSS at the end: %.1f MB anonymous, %.1f MB mapped from files (a memory-mapped database counts once per connection)\n",
+			mb(server.mem.anon), mb(server.mem.file))
 	} else {
 		fmt.Fprintf(out, "server CPU and memory: not measured (give --server-pid); ceiling %.1f µs per call\n", sc)
 	}

@@ -46,33 +46,48 @@ func parseStatCPU(stat string) (time.Duration, error) {
 	return time.Duration(ticks) * clockTick, nil
 }
 
-// peakRSS is the most resident memory process pid has used, in bytes.
-func peakRSS(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	return parseHWM(string(b))
+// memory is a process's resident memory, from /proc/PID/status: the
+// peak (VmHWM), and now, apart, the anonymous part (the heap, stacks) and
+// the part mapped from files (the binary, and a memory-mapped database,
+// whose pages the page cache holds and each mapping counts again).
+type memory struct {
+	peak, anon, file int64 // bytes
 }
 
-// parseHWM reads VmHWM ("VmHWM:    48128 kB") from /proc/PID/status.
-func parseHWM(status string) (int64, error) {
+func memoryOf(pid int) (memory, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return memory{}, err
+	}
+	return parseStatus(string(b))
+}
+
+// parseStatus reads VmHWM, RssAnon and RssFile ("VmHWM:    48128 kB").
+func parseStatus(status string) (memory, error) {
+	var m memory
+	fields := map[string]*int64{"VmHWM:": &m.peak, "RssAnon:": &m.anon, "RssFile:": &m.file}
+	found := 0
 	for line := range strings.Lines(status) {
-		rest, ok := strings.CutPrefix(line, "VmHWM:")
+		name, rest, _ := strings.Cut(line, "\t")
+		dst, ok := fields[name]
 		if !ok {
 			continue
 		}
 		f := strings.Fields(rest)
 		if len(f) != 2 || f[1] != "kB" {
-			return 0, fmt.Errorf("/proc status: unexpected VmHWM line %q", line)
+			return memory{}, fmt.Errorf("/proc status: unexpected line %q", line)
 		}
 		kb, err := strconv.ParseInt(f[0], 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("/proc status: %w", err)
+			return memory{}, fmt.Errorf("/proc status: %w", err)
 		}
-		return kb << 10, nil
+		*dst = kb << 10
+		found++
 	}
-	return 0, fmt.Errorf("/proc status has no VmHWM")
+	if found != len(fields) {
+		return memory{}, fmt.Errorf("/proc status lacks some of VmHWM, RssAnon and RssFile")
+	}
+	return m, nil
 }
 
 // selfCPU is this process's user plus system CPU time, to the microsecond.

@@ -123,19 +123,21 @@ func TestParseStatCPU(t *testing.T) {
 	}
 }
 
-func TestParseHWM(t *testing.T) {
+func TestParseStatus(t *testing.T) {
 	for _, tc := range []struct {
 		name, status string
-		want         int64
+		want         memory
 		wantErr      bool
 	}{
-		{"present", "Name:\tqslocal\nVmPeak:\t 900000 kB\nVmHWM:\t   48128 kB\nVmRSS:\t 40000 kB\n", 48128 << 10, false},
-		{"absent", "Name:\tqslocal\nVmRSS:\t 40000 kB\n", 0, true},
-		{"odd unit", "VmHWM:\t 12 MB\n", 0, true},
+		{"present", "Name:\tqslocal\nVmPeak:\t 900000 kB\nVmHWM:\t   48128 kB\nVmRSS:\t 40000 kB\nRssAnon:\t    7356 kB\nRssFile:\t   17360 kB\n",
+			memory{peak: 48128 << 10, anon: 7356 << 10, file: 17360 << 10}, false},
+		{"absent", "Name:\tqslocal\nVmRSS:\t 40000 kB\n", memory{}, true},
+		{"some absent", "VmHWM:\t 12 kB\nRssAnon:\t 3 kB\n", memory{}, true},
+		{"odd unit", "VmHWM:\t 12 MB\nRssAnon:\t 3 kB\nRssFile:\t 4 kB\n", memory{}, true},
 	} {
-		got, err := parseHWM(tc.status)
+		got, err := parseStatus(tc.status)
 		if (err != nil) != tc.wantErr || got != tc.want {
-			t.Errorf("%s: parseHWM = %v, %v; want %v (error: %v)", tc.name, got, err, tc.want, tc.wantErr)
+			t.Errorf("%s: parseStatus = %+v, %v; want %+v (error: %v)", tc.name, got, err, tc.want, tc.wantErr)
 		}
 	}
 }
