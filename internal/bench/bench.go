@@ -290,14 +290,6 @@ type phase struct {
 	toolCPU time.Duration
 }
 
-func (p phase) calls() int {
-	n := 0
-	for _, r := range p.ops {
-		n += len(r.lat)
-	}
-	return n
-}
-
 func (p phase) medianSize() int {
 	var all []int
 	for _, r := range p.ops {

@@ -91,8 +91,8 @@ func OperationNames() []string {
 }
 
 // grantOrRevoke grants a random user actions on the asset key, or
-// revokes what this worker granted there last, so that grants do not
-// pile up over a run.
+// revokes what this worker granted there last, so that each worker
+// leaves at most one grant per asset behind.
 func (k *worker) grantOrRevoke(w *world, key string, actions []string) []byte {
 	if user, ok := k.granted[key]; ok {
 		delete(k.granted, key)
