@@ -43,7 +43,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c Config
 	var ops string
 	self, _ := os.Executable()
-	fs.StringVar(&c.Endpoint, "endpoint", "", "drive the qslocal running at this `URL` instead of starting one")
+	fs.StringVar(&c.Endpoint, "endpoint", "", "drive the qslocal running at this `URL` instead of starting one (its account "+Account+" is replaced by the fill when it lacks --users users)")
 	fs.IntVar(&c.ServerPID, "server-pid", 0, "with --endpoint: the server's process `id`, to report its CPU and memory")
 	fs.StringVar(&c.Binary, "qslocal", self, "the qslocal `binary` to start")
 	fs.StringVar(&c.DB, "db", "", "the started server's --db: an SQLite `file` or a postgres:// URL (default: a new temporary file)")
