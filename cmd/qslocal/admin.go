@@ -30,7 +30,9 @@ const adminUsage = `  qslocal reset [--account ID]          wipe all state, or o
   qslocal faults [show|set FILE|clear]  show, set or clear the fault rules
   qslocal request-upgrade --account ID [--namespace NS] --user NAME --role ROLE [--note TEXT]
                                         file a self-upgrade request as the user would
-Each talks to a running qslocal: --endpoint URL (default http://` + DefaultAddr + `, or QSLOCAL_ENDPOINT).`
+Each talks to a running qslocal: --endpoint URL (default http://` + DefaultAddr + `, or QSLOCAL_ENDPOINT).
+  qslocal bench [--ops MIX] [--concurrency N] [--duration D] [--users N] [--db DB | --endpoint URL [--server-pid PID]]
+                                        measure qslocal beside a bare net/http handler (docs/performance.md)`
 
 // adminArgs are the arguments each admin command takes after its flags.
 var adminArgs = map[string]string{

@@ -52,6 +52,7 @@ func main() {
 type options struct {
 	addr, db, region, logLevel, logFormat string
 	seed, faults                          string
+	pprof                                 string
 	auth, credentials                     string
 	enforceIAM                            bool
 	accounts, authMethod                  string
@@ -88,6 +89,7 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 		"a created or updated analysis ..._IN_PROGRESS, a new or deleted subscription SIGNUP_ATTEMPT_IN_PROGRESS or UNSUBSCRIBE_IN_PROGRESS "+
 		"(0: done at once; short but not 0 by default, so an SDK client that does not wait fails here as on AWS; shell scripts, slower, want a few seconds)")
 	o.http.register(fs)
+	fs.StringVar(&o.pprof, "pprof", "", "serve Go's profiler (/debug/pprof/) on this separate `HOST:PORT`; off when empty")
 	fs.StringVar(&o.auth, "auth", "none", "`mode`: none (any credentials are accepted) or sigv4 (requests must be signed with a key of --credentials, and act in its account only)")
 	fs.StringVar(&o.credentials, "credentials", "", "with --auth sigv4: the known callers, a JSON or YAML `file` (keys, account, ARN, admin, IAM policies; see README)")
 	fs.BoolVar(&o.enforceIAM, "enforce-iam", false, "with --auth sigv4: allow each operation only where the caller's IAM policies allow its quicksight: action")
@@ -266,6 +268,13 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	ln, scheme, err := listen(o.http, o.addr, api)
 	if err != nil {
 		return err
+	}
+	if o.pprof != "" {
+		stopProfiler, err := serveProfiler(o.pprof, logger)
+		if err != nil {
+			return err
+		}
+		defer stopProfiler()
 	}
 	var served http.Handler = api
 	if verifier == nil {

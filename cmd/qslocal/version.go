@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+
+	"github.com/qslocal/qslocal/internal/bench"
 )
 
 // command runs the subcommand name: version here, the admin commands in
@@ -17,6 +19,9 @@ func command(ctx context.Context, name string, args []string, stdout, stderr io.
 		v, c := buildVersion()
 		fmt.Fprintf(stdout, "qslocal %s (commit %s)\n", v, c)
 		return nil
+	}
+	if name == "bench" {
+		return bench.Main(ctx, args, stdout, stderr)
 	}
 	handled, err := admin(ctx, name, args, stdout, stderr)
 	if !handled && err == nil {
