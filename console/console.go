@@ -75,9 +75,9 @@ func New(cfg Config) *Console {
 	c := &Console{cfg: cfg, mux: http.NewServeMux(), pages: map[string]*template.Template{}, secret: make([]byte, 32)}
 	rand.Read(c.secret) // never fails (crypto/rand)
 	funcs := template.FuncMap{"has": has, "ms": ms, "millis": millis, "inc": func(n int) int { return n + 1 },
-		"deref": func(p any) any { return reflect.Indirect(reflect.ValueOf(p)).Interface() },
+		"deref":   func(p any) any { return reflect.Indirect(reflect.ValueOf(p)).Interface() },
 		"actions": func() []string { return []string{"APPROVE", "DENY", "VERIFY"} },
-		"title": func(s string) string { return s[:1] + strings.ToLower(s[1:]) }}
+		"title":   func(s string) string { return s[:1] + strings.ToLower(s[1:]) }}
 	names, _ := fs.Glob(files, "templates/*.html")
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
