@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -74,7 +75,7 @@ func New(cfg Config) *Console {
 	}
 	c := &Console{cfg: cfg, mux: http.NewServeMux(), pages: map[string]*template.Template{}, secret: make([]byte, 32)}
 	rand.Read(c.secret) // never fails (crypto/rand)
-	funcs := template.FuncMap{"has": has, "ms": ms, "millis": millis, "inc": func(n int) int { return n + 1 },
+	funcs := template.FuncMap{"has": has, "path": pathEscape, "ms": ms, "millis": millis, "inc": func(n int) int { return n + 1 },
 		"deref":   func(p any) any { return reflect.Indirect(reflect.ValueOf(p)).Interface() },
 		"actions": func() []string { return []string{"APPROVE", "DENY", "VERIFY"} },
 		"title":   func(s string) string { return s[:1] + strings.ToLower(s[1:]) }}
@@ -230,6 +231,9 @@ func (c *Console) failErr(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	c.fail(w, r, status, e.Code+": "+e.Message)
 }
+
+// pathEscape escapes a name as one path segment (user names may hold "/").
+func pathEscape(p *string) string { return url.PathEscape(*p) }
 
 // has reports whether list holds s.
 func has(list []string, s string) bool {
