@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/qslocal/qslocal"
+	"github.com/qslocal/qslocal/api"
 	"github.com/qslocal/qslocal/sigv4"
 )
 
@@ -77,7 +78,7 @@ func New(cfg Config) *Console {
 	rand.Read(c.secret) // never fails (crypto/rand)
 	funcs := template.FuncMap{"has": has, "path": pathEscape, "ms": ms, "millis": millis, "inc": func(n int) int { return n + 1 },
 		"deref":   func(p any) any { return reflect.Indirect(reflect.ValueOf(p)).Interface() },
-		"actions": func() []string { return []string{"APPROVE", "DENY", "VERIFY"} },
+		"actions": actionsFor,
 		"title":   func(s string) string { return s[:1] + strings.ToLower(s[1:]) }}
 	names, _ := fs.Glob(files, "templates/*.html")
 	for _, n := range names {
@@ -230,6 +231,21 @@ func (c *Console) failErr(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusConflict
 	}
 	c.fail(w, r, status, e.Code+": "+e.Message)
+}
+
+// actionsFor lists the buttons a request in status st shows: the actions
+// UpdateSelfUpgrade may take on it. The service decides anyway; a request
+// decided meanwhile answers its error.
+func actionsFor(st *api.SelfUpgradeRequestStatus) []string {
+	switch *st {
+	case api.SelfUpgradeRequestStatusPending:
+		return []string{"APPROVE", "DENY"}
+	case api.SelfUpgradeRequestStatusApproved:
+		return []string{"VERIFY"}
+	case api.SelfUpgradeRequestStatusUpdateFailed, api.SelfUpgradeRequestStatusVerifyFailed:
+		return []string{"VERIFY", "DENY"}
+	}
+	return nil
 }
 
 // pathEscape escapes a name as one path segment (user names may hold "/").
