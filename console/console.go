@@ -79,6 +79,7 @@ func New(cfg Config) *Console {
 	funcs := template.FuncMap{"has": has, "path": pathEscape, "ms": ms, "millis": millis, "inc": func(n int) int { return n + 1 },
 		"deref":   func(p any) any { return reflect.Indirect(reflect.ValueOf(p)).Interface() },
 		"actions": actionsFor,
+		"short":   func(action string) string { return strings.TrimPrefix(action, "quicksight:") },
 		"title":   func(s string) string { return s[:1] + strings.ToLower(s[1:]) }}
 	names, _ := fs.Glob(files, "templates/*.html")
 	for _, n := range names {
