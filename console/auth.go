@@ -118,6 +118,11 @@ func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) loginPost(w http.ResponseWriter, r *http.Request) {
+	// Another site could otherwise sign the browser in with its own keys.
+	if !c.checkCSRF(r) {
+		c.fail(w, r, http.StatusForbidden, "The form is stale or was not sent from this console: reload the page and try again.")
+		return
+	}
 	cr := c.login(r.PostFormValue("access_key_id"), r.PostFormValue("secret_access_key"))
 	if cr == nil {
 		c.render(w, r, http.StatusUnauthorized, "login", "Sign in", "The access key id or secret key is wrong.")

@@ -344,7 +344,7 @@ var creds = []sigv4.Credential{
 
 func (w *world) login(key, secret string) *http.Response {
 	w.t.Helper()
-	return w.post("/console/login", url.Values{"access_key_id": {key}, "secret_access_key": {secret}})
+	return w.post("/console/login", url.Values{"csrf": {w.csrf("/console/login")}, "access_key_id": {key}, "secret_access_key": {secret}})
 }
 
 func TestConsoleLogin(t *testing.T) {
@@ -357,6 +357,9 @@ func TestConsoleLogin(t *testing.T) {
 		if res := w.login(bad[0], bad[1]); res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("keys %q: %d, want 401", bad, res.StatusCode)
 		}
+	}
+	if res := w.post("/console/login", url.Values{"access_key_id": {"ADMINKEY"}, "secret_access_key": {"admin-secret"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("signing in without the form's CSRF token: %d, want 403", res.StatusCode)
 	}
 	res := w.login("ADMINKEY", "admin-secret")
 	if res.StatusCode != http.StatusSeeOther {
