@@ -42,6 +42,69 @@ func screenshots(t *testing.T) string {
 	return dir
 }
 
+// newBrowser starts a headless browser at exe for the test.
+func newBrowser(t *testing.T, exe string) context.Context {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.WindowSize(1280, 800),
+		// Containers and CI run as root, where Chromium's sandbox cannot start.
+		chromedp.NoSandbox)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	bctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	return bctx
+}
+
+// show opens a page at 1280x800, runs more steps on it, and saves a
+// screenshot of it in dir as console-NAME.png.
+func show(t *testing.T, bctx context.Context, dir, name, url string, more ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	steps := append([]chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(1280, 800), chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS("main h1"))}, more...)
+	if err := chromedp.Do(bctx, steps...); err != nil {
+		t.Fatalf("%s (%s): %v", name, url, err)
+	}
+	png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot of %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "console-"+name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConsoleBrowserSignIn: with --auth sigv4 the console asks for keys,
+// then shows the caller's account only.
+func TestConsoleBrowserSignIn(t *testing.T) {
+	exe := browser(t)
+	dir := screenshots(t)
+	s := startSigned(t)
+	for _, k := range []aws.Credentials{adminKey, otherKey} { // both accounts exist
+		if _, err := s.clientAs(k).ListNamespaces(ctx(t), &quicksight.ListNamespacesInput{AwsAccountId: aws.String(map[string]string{
+			adminKey.AccessKeyID: account, otherKey.AccessKeyID: otherAccount}[k.AccessKeyID])}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bctx := newBrowser(t, exe)
+	show(t, bctx, dir, "login", s.URL+"/console/")
+	var body string
+	err := chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.CSS("#access_key_id"), adminKey.AccessKeyID),
+		chromedp.SendKeys(chromedp.CSS("#secret_access_key"), adminKey.SecretAccessKey),
+		chromedp.Submit(chromedp.CSS("#secret_access_key")),
+		chromedp.WaitVisible(chromedp.CSS("caption")),
+		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			var err error
+			body, err = chromedp.Text(chromedp.CSS("main"))(ctx, tg)
+			return chromedp.Void{}, err
+		})
+	if err != nil {
+		t.Fatalf("signing in: %v", err)
+	}
+	if !strings.Contains(body, account) || strings.Contains(body, otherAccount) {
+		t.Errorf("after signing in, the accounts page shows:\n%s", body)
+	}
+}
+
 // TestConsoleBrowser registers users through the SDK, files an upgrade
 // request, approves it with a click in headless Chromium, and sees the
 // new role on the page and through DescribeUser; it screenshots every
@@ -71,31 +134,11 @@ func TestConsoleBrowser(t *testing.T) {
 		t.Fatalf("filing dan's upgrade request: %d", status)
 	}
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.WindowSize(1280, 800),
-		// Containers and CI run as root, where Chromium's sandbox cannot start.
-		chromedp.NoSandbox)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-
+	bctx := newBrowser(t, exe)
 	base := s.URL + "/console/accounts/" + account
-	// open shows a page at 1280x800, runs more steps on it, and saves a
-	// screenshot of it as console-NAME.png.
 	open := func(name, url string, more ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		steps := append([]chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(1280, 800), chromedp.Navigate(url),
-			chromedp.WaitVisible(chromedp.CSS("main h1"))}, more...)
-		if err := chromedp.Do(bctx, steps...); err != nil {
-			t.Fatalf("%s (%s): %v", name, url, err)
-		}
-		png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("screenshot of %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "console-"+name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		show(t, bctx, dir, name, url, more...)
 	}
 	text := func(sel string) string {
 		t.Helper()
