@@ -279,6 +279,8 @@ func TestConsoleApprove(t *testing.T) {
 // would: exactly one wins.
 func TestConsoleApproveRace(t *testing.T) {
 	w := newWorld(t, console.Config{})
+	wins := map[string]int{}
+	defer func() { t.Logf("wins: %v", wins) }()
 	for round := range 10 {
 		user := fmt.Sprintf("user%d", round)
 		w.user(user, "READER")
@@ -298,8 +300,17 @@ func TestConsoleApproveRace(t *testing.T) {
 		}()
 		go func() {
 			defer wg.Done()
-			_, apiErr = w.svc.UpdateSelfUpgrade(w.ctx, &api.UpdateSelfUpgradeRequest{AwsAccountId: s(acct), Namespace: s("default"),
-				UpgradeRequestId: &id, Action: (*api.SelfUpgradeAdminAction)(s("DENY"))})
+			// The API over HTTP, as an SDK would call it.
+			body := strings.NewReader(`{"UpgradeRequestId":"` + id + `","Action":"DENY"}`)
+			res, err := http.Post(w.srv.URL+"/accounts/"+acct+"/namespaces/default/update-self-upgrade-request", "application/json", body)
+			if err != nil {
+				apiErr = err
+				return
+			}
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				apiErr = fmt.Errorf("HTTP %d %s", res.StatusCode, res.Header.Get("X-Amzn-ErrorType"))
+			}
 		}()
 		wg.Wait()
 		if clicked == nil {
@@ -309,6 +320,7 @@ func TestConsoleApproveRace(t *testing.T) {
 		if clickWon == apiWon {
 			t.Fatalf("round %d: click answered %d, API %v: want exactly one to win", round, clicked.StatusCode, apiErr)
 		}
+		wins[map[bool]string{true: "console", false: "API"}[clickWon]]++
 		want := "READER"
 		if clickWon {
 			want = "AUTHOR"
