@@ -25,17 +25,29 @@ func token(r *http.Request, name string) *string {
 	return nil
 }
 
+// accountsPerPage is the accounts page's size.
+const accountsPerPage = 100
+
+type accountsData struct {
+	Accounts []string
+	More     string // the id to continue after
+}
+
 func (c *Console) accounts(w http.ResponseWriter, r *http.Request) {
 	if cr := callerOf(r); cr != nil {
-		c.render(w, r, http.StatusOK, "accounts", "Accounts", []string{cr.Account})
+		c.render(w, r, http.StatusOK, "accounts", "Accounts", accountsData{Accounts: []string{cr.Account}})
 		return
 	}
-	ids, err := c.cfg.Service.Accounts(r.Context(), r.URL.Query().Get("after"), 0)
+	ids, err := c.cfg.Service.Accounts(r.Context(), r.URL.Query().Get("after"), accountsPerPage)
 	if err != nil {
 		c.failErr(w, r, err)
 		return
 	}
-	c.render(w, r, http.StatusOK, "accounts", "Accounts", ids)
+	d := accountsData{Accounts: ids}
+	if len(ids) == accountsPerPage {
+		d.More = ids[len(ids)-1]
+	}
+	c.render(w, r, http.StatusOK, "accounts", "Accounts", d)
 }
 
 func (c *Console) namespaces(w http.ResponseWriter, r *http.Request) {
