@@ -65,6 +65,23 @@ type Observer interface {
 	RequestFinished(Outcome)
 }
 
+// Observers is an Observer that reports to each of its own, in order.
+type Observers []Observer
+
+// RequestStarted implements Observer.
+func (os Observers) RequestStarted() {
+	for _, o := range os {
+		o.RequestStarted()
+	}
+}
+
+// RequestFinished implements Observer.
+func (os Observers) RequestFinished(out Outcome) {
+	for _, o := range os {
+		o.RequestFinished(out)
+	}
+}
+
 // Outcome describes an answered request.
 type Outcome struct {
 	// Operation is the model's operation name, a qslocal one (such as

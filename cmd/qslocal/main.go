@@ -20,6 +20,7 @@ import (
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
+	"github.com/qslocal/qslocal/console"
 	"github.com/qslocal/qslocal/postgres"
 	"github.com/qslocal/qslocal/prometheus"
 	"github.com/qslocal/qslocal/restjson"
@@ -55,6 +56,7 @@ type options struct {
 	pprof                                 string
 	auth, credentials                     string
 	enforceIAM                            bool
+	console                               bool
 	accounts, authMethod                  string
 	rateLimit                             float64
 	lockTimeout, asyncDelay               time.Duration
@@ -93,6 +95,7 @@ func parseFlags(args, environ []string, stdout, stderr io.Writer) (options, erro
 	fs.StringVar(&o.auth, "auth", "none", "`mode`: none (any credentials are accepted) or sigv4 (requests must be signed with a key of --credentials, and act in its account only)")
 	fs.StringVar(&o.credentials, "credentials", "", "with --auth sigv4: the known callers, a JSON or YAML `file` (keys, account, ARN, admin, IAM policies; see README)")
 	fs.BoolVar(&o.enforceIAM, "enforce-iam", false, "with --auth sigv4: allow each operation only where the caller's IAM policies allow its quicksight: action")
+	fs.BoolVar(&o.console, "console", true, "serve the administrator's console at /console/ on the listen address (on by default; --console=false turns it off)")
 	var maxConns, minConns int
 	fs.IntVar(&maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: the larger of 4 and the number of CPUs)")
 	fs.IntVar(&minConns, "db-min-conns", 0, "PostgreSQL: connections kept open when idle")
@@ -242,6 +245,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		}
 	}
 	var verifier *sigv4.Verifier
+	var creds []sigv4.Credential
 	if o.auth == "sigv4" {
 		b, err := os.ReadFile(o.credentials)
 		if err != nil {
@@ -252,10 +256,18 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 			return fmt.Errorf("--credentials %s: %w", o.credentials, err)
 		}
 		verifier = sigv4.New(sigv4.Config{Credentials: f.Credentials, EnforceIAM: o.enforceIAM})
+		creds = f.Credentials
 	}
 	v, c := buildVersion()
+	var observer restjson.Observer = metrics
+	var admin *console.Console
+	if o.console {
+		log := console.NewRequestLog(0)
+		observer = restjson.Observers{metrics, log}
+		admin = console.New(console.Config{Service: svc, Log: log, Credentials: creds, EnforceIAM: o.enforceIAM, Region: o.region, Logger: logger})
+	}
 	cfg := restjson.Config{
-		Handler: svc, Logger: logger, RateLimit: o.rateLimit, Observer: metrics,
+		Handler: svc, Logger: logger, RateLimit: o.rateLimit, Observer: observer,
 		Health: &restjson.Health{Check: readsFrom(store), Store: kind, Version: v, Commit: c},
 	}
 	if verifier != nil {
@@ -279,6 +291,9 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	var served http.Handler = api
 	if verifier == nil {
 		served = metrics.Handler(api)
+	}
+	if admin != nil {
+		served = admin.Mount(served)
 	}
 	srv := newServer(o.http, served, logger)
 	serveErr := make(chan error, 1)
