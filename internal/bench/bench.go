@@ -64,9 +64,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("bench takes no arguments; got %q", fs.Args())
 	}
+	// On SIGINT or SIGTERM the run stops through its context, so that the
+	// servers it started are stopped and its temporary files removed.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
+	defer stop()
 	if ceilingAddr != "" {
-		ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
-		defer stop()
 		return serveCeiling(ctx, ceilingAddr, ceilingBody)
 	}
 	mix, err := ParseMix(ops)
@@ -378,12 +380,14 @@ func report(out io.Writer, q, ceil phase, server, ceilServer figures) {
 	}
 	var all, callAll []time.Duration
 	var qErr, cErr []string
+	var qErrors, cErrors int
 	for _, op := range q.order {
 		qs := row(op, q.ops[op], q.elapsed)
 		cs := row("  ceiling", ceil.ops[op], ceil.elapsed)
 		fmt.Fprintf(tw, "  ratio\t%.3f\t%.2f\t%.2f\t%.2f\t\t\t\n", ratio(float64(qs.Count)/q.elapsed.Seconds(), float64(cs.Count)/ceil.elapsed.Seconds()),
 			ratio(float64(qs.P50), float64(cs.P50)), ratio(float64(qs.P99), float64(cs.P99)), ratio(float64(qs.P999), float64(cs.P999)))
 		all, callAll = append(all, q.ops[op].lat...), append(callAll, ceil.ops[op].lat...)
+		qErrors, cErrors = qErrors+q.ops[op].errors, cErrors+ceil.ops[op].errors
 		if e := q.ops[op].firstErr; e != "" {
 			qErr = append(qErr, op+": "+e)
 		}
@@ -393,12 +397,14 @@ func report(out io.Writer, q, ceil phase, server, ceilServer figures) {
 	}
 	tw.Flush()
 	nq, nc := float64(len(all)), float64(len(callAll))
+	// Failed calls cost CPU too: the per-call CPU figures count them.
+	tq, tc := nq+float64(qErrors), nc+float64(cErrors)
 	fmt.Fprintf(out, "all calls: %.0f/s, ceiling %.0f/s, ratio %.3f\n", nq/q.elapsed.Seconds(), nc/ceil.elapsed.Seconds(),
 		ratio(nq/q.elapsed.Seconds(), nc/ceil.elapsed.Seconds()))
-	fmt.Fprintf(out, "tool CPU per call: %.1f µs (ceiling phase: %.1f µs)\n", perCall(q.toolCPU, nq), perCall(ceil.toolCPU, nc))
-	sc := perCall(ceilServer.cpu, nc)
+	fmt.Fprintf(out, "tool CPU per call: %.1f µs (ceiling phase: %.1f µs)\n", perCall(q.toolCPU, tq), perCall(ceil.toolCPU, tc))
+	sc := perCall(ceilServer.cpu, tc)
 	if server.measured {
-		sq := perCall(server.cpu, nq)
+		sq := perCall(server.cpu, tq)
 		fmt.Fprintf(out, "server CPU per call: %.1f µs; ceiling %.1f µs; ratio %.2f\n", sq, sc, ratio(sq, sc))
 		fmt.Fprintf(out, "server peak RSS (VmHWM): %.1f MB; ceiling %.1f MB\n", mb(server.mem.peak), mb(ceilServer.mem.peak))
 		fmt.Fprintf(out, "server RSS at the end: %.1f MB anonymous, %.1f MB mapped from files (a memory-mapped database counts once per connection)\n",

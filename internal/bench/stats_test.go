@@ -149,3 +149,24 @@ func TestPaddedIsTheSizeAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestReportCountsFailedCalls: CPU per call divides by every call made,
+// failed ones included, while throughput counts only answers.
+func TestReportCountsFailedCalls(t *testing.T) {
+	ms := time.Millisecond
+	q := phase{ops: map[string]*opResult{"DescribeUser": {lat: []time.Duration{ms, ms}, sizes: []int{10, 10}, errors: 2}},
+		order: []string{"DescribeUser"}, elapsed: time.Second, toolCPU: 400 * time.Microsecond}
+	c := phase{ops: map[string]*opResult{"DescribeUser": {lat: []time.Duration{ms, ms, ms, ms}, sizes: []int{10, 10, 10, 10}}},
+		order: []string{"DescribeUser"}, elapsed: time.Second, toolCPU: 400 * time.Microsecond}
+	var b strings.Builder
+	report(&b, q, c, figures{cpu: 800 * time.Microsecond, measured: true}, figures{cpu: 400 * time.Microsecond})
+	for _, want := range []string{
+		"all calls: 2/s, ceiling 4/s, ratio 0.500",
+		"tool CPU per call: 100.0 µs (ceiling phase: 100.0 µs)",
+		"server CPU per call: 200.0 µs; ceiling 100.0 µs; ratio 2.00",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, b.String())
+		}
+	}
+}
