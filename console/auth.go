@@ -1,7 +1,9 @@
 package console
 
 import (
+	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -80,11 +82,27 @@ func (c *Console) caller(r *http.Request) *sigv4.Credential {
 	return nil
 }
 
+// loginCookie is the pre-session cookie the sign-in form's token is
+// bound to: without it, the form's token would be one per process, which
+// anyone may read, and another site could sign a browser in with its
+// own keys (login CSRF).
+const loginCookie = "qslocal_console_login"
+
+// loginTTL is how long a sign-in form stays good.
+const loginTTL = time.Hour
+
+// preKey keys, in the login page's context, the pre-session cookie's value.
+type preKey struct{}
+
 // csrf is the token every form of r's session carries: bound to the
 // session cookie, so that a token of one session is refused in another.
-// Without credentials there is no session, and one token serves the
-// process; another site cannot read it either way.
+// The sign-in form's is bound to the pre-session cookie instead. Without
+// credentials there is no session, and one token serves the process;
+// another site cannot read it either way.
 func (c *Console) csrf(r *http.Request) string {
+	if pre, ok := r.Context().Value(preKey{}).(string); ok {
+		return c.sign("csrf-login", pre)
+	}
 	v := ""
 	if ck, err := r.Cookie(cookieName); err == nil {
 		v = ck.Value
@@ -113,21 +131,44 @@ func (c *Console) mayUpgrade(cr *sigv4.Credential, nsARN string) bool {
 	}}) == sigv4.Allow
 }
 
+// preSession is r's pre-session cookie value; "" when it has none.
+func preSession(r *http.Request) string {
+	if ck, err := r.Cookie(loginCookie); err == nil && len(ck.Value) == 64 {
+		return ck.Value
+	}
+	return ""
+}
+
+// loginPage shows the sign-in form, its token bound to a random
+// pre-session cookie: kept when the browser has one, so that two open
+// forms both work.
 func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
-	c.render(w, r, http.StatusOK, "login", "Sign in", nil)
+	pre := preSession(r)
+	if pre == "" {
+		b := make([]byte, 32)
+		rand.Read(b) // never fails (crypto/rand)
+		pre = hex.EncodeToString(b)
+	}
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: pre, Path: Prefix, MaxAge: int(loginTTL / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	c.render(w, r.WithContext(context.WithValue(r.Context(), preKey{}, pre)), http.StatusOK, "login", "Sign in", nil)
 }
 
 func (c *Console) loginPost(w http.ResponseWriter, r *http.Request) {
-	// Another site could otherwise sign the browser in with its own keys.
-	if !c.checkCSRF(r) {
+	// Another site could otherwise sign the browser in with its own keys:
+	// the token must match this browser's pre-session cookie.
+	pre := preSession(r)
+	rp := r.WithContext(context.WithValue(r.Context(), preKey{}, pre))
+	if pre == "" || !c.checkCSRF(rp) {
 		c.fail(w, r, http.StatusForbidden, "The form is stale or was not sent from this console: reload the page and try again.")
 		return
 	}
-	cr := c.login(r.PostFormValue("access_key_id"), r.PostFormValue("secret_access_key"))
+	cr := c.login(rp.PostFormValue("access_key_id"), rp.PostFormValue("secret_access_key"))
 	if cr == nil {
-		c.render(w, r, http.StatusUnauthorized, "login", "Sign in", "The access key id or secret key is wrong.")
+		c.render(w, rp, http.StatusUnauthorized, "login", "Sign in", "The access key id or secret key is wrong.")
 		return
 	}
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: Prefix, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	exp := c.cfg.Now().Add(c.cfg.SessionTTL)
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: c.session(cr.AccessKeyID, exp), Path: Prefix,
 		Expires: exp, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})

@@ -377,7 +377,12 @@ func TestConsoleLogin(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("signing in: %d", res.StatusCode)
 	}
-	ck := res.Cookies()
+	var ck []*http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "qslocal_console" {
+			ck = append(ck, c)
+		}
+	}
 	if len(ck) != 1 || !ck[0].HttpOnly || ck[0].SameSite != http.SameSiteStrictMode || ck[0].Expires.IsZero() {
 		t.Errorf("session cookie %+v: want one, HttpOnly, SameSite=Strict, expiring", ck)
 	}
@@ -401,6 +406,34 @@ func TestConsoleLogin(t *testing.T) {
 	w.client.Jar.SetCookies(u, []*http.Cookie{{Name: "qslocal_console", Value: "QURNSU5LRVk.99999999999.00", Path: "/console/"}})
 	if status, _ := w.get("/console/"); status != http.StatusSeeOther {
 		t.Errorf("with a forged cookie: %d, want a redirect to the login form", status)
+	}
+}
+
+// TestConsoleLoginCSRF: the sign-in form's token is bound to the browser
+// that read it, so another site cannot read one and post it from a
+// victim's browser to sign it in with the attacker's keys.
+func TestConsoleLoginCSRF(t *testing.T) {
+	attacker := newWorld(t, console.Config{Credentials: creds})
+	token := attacker.csrf("/console/login")
+	keys := url.Values{"csrf": {token}, "access_key_id": {"READKEY"}, "secret_access_key": {"read-secret"}}
+
+	// The victim's browser: a client of the same server with no cookie,
+	// then with a pre-session cookie of its own.
+	jar, _ := cookiejar.New(nil)
+	victim := &world{t: t, ctx: attacker.ctx, svc: attacker.svc, srv: attacker.srv,
+		client: &http.Client{Jar: jar, CheckRedirect: attacker.client.CheckRedirect}}
+	if res := victim.post("/console/login", keys); res.StatusCode != http.StatusForbidden {
+		t.Errorf("another browser's token, no pre-session cookie: %d, want 403", res.StatusCode)
+	}
+	victim.csrf("/console/login")
+	if res := victim.post("/console/login", keys); res.StatusCode != http.StatusForbidden {
+		t.Errorf("another browser's token, its own pre-session cookie: %d, want 403", res.StatusCode)
+	}
+	if status, _ := victim.get("/console/"); status != http.StatusSeeOther {
+		t.Errorf("the victim is signed in: %d", status)
+	}
+	if res := attacker.post("/console/login", keys); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the token with its own cookie: %d, want a sign-in", res.StatusCode)
 	}
 }
 
