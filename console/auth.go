@@ -116,17 +116,27 @@ func (c *Console) checkCSRF(r *http.Request) bool {
 }
 
 // mayUpgrade reports whether the caller may decide self-upgrade requests
-// of namespace ns (its ARN): an admin may; another only when IAM is
-// enforced and its policies allow quicksight:UpdateSelfUpgrade on the
-// namespace, as the API would authorize the call.
+// of namespace ns (its ARN). With IAM enforced its policies decide, for
+// an admin too, as the API authorizes every call: an explicit Deny holds.
+// Without, an admin may and no other.
 func (c *Console) mayUpgrade(cr *sigv4.Credential, nsARN string) bool {
-	if cr == nil || cr.Admin {
+	if cr == nil {
 		return true
 	}
 	if !c.cfg.EnforceIAM {
-		return false
+		return cr.Admin
 	}
-	return sigv4.Evaluate(cr.Policies, sigv4.Request{Action: "quicksight:UpdateSelfUpgrade", Resource: nsARN, Context: map[string]string{
+	return c.allowed(cr, "quicksight:UpdateSelfUpgrade", nsARN)
+}
+
+// allowed reports whether the caller's policies allow action on resource,
+// as the API would authorize the call; true when IAM is not enforced or
+// there are no credentials.
+func (c *Console) allowed(cr *sigv4.Credential, action, resource string) bool {
+	if cr == nil || !c.cfg.EnforceIAM {
+		return true
+	}
+	return sigv4.Evaluate(cr.Policies, sigv4.Request{Action: action, Resource: resource, Context: map[string]string{
 		sigv4.KeyPrincipalAccount: cr.Account, sigv4.KeyPrincipalArn: cr.ARN, sigv4.KeyRequestedRegion: c.cfg.Region,
 	}}) == sigv4.Allow
 }

@@ -352,6 +352,11 @@ var creds = []sigv4.Credential{
 	{AccessKeyID: "UPGRADER", SecretAccessKey: "up-secret", Account: acct, ARN: "arn:aws:iam::" + acct + ":user/upgrader",
 		Policies: []sigv4.Policy{{Version: "2012-10-17", Statement: []sigv4.Statement{{Effect: "Allow",
 			Action: []string{"quicksight:UpdateSelfUpgrade"}, Resource: []string{"*"}}}}}},
+	// An admin whose policies allow all but deny deciding upgrades.
+	{AccessKeyID: "DENIEDADMIN", SecretAccessKey: "denied-secret", Account: acct, Admin: true, ARN: "arn:aws:iam::" + acct + ":user/denied",
+		Policies: []sigv4.Policy{{Version: "2012-10-17", Statement: []sigv4.Statement{
+			{Effect: "Allow", Action: []string{"quicksight:*"}, Resource: []string{"*"}},
+			{Effect: "Deny", Action: []string{"quicksight:UpdateSelfUpgrade"}, Resource: []string{"*"}}}}}},
 }
 
 func (w *world) login(key, secret string) *http.Response {
@@ -465,6 +470,9 @@ func TestConsoleWhoMayApprove(t *testing.T) {
 		{"READKEY", "read-secret", true, false},
 		{"UPGRADER", "up-secret", false, false},
 		{"UPGRADER", "up-secret", true, true},
+		// With IAM enforced, policies decide for admins too, as in the API.
+		{"DENIEDADMIN", "denied-secret", false, true},
+		{"DENIEDADMIN", "denied-secret", true, false},
 	} {
 		t.Run(fmt.Sprintf("%s/enforce=%v", tc.key, tc.enforce), func(t *testing.T) {
 			w := newWorld(t, console.Config{Credentials: creds, EnforceIAM: tc.enforce})
