@@ -351,7 +351,11 @@ var creds = []sigv4.Credential{
 	{AccessKeyID: "OTHERKEY", SecretAccessKey: "other-secret", Account: "444455556666", Admin: true},
 	{AccessKeyID: "UPGRADER", SecretAccessKey: "up-secret", Account: acct, ARN: "arn:aws:iam::" + acct + ":user/upgrader",
 		Policies: []sigv4.Policy{{Version: "2012-10-17", Statement: []sigv4.Statement{{Effect: "Allow",
-			Action: []string{"quicksight:UpdateSelfUpgrade"}, Resource: []string{"*"}}}}}},
+			Action: []string{"quicksight:UpdateSelfUpgrade", "quicksight:ListSelfUpgrades"}, Resource: []string{"*"}}}}}},
+	// A key that may list the users of namespace default, and nothing else.
+	{AccessKeyID: "LISTUSERS", SecretAccessKey: "list-secret", Account: acct, ARN: "arn:aws:iam::" + acct + ":user/lister",
+		Policies: []sigv4.Policy{{Version: "2012-10-17", Statement: []sigv4.Statement{{Effect: "Allow",
+			Action: []string{"quicksight:ListUsers"}, Resource: []string{"arn:aws:quicksight:us-east-1:" + acct + ":user/default/*"}}}}}},
 	// An admin whose policies allow all but deny deciding upgrades.
 	{AccessKeyID: "DENIEDADMIN", SecretAccessKey: "denied-secret", Account: acct, Admin: true, ARN: "arn:aws:iam::" + acct + ":user/denied",
 		Policies: []sigv4.Policy{{Version: "2012-10-17", Statement: []sigv4.Statement{
@@ -493,6 +497,56 @@ func TestConsoleWhoMayApprove(t *testing.T) {
 				t.Errorf("role %s, want %s", got, want)
 			}
 		})
+	}
+}
+
+// TestConsoleReadNeedsIAM: with IAM enforced, each page needs the action
+// an API client would need for what it shows: a key whose policies allow
+// nothing reads nothing, one that may list users reads the users only.
+func TestConsoleReadNeedsIAM(t *testing.T) {
+	w := newWorld(t, console.Config{Credentials: creds, EnforceIAM: true})
+	w.user("alice", "READER")
+	w.upgrade("alice")
+	_, err := w.svc.CreateAnalysis(w.ctx, &api.CreateAnalysisRequest{AwsAccountId: s(acct), AnalysisId: s("sales"), Name: s("Sales report"),
+		Definition: &api.AnalysisDefinition{}})
+	w.must("CreateAnalysis", err)
+	a := "/console/accounts/" + acct
+	analysis := "arn:aws:quicksight:us-east-1:" + acct + ":analysis/sales"
+	pages := []string{a + "/", a + "/namespaces/default/users", a + "/namespaces/default/users?q=al", a + "/namespaces/default/groups",
+		upgrades, a + "/namespaces/default/assignments", a + "/namespaces/default/users/alice/access",
+		a + "/access?arn=" + url.QueryEscape(analysis), "/console/requests"}
+	for _, key := range [][2]string{{"READKEY", "read-secret"}, {"LISTUSERS", "list-secret"}} {
+		t.Run(key[0], func(t *testing.T) {
+			jar, _ := cookiejar.New(nil)
+			w.client = &http.Client{Jar: jar, CheckRedirect: w.client.CheckRedirect}
+			w.login(key[0], key[1])
+			for _, p := range pages {
+				status, body := w.get(p)
+				want := http.StatusForbidden
+				if key[0] == "LISTUSERS" && strings.Contains(p, "/users") && !strings.Contains(p, "/access") {
+					want = http.StatusOK
+				}
+				if status != want {
+					t.Errorf("%s: %d, want %d", p, status, want)
+				} else if want == http.StatusOK && !strings.Contains(body, "<td>alice</td>") {
+					t.Errorf("%s shows no alice:\n%s", p, body)
+				} else if want == http.StatusForbidden && (strings.Contains(body, "alice@example.com") || !strings.Contains(body, "IAM")) {
+					t.Errorf("%s: the refusal shows data or does not say why:\n%s", p, body)
+				}
+			}
+			if status, body := w.get(a + "/assets"); status != 200 || strings.Contains(body, "Sales report") {
+				t.Errorf("assets page %d, want the analysis left out:\n%s", status, body)
+			}
+		})
+	}
+	// An admin key whose policies allow it reads them all.
+	jar, _ := cookiejar.New(nil)
+	w.client = &http.Client{Jar: jar, CheckRedirect: w.client.CheckRedirect}
+	w.login("DENIEDADMIN", "denied-secret")
+	for _, p := range append(pages, a+"/assets") {
+		if status, _ := w.get(p); status != 200 {
+			t.Errorf("%s: %d for a key allowed quicksight:*", p, status)
+		}
 	}
 }
 

@@ -52,6 +52,9 @@ func (c *Console) accounts(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) namespaces(w http.ResponseWriter, r *http.Request) {
 	account := r.PathValue("account")
+	if !c.may(w, r, "quicksight:ListNamespaces", c.arn(account, "namespace/*")) {
+		return
+	}
 	out, err := c.cfg.Service.ListNamespaces(call(r, "ListNamespaces", ""), &api.ListNamespacesRequest{
 		AwsAccountId: &account, NextToken: token(r, "next")})
 	if err != nil {
@@ -75,6 +78,9 @@ type usersData struct {
 
 func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 	account, ns, q := r.PathValue("account"), r.PathValue("namespace"), r.URL.Query().Get("q")
+	if !c.may(w, r, "quicksight:ListUsers", c.arn(account, "user/"+ns+"/*")) {
+		return
+	}
 	var users []api.User
 	var next *string
 	var err error
@@ -124,6 +130,9 @@ type groupsData struct {
 
 func (c *Console) groups(w http.ResponseWriter, r *http.Request) {
 	account, ns := r.PathValue("account"), r.PathValue("namespace")
+	if !c.may(w, r, "quicksight:ListGroups", c.arn(account, "group/"+ns+"/*")) {
+		return
+	}
 	out, err := c.cfg.Service.ListGroups(call(r, "ListGroups", ns), &api.ListGroupsRequest{AwsAccountId: &account, Namespace: &ns,
 		NextToken: token(r, "next"), MaxResults: ptr(int32(usersPerPage))})
 	if err != nil {
@@ -157,6 +166,9 @@ type upgradesData struct {
 }
 
 func (c *Console) upgrades(w http.ResponseWriter, r *http.Request) {
+	if !c.may(w, r, "quicksight:ListSelfUpgrades", c.namespaceARN(r.PathValue("account"), r.PathValue("namespace"))) {
+		return
+	}
 	c.showUpgrades(w, r, http.StatusOK, r.URL.Query().Get("done"))
 }
 
@@ -192,8 +204,32 @@ func (c *Console) showUpgrades(w http.ResponseWriter, r *http.Request, status in
 	c.render(w, r, status, "upgrades", "Self-upgrade requests in "+ns, d)
 }
 
-func (c *Console) namespaceARN(account, ns string) string {
-	return qslocal.ARN{Partition: "aws", Service: "quicksight", Region: c.cfg.Region, Account: account, Resource: "namespace/" + ns}.String()
+func (c *Console) namespaceARN(account, ns string) string { return c.arn(account, "namespace/"+ns) }
+
+// arn is the ARN of a resource of account, as the API authorizes against.
+func (c *Console) arn(account, resource string) string {
+	return qslocal.ARN{Partition: "aws", Service: "quicksight", Region: c.cfg.Region, Account: account, Resource: resource}.String()
+}
+
+// may reports whether the caller may read what a page shows: with IAM
+// enforced, whether its policies allow the action an API client would
+// need, on the ARN the API authorizes. When not, it answers 403.
+func (c *Console) may(w http.ResponseWriter, r *http.Request, action, resource string) bool {
+	if c.allowed(callerOf(r), action, resource) {
+		return true
+	}
+	c.fail(w, r, http.StatusForbidden, "Your IAM policies do not allow "+action+" on "+resource+
+		", which this page needs (--enforce-iam).")
+	return false
+}
+
+// describePermissions is, by asset kind, the action that reads an
+// asset's permissions through the API.
+var describePermissions = map[string]string{
+	"analysis": "quicksight:DescribeAnalysisPermissions", "flow": "quicksight:DescribeFlowPermissions",
+	"theme": "quicksight:DescribeThemePermissions", "datasource": "quicksight:DescribeDataSourcePermissions",
+	"folder": "quicksight:DescribeFolderPermissions", "template": "quicksight:DescribeTemplatePermissions",
+	"dataset": "quicksight:DescribeDataSetPermissions", "dashboard": "quicksight:DescribeDashboardPermissions",
 }
 
 // decide approves, denies or verifies a request with the API's own call.
@@ -238,6 +274,10 @@ func (c *Console) assets(w http.ResponseWriter, r *http.Request) {
 			c.failErr(w, r, err)
 			return
 		}
+		// Assets whose permissions the caller may not describe are left out.
+		as = slices.DeleteFunc(as, func(a qslocal.AssetGrants) bool {
+			return !c.allowed(callerOf(r), describePermissions[k], a.ARN)
+		})
 		d = append(d, kindAssets{Kind: k, Assets: as, More: more})
 	}
 	c.render(w, r, http.StatusOK, "assets", "Assets of "+account, d)
@@ -250,6 +290,9 @@ type assignmentsData struct {
 
 func (c *Console) assignments(w http.ResponseWriter, r *http.Request) {
 	account, ns := r.PathValue("account"), r.PathValue("namespace")
+	if !c.may(w, r, "quicksight:ListIAMPolicyAssignments", c.arn(account, "assignment/"+ns+"/*")) {
+		return
+	}
 	out, err := c.cfg.Service.ListIAMPolicyAssignments(call(r, "ListIAMPolicyAssignments", ns), &api.ListIAMPolicyAssignmentsRequest{
 		AwsAccountId: &account, Namespace: &ns, NextToken: token(r, "next")})
 	if err != nil {
@@ -279,6 +322,9 @@ type userAccessData struct {
 
 func (c *Console) userAccess(w http.ResponseWriter, r *http.Request) {
 	account, ns, user := r.PathValue("account"), r.PathValue("namespace"), r.PathValue("user")
+	if !c.may(w, r, "quicksight:DescribeUserAccess", c.arn(account, "user/"+ns+"/"+user)) {
+		return
+	}
 	as, err := c.cfg.Service.UserAccess(r.Context(), account, ns, user)
 	if err != nil {
 		c.failErr(w, r, err)
@@ -298,6 +344,9 @@ func (c *Console) assetAccess(w http.ResponseWriter, r *http.Request) {
 	account, arn := r.PathValue("account"), r.URL.Query().Get("arn")
 	d := assetAccessData{ARN: arn}
 	if arn != "" {
+		if !c.may(w, r, "quicksight:DescribeAssetAccess", arn) {
+			return
+		}
 		var err error
 		d.Users, d.Next, err = c.cfg.Service.AssetAccess(r.Context(), account, arn, r.URL.Query().Get("next"), 0)
 		if err != nil {
@@ -309,6 +358,11 @@ func (c *Console) assetAccess(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) requests(w http.ResponseWriter, r *http.Request) {
+	// The log has no API action of its own: with IAM enforced, admins only.
+	if cr := callerOf(r); cr != nil && c.cfg.EnforceIAM && !cr.Admin {
+		c.fail(w, r, http.StatusForbidden, "The request log is for admin keys only when IAM is enforced (--enforce-iam).")
+		return
+	}
 	var reqs []Request
 	if c.cfg.Log != nil {
 		account := ""
