@@ -550,6 +550,54 @@ func TestConsoleReadNeedsIAM(t *testing.T) {
 	}
 }
 
+// TestConsoleUpgradesPendingFirst: a namespace with more decided requests
+// than a page holds still shows a new pending one on the first page, and
+// the others follow page by page.
+func TestConsoleUpgradesPendingFirst(t *testing.T) {
+	w := newWorld(t, console.Config{})
+	w.user("alice", "READER")
+	old := time.Now().Add(-time.Hour)
+	w.must("filing decided requests", w.store.Update(w.ctx, func(tx qslocal.Tx) error {
+		for i := range 1200 {
+			if err := tx.CreateUpgradeRequest(w.ctx, qslocal.UpgradeRequest{Account: acct, Namespace: "default",
+				ID: fmt.Sprintf("00000000-0000-7000-8000-%012d", i), UserName: "alice", OriginalRole: "READER", RequestedRole: "AUTHOR",
+				Status: "DENIED", CreatedAt: old}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	id := w.upgrade("alice")
+	status, body := w.get(upgrades)
+	if status != 200 || !strings.Contains(body, `id="request-`+id+`"`) {
+		t.Fatalf("the pending request is not on the first page (%d):\n%.2000s", status, body)
+	}
+	if i, j := strings.Index(body, "PENDING"), strings.Index(body, "DENIED"); i < 0 || j < i {
+		t.Errorf("the pending request does not come first")
+	}
+	next := regexp.MustCompile(`href="\?next=([^"]+)"`)
+	seen := map[string]bool{}
+	for pages := 0; ; pages++ {
+		for _, m := range regexp.MustCompile(`id="request-([^"]+)"`).FindAllStringSubmatch(body, -1) {
+			if seen[m[1]] {
+				t.Fatalf("request %s shown twice", m[1])
+			}
+			seen[m[1]] = true
+		}
+		m := next.FindStringSubmatch(body)
+		if m == nil {
+			break
+		}
+		if pages > 20 {
+			t.Fatal("the pages do not end")
+		}
+		_, body = w.get(upgrades + "?next=" + m[1])
+	}
+	if len(seen) != 1201 {
+		t.Errorf("%d requests over the pages, want 1201", len(seen))
+	}
+}
+
 var benchUsers = flag.Int("bench.users", 10_000, "how many users BenchmarkUsersPage's namespace holds (1e6 for the figure in docs/console.md)")
 
 // BenchmarkUsersPage renders the users page, first page and a search, in

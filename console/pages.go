@@ -1,9 +1,9 @@
 package console
 
 import (
-	"cmp"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
@@ -12,8 +12,8 @@ import (
 // usersPerPage is the users page's size: each user's groups are read too.
 const usersPerPage = 50
 
-// maxUpgrades bounds the upgrade requests one page reads and sorts.
-const maxUpgrades = 1000
+// upgradesPerPage is the upgrade requests page's size.
+const upgradesPerPage = 100
 
 func ptr[T any](v T) *T { return &v }
 
@@ -163,6 +163,7 @@ type upgradesData struct {
 	Requests  []api.SelfUpgradeRequestDetail
 	MayDecide bool
 	Done      string // the outcome of the decision just made
+	Next      string // the next page's token
 }
 
 func (c *Console) upgrades(w http.ResponseWriter, r *http.Request) {
@@ -172,33 +173,37 @@ func (c *Console) upgrades(w http.ResponseWriter, r *http.Request) {
 	c.showUpgrades(w, r, http.StatusOK, r.URL.Query().Get("done"))
 }
 
+// showUpgrades shows a page of upgrade requests: the pending ones first,
+// then the others, each in filing order. The page token ?next= is "P" or
+// "D" (pending or decided) and the id to continue after.
 func (c *Console) showUpgrades(w http.ResponseWriter, r *http.Request, status int, done string) {
 	account, ns := r.PathValue("account"), r.PathValue("namespace")
+	next := r.URL.Query().Get("next")
+	pending, after := !strings.HasPrefix(next, "D"), ""
+	if next != "" {
+		after = next[1:]
+	}
 	var d upgradesData
-	var next *string
-	for len(d.Requests) < maxUpgrades {
-		out, err := c.cfg.Service.ListSelfUpgrades(call(r, "ListSelfUpgrades", ns), &api.ListSelfUpgradesRequest{
-			AwsAccountId: &account, Namespace: &ns, NextToken: next})
+	for {
+		reqs, more, err := c.cfg.Service.UpgradeRequests(call(r, "ListSelfUpgrades", ns), account, ns, pending, after,
+			upgradesPerPage-len(d.Requests))
 		if err != nil {
 			c.failErr(w, r, err)
 			return
 		}
-		d.Requests = append(d.Requests, out.SelfUpgradeRequestDetails...)
-		if next = out.NextToken; next == nil {
+		d.Requests = append(d.Requests, reqs...)
+		if more != "" {
+			d.Next = map[bool]string{true: "P", false: "D"}[pending] + more
 			break
 		}
-	}
-	// Pending first, then newest first.
-	slices.SortStableFunc(d.Requests, func(a, b api.SelfUpgradeRequestDetail) int {
-		pa, pb := *a.RequestStatus == api.SelfUpgradeRequestStatusPending, *b.RequestStatus == api.SelfUpgradeRequestStatusPending
-		if pa != pb {
-			if pa {
-				return -1
+		if !pending || len(d.Requests) == upgradesPerPage {
+			if pending {
+				d.Next = "D"
 			}
-			return 1
+			break
 		}
-		return cmp.Compare(*b.CreationTime, *a.CreationTime)
-	})
+		pending, after = false, ""
+	}
 	d.MayDecide = c.mayUpgrade(callerOf(r), c.namespaceARN(account, ns))
 	d.Done = done
 	c.render(w, r, status, "upgrades", "Self-upgrade requests in "+ns, d)
