@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 
@@ -132,6 +133,9 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.mux.ServeHTTP(w, r)
 }
 
+// accountID is the shape of an account id.
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+
 // callerKey keys the signed-in caller in a request's context.
 type callerKey struct{}
 
@@ -140,6 +144,12 @@ type callerKey struct{}
 // must carry its session's CSRF token.
 func (c *Console) guard(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if a := r.PathValue("account"); a != "" && !accountID.MatchString(a) {
+			// No account has such an id: the service must not be asked,
+			// lest a write create it.
+			c.fail(w, r, http.StatusNotFound, "No such page: an account id is 12 digits.")
+			return
+		}
 		var cr *sigv4.Credential
 		if len(c.cfg.Credentials) > 0 {
 			if cr = c.caller(r); cr == nil {

@@ -598,6 +598,49 @@ func TestConsoleUpgradesPendingFirst(t *testing.T) {
 	}
 }
 
+// TestConsoleDecideValidates: a decision passes the API's own input
+// checks first, and a malformed account id reaches no service call, so
+// nothing creates an account the API would have refused.
+func TestConsoleDecideValidates(t *testing.T) {
+	w := newWorld(t, console.Config{})
+	w.user("alice", "READER")
+	id := w.upgrade("alice")
+	token := w.csrf(upgrades)
+	for _, a := range []string{"abc", "1111222233334"} {
+		p := "/console/accounts/" + a + "/namespaces/default/upgrades"
+		if res := w.post(p, url.Values{"csrf": {token}, "request": {id}, "action": {"APPROVE"}}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("deciding in account %q: %d, want 404", a, res.StatusCode)
+		}
+		if status, _ := w.get(p); status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, status)
+		}
+	}
+	ids, err := w.svc.Accounts(w.ctx, "", 0)
+	w.must("Accounts", err)
+	if len(ids) != 1 || ids[0] != acct {
+		t.Errorf("accounts %v, want only %s", ids, acct)
+	}
+	badNS := "/console/accounts/" + acct + "/namespaces/bad%24ns/upgrades"
+	for _, tc := range []struct {
+		path string
+		form url.Values
+	}{{upgrades, url.Values{"request": {id}, "action": {"EXPLODE"}}}, {upgrades, url.Values{"request": {id}}},
+		{badNS, url.Values{"request": {id}, "action": {"APPROVE"}}}} {
+		form := tc.form
+		form.Set("csrf", token)
+		res, err := w.client.PostForm(w.srv.URL+tc.path, form)
+		w.must("POST", err)
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "Value") {
+			t.Errorf("form %v: %d, want 400 with the validation message:\n%s", form, res.StatusCode, b)
+		}
+	}
+	if got := w.role("alice"); got != "READER" {
+		t.Errorf("role %s after refused forms", got)
+	}
+}
+
 var benchUsers = flag.Int("bench.users", 10_000, "how many users BenchmarkUsersPage's namespace holds (1e6 for the figure in docs/console.md)")
 
 // BenchmarkUsersPage renders the users page, first page and a search, in

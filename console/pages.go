@@ -7,6 +7,7 @@ import (
 
 	"github.com/qslocal/qslocal"
 	"github.com/qslocal/qslocal/api"
+	"github.com/qslocal/qslocal/internal/shape"
 )
 
 // usersPerPage is the users page's size: each user's groups are read too.
@@ -241,13 +242,21 @@ var describePermissions = map[string]string{
 func (c *Console) decide(w http.ResponseWriter, r *http.Request) {
 	account, ns := r.PathValue("account"), r.PathValue("namespace")
 	id, action := r.PostFormValue("request"), api.SelfUpgradeAdminAction(r.PostFormValue("action"))
+	in := &api.UpdateSelfUpgradeRequest{AwsAccountId: &account, Namespace: &ns, UpgradeRequestId: &id, Action: &action}
+	// The API's own checks, before the service would create an account
+	// for an id the API refuses.
+	var v shape.Validator
+	in.Validate(&v)
+	if err := v.Err(); err != nil {
+		c.fail(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
 	if !c.mayUpgrade(callerOf(r), c.namespaceARN(account, ns)) {
 		c.fail(w, r, http.StatusForbidden, "You may not decide self-upgrade requests: that takes an admin key, "+
 			"or IAM policies that allow quicksight:UpdateSelfUpgrade with --enforce-iam.")
 		return
 	}
-	_, err := c.cfg.Service.UpdateSelfUpgrade(call(r, "UpdateSelfUpgrade", ns), &api.UpdateSelfUpgradeRequest{
-		AwsAccountId: &account, Namespace: &ns, UpgradeRequestId: &id, Action: &action})
+	_, err := c.cfg.Service.UpdateSelfUpgrade(call(r, "UpdateSelfUpgrade", ns), in)
 	if err != nil {
 		c.failErr(w, r, err)
 		return
