@@ -247,9 +247,9 @@ func TestConsoleUsersPaging(t *testing.T) {
 }
 
 func TestConsoleApprove(t *testing.T) {
-	for _, tc := range []struct{ action, status, role string }{
-		{"APPROVE", "APPROVED", "AUTHOR"},
-		{"DENY", "DENIED", "READER"},
+	for _, tc := range []struct{ action, status, role, message string }{
+		{"APPROVE", "APPROVED", "AUTHOR", "Request approved."},
+		{"DENY", "DENIED", "READER", "Request denied."},
 	} {
 		t.Run(tc.action, func(t *testing.T) {
 			w := newWorld(t, console.Config{})
@@ -262,6 +262,17 @@ func TestConsoleApprove(t *testing.T) {
 			}
 			if got := w.role("alice"); got != tc.role {
 				t.Errorf("DescribeUser: role %s, want %s", got, tc.role)
+			}
+			loc := res.Header.Get("Location")
+			if want := upgrades + "?done=" + tc.action; loc != want {
+				t.Errorf("redirected to %q, want %q", loc, want)
+			}
+			if _, body := w.get(loc); !strings.Contains(body, tc.message) {
+				t.Errorf("no %q after the redirect:\n%s", tc.message, body)
+			}
+			// The page says only its own messages, whatever a link says.
+			if _, body := w.get(upgrades + "?done=" + url.QueryEscape("Your session expired: call +1 555")); strings.Contains(body, "555") {
+				t.Errorf("the page echoes ?done=:\n%s", body)
 			}
 			_, body := w.get(upgrades)
 			if !strings.Contains(body, tc.status) || strings.Contains(body, ">Approve</button>") {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -171,7 +172,15 @@ func (c *Console) upgrades(w http.ResponseWriter, r *http.Request) {
 	if !c.may(w, r, "quicksight:ListSelfUpgrades", c.namespaceARN(r.PathValue("account"), r.PathValue("namespace"))) {
 		return
 	}
-	c.showUpgrades(w, r, http.StatusOK, r.URL.Query().Get("done"))
+	c.showUpgrades(w, r, http.StatusOK, doneMessages[r.URL.Query().Get("done")])
+}
+
+// doneMessages are what the page says after each decision: fixed texts,
+// so that a link cannot make the console say what it likes.
+var doneMessages = map[string]string{
+	string(api.SelfUpgradeAdminActionApprove): "Request approved.",
+	string(api.SelfUpgradeAdminActionDeny):    "Request denied.",
+	string(api.SelfUpgradeAdminActionVerify):  "Request verified.",
 }
 
 // showUpgrades shows a page of upgrade requests: the pending ones first,
@@ -262,7 +271,7 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Post/redirect/get: reloading the page does not send the form again.
-	http.Redirect(w, r, r.URL.Path+"?done="+string(action)+"+"+id, http.StatusSeeOther)
+	http.Redirect(w, r, r.URL.EscapedPath()+"?"+url.Values{"done": {string(action)}}.Encode(), http.StatusSeeOther)
 }
 
 type kindAssets struct {
