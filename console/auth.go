@@ -49,10 +49,20 @@ func (c *Console) login(keyID, secret string) *sigv4.Credential {
 }
 
 // session is the cookie's value for a key id, valid until exp:
-// keyid.exp.mac, the key id in base64 (it may hold dots).
+// keyid.exp.gen.mac, the key id in base64 (it may hold dots), gen the
+// key's sign-out generation (see generation).
 func (c *Console) session(keyID string, exp time.Time) string {
-	id, e := base64.RawURLEncoding.EncodeToString([]byte(keyID)), strconv.FormatInt(exp.Unix(), 10)
-	return id + "." + e + "." + c.sign("session", id, e)
+	id, e, g := base64.RawURLEncoding.EncodeToString([]byte(keyID)), strconv.FormatInt(exp.Unix(), 10), c.generation(keyID)
+	return id + "." + e + "." + g + "." + c.sign("session", id, e, g)
+}
+
+// generation is how many times a key signed out of this process: a
+// sign-out ends every session of the key made before it, copied cookies
+// included, without the server keeping the sessions themselves.
+func (c *Console) generation(keyID string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strconv.FormatUint(c.signOuts[keyID], 10)
 }
 
 // caller is the credential of r's session: nil when there is none, or it
@@ -63,7 +73,7 @@ func (c *Console) caller(r *http.Request) *sigv4.Credential {
 		return nil
 	}
 	parts := strings.Split(ck.Value, ".")
-	if len(parts) != 3 || !hmac.Equal([]byte(parts[2]), []byte(c.sign("session", parts[0], parts[1]))) {
+	if len(parts) != 4 || !hmac.Equal([]byte(parts[3]), []byte(c.sign("session", parts[0], parts[1], parts[2]))) {
 		return nil
 	}
 	exp, err := strconv.ParseInt(parts[1], 10, 64)
@@ -75,7 +85,7 @@ func (c *Console) caller(r *http.Request) *sigv4.Credential {
 		return nil
 	}
 	for i := range c.cfg.Credentials {
-		if c.cfg.Credentials[i].AccessKeyID == string(id) {
+		if c.cfg.Credentials[i].AccessKeyID == string(id) && parts[2] == c.generation(string(id)) {
 			return &c.cfg.Credentials[i]
 		}
 	}
@@ -186,6 +196,11 @@ func (c *Console) loginPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
+	if cr := callerOf(r); cr != nil {
+		c.mu.Lock()
+		c.signOuts[cr.AccessKeyID]++
+		c.mu.Unlock()
+	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, Prefix+"login", http.StatusSeeOther)
 }

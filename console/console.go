@@ -19,6 +19,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/qslocal/qslocal"
@@ -58,6 +59,9 @@ type Console struct {
 	mux    *http.ServeMux
 	pages  map[string]*template.Template
 	secret []byte // signs session cookies and CSRF tokens
+
+	mu       sync.Mutex
+	signOuts map[string]uint64 // by access key id: see generation
 }
 
 // New builds a Console. Its secret is new with each process: sessions do
@@ -75,7 +79,8 @@ func New(cfg Config) *Console {
 	if cfg.Region == "" {
 		cfg.Region = qslocal.DefaultRegion
 	}
-	c := &Console{cfg: cfg, mux: http.NewServeMux(), pages: map[string]*template.Template{}, secret: make([]byte, 32)}
+	c := &Console{cfg: cfg, mux: http.NewServeMux(), pages: map[string]*template.Template{}, secret: make([]byte, 32),
+		signOuts: map[string]uint64{}}
 	rand.Read(c.secret) // never fails (crypto/rand)
 	funcs := template.FuncMap{"has": has, "path": pathEscape, "ms": ms, "millis": millis, "inc": func(n int) int { return n + 1 },
 		"deref":   func(p any) any { return reflect.Indirect(reflect.ValueOf(p)).Interface() },

@@ -423,7 +423,7 @@ func TestConsoleLogin(t *testing.T) {
 
 	// A forged cookie is no session.
 	u, _ := url.Parse(w.srv.URL + "/console/")
-	w.client.Jar.SetCookies(u, []*http.Cookie{{Name: "qslocal_console", Value: "QURNSU5LRVk.99999999999.00", Path: "/console/"}})
+	w.client.Jar.SetCookies(u, []*http.Cookie{{Name: "qslocal_console", Value: "QURNSU5LRVk.99999999999.0.00", Path: "/console/"}})
 	if status, _ := w.get("/console/"); status != http.StatusSeeOther {
 		t.Errorf("with a forged cookie: %d, want a redirect to the login form", status)
 	}
@@ -454,6 +454,30 @@ func TestConsoleLoginCSRF(t *testing.T) {
 	}
 	if res := attacker.post("/console/login", keys); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("the token with its own cookie: %d, want a sign-in", res.StatusCode)
+	}
+}
+
+// TestConsoleSignOut: signing out ends the session, a copy of its cookie
+// included; signing in again makes a new one.
+func TestConsoleSignOut(t *testing.T) {
+	w := newWorld(t, console.Config{Credentials: creds})
+	w.login("ADMINKEY", "admin-secret")
+	u, _ := url.Parse(w.srv.URL + "/console/")
+	jar, _ := cookiejar.New(nil)
+	jar.SetCookies(u, w.client.Jar.Cookies(u))
+	thief := &world{t: t, srv: w.srv, client: &http.Client{Jar: jar, CheckRedirect: w.client.CheckRedirect}}
+	if status, _ := thief.get("/console/"); status != 200 {
+		t.Fatalf("the copied cookie before signing out: %d", status)
+	}
+	if res := w.post("/console/logout", url.Values{"csrf": {w.csrf("/console/")}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signing out: %d", res.StatusCode)
+	}
+	if status, _ := thief.get("/console/"); status != http.StatusSeeOther {
+		t.Errorf("the copied cookie after signing out: %d, want a redirect to the login form", status)
+	}
+	w.login("ADMINKEY", "admin-secret")
+	if status, _ := w.get("/console/"); status != 200 {
+		t.Errorf("signed in again: %d", status)
 	}
 }
 
