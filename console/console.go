@@ -41,8 +41,9 @@ type Config struct {
 	// Credentials, when set, are the callers who may sign in (--auth
 	// sigv4); without them the console asks for none.
 	Credentials []sigv4.Credential
-	// EnforceIAM: a caller that is not an admin may decide upgrade
-	// requests where its IAM policies allow quicksight:UpdateSelfUpgrade.
+	// EnforceIAM: a caller's IAM policies decide, admins included, what
+	// it may read and whether it may decide upgrade requests
+	// (quicksight:UpdateSelfUpgrade), as the API authorizes its calls.
 	EnforceIAM bool
 	// Region is the region of the ARNs policies are evaluated against.
 	Region string
