@@ -9,7 +9,8 @@ import (
 )
 
 // Reads an administrator's console needs and the API does not offer:
-// every account, a user search by name, and every asset with its grants.
+// every account, a user search by name, every asset with its grants, and
+// upgrade requests by status.
 
 // Accounts lists up to limit account ids sorting after `after`, in id
 // order (0 or over 100: 100).
@@ -141,6 +142,51 @@ func (s *Service) AssetPermissions(ctx context.Context, account, kind, after str
 					ag.Grants = append(ag.Grants, PrincipalGrant{Principal: s.principalARN(ctx, account, g.Principal), Actions: g.Actions})
 				}
 				out = append(out, ag)
+			}
+			if len(page) < limit {
+				return nil
+			}
+			from = page[len(page)-1].ID
+		}
+	})
+	return out, more, err
+}
+
+// UpgradeRequests lists up to limit self-upgrade requests of a namespace
+// (0 or over 100: 100) whose ids sort after `after`, in id order, which
+// is filing order: only the pending ones, or only the others. It answers
+// the id to continue after ("" at the end). The pending ones are read
+// with the store's status filter, so that they are found however many
+// decided requests the namespace holds.
+func (s *Service) UpgradeRequests(ctx context.Context, account, ns string, pending bool, after string, limit int) ([]api.SelfUpgradeRequestDetail, string, error) {
+	if limit <= 0 || limit > defaultPageSize {
+		limit = defaultPageSize
+	}
+	status := ""
+	if pending {
+		status = string(api.SelfUpgradeRequestStatusPending)
+	}
+	var out []api.SelfUpgradeRequestDetail
+	var more string
+	err := s.view(ctx, account, func(tx Tx) error {
+		out, more = nil, "" // view may run fn twice
+		if err := namespace(ctx, tx, account, ns); err != nil {
+			return err
+		}
+		for from := after; ; {
+			page, err := tx.ListUpgradeRequests(ctx, account, ns, "", status, from, limit)
+			if err != nil {
+				return err
+			}
+			for _, r := range page {
+				if !pending && r.Status == string(api.SelfUpgradeRequestStatusPending) {
+					continue
+				}
+				if len(out) == limit {
+					more = *out[len(out)-1].UpgradeRequestId
+					return nil
+				}
+				out = append(out, *upgradeDetail(r))
 			}
 			if len(page) < limit {
 				return nil

@@ -1,7 +1,9 @@
 package console
 
 import (
+	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -47,10 +49,20 @@ func (c *Console) login(keyID, secret string) *sigv4.Credential {
 }
 
 // session is the cookie's value for a key id, valid until exp:
-// keyid.exp.mac, the key id in base64 (it may hold dots).
+// keyid.exp.gen.mac, the key id in base64 (it may hold dots), gen the
+// key's sign-out generation (see generation).
 func (c *Console) session(keyID string, exp time.Time) string {
-	id, e := base64.RawURLEncoding.EncodeToString([]byte(keyID)), strconv.FormatInt(exp.Unix(), 10)
-	return id + "." + e + "." + c.sign("session", id, e)
+	id, e, g := base64.RawURLEncoding.EncodeToString([]byte(keyID)), strconv.FormatInt(exp.Unix(), 10), c.generation(keyID)
+	return id + "." + e + "." + g + "." + c.sign("session", id, e, g)
+}
+
+// generation is how many times a key signed out of this process: a
+// sign-out ends every session of the key made before it, copied cookies
+// included, without the server keeping the sessions themselves.
+func (c *Console) generation(keyID string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strconv.FormatUint(c.signOuts[keyID], 10)
 }
 
 // caller is the credential of r's session: nil when there is none, or it
@@ -61,7 +73,7 @@ func (c *Console) caller(r *http.Request) *sigv4.Credential {
 		return nil
 	}
 	parts := strings.Split(ck.Value, ".")
-	if len(parts) != 3 || !hmac.Equal([]byte(parts[2]), []byte(c.sign("session", parts[0], parts[1]))) {
+	if len(parts) != 4 || !hmac.Equal([]byte(parts[3]), []byte(c.sign("session", parts[0], parts[1], parts[2]))) {
 		return nil
 	}
 	exp, err := strconv.ParseInt(parts[1], 10, 64)
@@ -73,18 +85,34 @@ func (c *Console) caller(r *http.Request) *sigv4.Credential {
 		return nil
 	}
 	for i := range c.cfg.Credentials {
-		if c.cfg.Credentials[i].AccessKeyID == string(id) {
+		if c.cfg.Credentials[i].AccessKeyID == string(id) && parts[2] == c.generation(string(id)) {
 			return &c.cfg.Credentials[i]
 		}
 	}
 	return nil
 }
 
+// loginCookie is the pre-session cookie the sign-in form's token is
+// bound to: without it, the form's token would be one per process, which
+// anyone may read, and another site could sign a browser in with its
+// own keys (login CSRF).
+const loginCookie = "qslocal_console_login"
+
+// loginTTL is how long a sign-in form stays good.
+const loginTTL = time.Hour
+
+// preKey keys, in the login page's context, the pre-session cookie's value.
+type preKey struct{}
+
 // csrf is the token every form of r's session carries: bound to the
 // session cookie, so that a token of one session is refused in another.
-// Without credentials there is no session, and one token serves the
-// process; another site cannot read it either way.
+// The sign-in form's is bound to the pre-session cookie instead. Without
+// credentials there is no session, and one token serves the process;
+// another site cannot read it either way.
 func (c *Console) csrf(r *http.Request) string {
+	if pre, ok := r.Context().Value(preKey{}).(string); ok {
+		return c.sign("csrf-login", pre)
+	}
 	v := ""
 	if ck, err := r.Cookie(cookieName); err == nil {
 		v = ck.Value
@@ -98,36 +126,69 @@ func (c *Console) checkCSRF(r *http.Request) bool {
 }
 
 // mayUpgrade reports whether the caller may decide self-upgrade requests
-// of namespace ns (its ARN): an admin may; another only when IAM is
-// enforced and its policies allow quicksight:UpdateSelfUpgrade on the
-// namespace, as the API would authorize the call.
+// of namespace ns (its ARN). With IAM enforced its policies decide, for
+// an admin too, as the API authorizes every call: an explicit Deny holds.
+// Without, an admin may and no other.
 func (c *Console) mayUpgrade(cr *sigv4.Credential, nsARN string) bool {
-	if cr == nil || cr.Admin {
+	if cr == nil {
 		return true
 	}
 	if !c.cfg.EnforceIAM {
-		return false
+		return cr.Admin
 	}
-	return sigv4.Evaluate(cr.Policies, sigv4.Request{Action: "quicksight:UpdateSelfUpgrade", Resource: nsARN, Context: map[string]string{
+	return c.allowed(cr, "quicksight:UpdateSelfUpgrade", nsARN)
+}
+
+// allowed reports whether the caller's policies allow action on resource,
+// as the API would authorize the call; true when IAM is not enforced or
+// there are no credentials.
+func (c *Console) allowed(cr *sigv4.Credential, action, resource string) bool {
+	if cr == nil || !c.cfg.EnforceIAM {
+		return true
+	}
+	return sigv4.Evaluate(cr.Policies, sigv4.Request{Action: action, Resource: resource, Context: map[string]string{
 		sigv4.KeyPrincipalAccount: cr.Account, sigv4.KeyPrincipalArn: cr.ARN, sigv4.KeyRequestedRegion: c.cfg.Region,
 	}}) == sigv4.Allow
 }
 
+// preSession is r's pre-session cookie value; "" when it has none.
+func preSession(r *http.Request) string {
+	if ck, err := r.Cookie(loginCookie); err == nil && len(ck.Value) == 64 {
+		return ck.Value
+	}
+	return ""
+}
+
+// loginPage shows the sign-in form, its token bound to a random
+// pre-session cookie: kept when the browser has one, so that two open
+// forms both work.
 func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
-	c.render(w, r, http.StatusOK, "login", "Sign in", nil)
+	pre := preSession(r)
+	if pre == "" {
+		b := make([]byte, 32)
+		rand.Read(b) // never fails (crypto/rand)
+		pre = hex.EncodeToString(b)
+	}
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: pre, Path: Prefix, MaxAge: int(loginTTL / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	c.render(w, r.WithContext(context.WithValue(r.Context(), preKey{}, pre)), http.StatusOK, "login", "Sign in", nil)
 }
 
 func (c *Console) loginPost(w http.ResponseWriter, r *http.Request) {
-	// Another site could otherwise sign the browser in with its own keys.
-	if !c.checkCSRF(r) {
+	// Another site could otherwise sign the browser in with its own keys:
+	// the token must match this browser's pre-session cookie.
+	pre := preSession(r)
+	rp := r.WithContext(context.WithValue(r.Context(), preKey{}, pre))
+	if pre == "" || !c.checkCSRF(rp) {
 		c.fail(w, r, http.StatusForbidden, "The form is stale or was not sent from this console: reload the page and try again.")
 		return
 	}
-	cr := c.login(r.PostFormValue("access_key_id"), r.PostFormValue("secret_access_key"))
+	cr := c.login(rp.PostFormValue("access_key_id"), rp.PostFormValue("secret_access_key"))
 	if cr == nil {
-		c.render(w, r, http.StatusUnauthorized, "login", "Sign in", "The access key id or secret key is wrong.")
+		c.render(w, rp, http.StatusUnauthorized, "login", "Sign in", "The access key id or secret key is wrong.")
 		return
 	}
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: Prefix, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	exp := c.cfg.Now().Add(c.cfg.SessionTTL)
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: c.session(cr.AccessKeyID, exp), Path: Prefix,
 		Expires: exp, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
@@ -135,6 +196,11 @@ func (c *Console) loginPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
+	if cr := callerOf(r); cr != nil {
+		c.mu.Lock()
+		c.signOuts[cr.AccessKeyID]++
+		c.mu.Unlock()
+	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, Prefix+"login", http.StatusSeeOther)
 }

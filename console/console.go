@@ -17,7 +17,9 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/qslocal/qslocal"
@@ -39,8 +41,9 @@ type Config struct {
 	// Credentials, when set, are the callers who may sign in (--auth
 	// sigv4); without them the console asks for none.
 	Credentials []sigv4.Credential
-	// EnforceIAM: a caller that is not an admin may decide upgrade
-	// requests where its IAM policies allow quicksight:UpdateSelfUpgrade.
+	// EnforceIAM: a caller's IAM policies decide, admins included, what
+	// it may read and whether it may decide upgrade requests
+	// (quicksight:UpdateSelfUpgrade), as the API authorizes its calls.
 	EnforceIAM bool
 	// Region is the region of the ARNs policies are evaluated against.
 	Region string
@@ -57,6 +60,9 @@ type Console struct {
 	mux    *http.ServeMux
 	pages  map[string]*template.Template
 	secret []byte // signs session cookies and CSRF tokens
+
+	mu       sync.Mutex
+	signOuts map[string]uint64 // by access key id: see generation
 }
 
 // New builds a Console. Its secret is new with each process: sessions do
@@ -74,7 +80,8 @@ func New(cfg Config) *Console {
 	if cfg.Region == "" {
 		cfg.Region = qslocal.DefaultRegion
 	}
-	c := &Console{cfg: cfg, mux: http.NewServeMux(), pages: map[string]*template.Template{}, secret: make([]byte, 32)}
+	c := &Console{cfg: cfg, mux: http.NewServeMux(), pages: map[string]*template.Template{}, secret: make([]byte, 32),
+		signOuts: map[string]uint64{}}
 	rand.Read(c.secret) // never fails (crypto/rand)
 	funcs := template.FuncMap{"has": has, "path": pathEscape, "ms": ms, "millis": millis, "inc": func(n int) int { return n + 1 },
 		"deref":   func(p any) any { return reflect.Indirect(reflect.ValueOf(p)).Interface() },
@@ -132,6 +139,9 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.mux.ServeHTTP(w, r)
 }
 
+// accountID is the shape of an account id.
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+
 // callerKey keys the signed-in caller in a request's context.
 type callerKey struct{}
 
@@ -140,6 +150,12 @@ type callerKey struct{}
 // must carry its session's CSRF token.
 func (c *Console) guard(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if a := r.PathValue("account"); a != "" && !accountID.MatchString(a) {
+			// No account has such an id: the service must not be asked,
+			// lest a write create it.
+			c.fail(w, r, http.StatusNotFound, "No such page: an account id is 12 digits.")
+			return
+		}
 		var cr *sigv4.Credential
 		if len(c.cfg.Credentials) > 0 {
 			if cr = c.caller(r); cr == nil {

@@ -247,9 +247,9 @@ func TestConsoleUsersPaging(t *testing.T) {
 }
 
 func TestConsoleApprove(t *testing.T) {
-	for _, tc := range []struct{ action, status, role string }{
-		{"APPROVE", "APPROVED", "AUTHOR"},
-		{"DENY", "DENIED", "READER"},
+	for _, tc := range []struct{ action, status, role, message string }{
+		{"APPROVE", "APPROVED", "AUTHOR", "Request approved."},
+		{"DENY", "DENIED", "READER", "Request denied."},
 	} {
 		t.Run(tc.action, func(t *testing.T) {
 			w := newWorld(t, console.Config{})
@@ -262,6 +262,17 @@ func TestConsoleApprove(t *testing.T) {
 			}
 			if got := w.role("alice"); got != tc.role {
 				t.Errorf("DescribeUser: role %s, want %s", got, tc.role)
+			}
+			loc := res.Header.Get("Location")
+			if want := upgrades + "?done=" + tc.action; loc != want {
+				t.Errorf("redirected to %q, want %q", loc, want)
+			}
+			if _, body := w.get(loc); !strings.Contains(body, tc.message) {
+				t.Errorf("no %q after the redirect:\n%s", tc.message, body)
+			}
+			// The page says only its own messages, whatever a link says.
+			if _, body := w.get(upgrades + "?done=" + url.QueryEscape("Your session expired: call +1 555")); strings.Contains(body, "555") {
+				t.Errorf("the page echoes ?done=:\n%s", body)
 			}
 			_, body := w.get(upgrades)
 			if !strings.Contains(body, tc.status) || strings.Contains(body, ">Approve</button>") {
@@ -351,7 +362,16 @@ var creds = []sigv4.Credential{
 	{AccessKeyID: "OTHERKEY", SecretAccessKey: "other-secret", Account: "444455556666", Admin: true},
 	{AccessKeyID: "UPGRADER", SecretAccessKey: "up-secret", Account: acct, ARN: "arn:aws:iam::" + acct + ":user/upgrader",
 		Policies: []sigv4.Policy{{Version: "2012-10-17", Statement: []sigv4.Statement{{Effect: "Allow",
-			Action: []string{"quicksight:UpdateSelfUpgrade"}, Resource: []string{"*"}}}}}},
+			Action: []string{"quicksight:UpdateSelfUpgrade", "quicksight:ListSelfUpgrades"}, Resource: []string{"*"}}}}}},
+	// A key that may list the users of namespace default, and nothing else.
+	{AccessKeyID: "LISTUSERS", SecretAccessKey: "list-secret", Account: acct, ARN: "arn:aws:iam::" + acct + ":user/lister",
+		Policies: []sigv4.Policy{{Version: "2012-10-17", Statement: []sigv4.Statement{{Effect: "Allow",
+			Action: []string{"quicksight:ListUsers"}, Resource: []string{"arn:aws:quicksight:us-east-1:" + acct + ":user/default/*"}}}}}},
+	// An admin whose policies allow all but deny deciding upgrades.
+	{AccessKeyID: "DENIEDADMIN", SecretAccessKey: "denied-secret", Account: acct, Admin: true, ARN: "arn:aws:iam::" + acct + ":user/denied",
+		Policies: []sigv4.Policy{{Version: "2012-10-17", Statement: []sigv4.Statement{
+			{Effect: "Allow", Action: []string{"quicksight:*"}, Resource: []string{"*"}},
+			{Effect: "Deny", Action: []string{"quicksight:UpdateSelfUpgrade"}, Resource: []string{"*"}}}}}},
 }
 
 func (w *world) login(key, secret string) *http.Response {
@@ -377,7 +397,12 @@ func TestConsoleLogin(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("signing in: %d", res.StatusCode)
 	}
-	ck := res.Cookies()
+	var ck []*http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "qslocal_console" {
+			ck = append(ck, c)
+		}
+	}
 	if len(ck) != 1 || !ck[0].HttpOnly || ck[0].SameSite != http.SameSiteStrictMode || ck[0].Expires.IsZero() {
 		t.Errorf("session cookie %+v: want one, HttpOnly, SameSite=Strict, expiring", ck)
 	}
@@ -398,9 +423,61 @@ func TestConsoleLogin(t *testing.T) {
 
 	// A forged cookie is no session.
 	u, _ := url.Parse(w.srv.URL + "/console/")
-	w.client.Jar.SetCookies(u, []*http.Cookie{{Name: "qslocal_console", Value: "QURNSU5LRVk.99999999999.00", Path: "/console/"}})
+	w.client.Jar.SetCookies(u, []*http.Cookie{{Name: "qslocal_console", Value: "QURNSU5LRVk.99999999999.0.00", Path: "/console/"}})
 	if status, _ := w.get("/console/"); status != http.StatusSeeOther {
 		t.Errorf("with a forged cookie: %d, want a redirect to the login form", status)
+	}
+}
+
+// TestConsoleLoginCSRF: the sign-in form's token is bound to the browser
+// that read it, so another site cannot read one and post it from a
+// victim's browser to sign it in with the attacker's keys.
+func TestConsoleLoginCSRF(t *testing.T) {
+	attacker := newWorld(t, console.Config{Credentials: creds})
+	token := attacker.csrf("/console/login")
+	keys := url.Values{"csrf": {token}, "access_key_id": {"READKEY"}, "secret_access_key": {"read-secret"}}
+
+	// The victim's browser: a client of the same server with no cookie,
+	// then with a pre-session cookie of its own.
+	jar, _ := cookiejar.New(nil)
+	victim := &world{t: t, ctx: attacker.ctx, svc: attacker.svc, srv: attacker.srv,
+		client: &http.Client{Jar: jar, CheckRedirect: attacker.client.CheckRedirect}}
+	if res := victim.post("/console/login", keys); res.StatusCode != http.StatusForbidden {
+		t.Errorf("another browser's token, no pre-session cookie: %d, want 403", res.StatusCode)
+	}
+	victim.csrf("/console/login")
+	if res := victim.post("/console/login", keys); res.StatusCode != http.StatusForbidden {
+		t.Errorf("another browser's token, its own pre-session cookie: %d, want 403", res.StatusCode)
+	}
+	if status, _ := victim.get("/console/"); status != http.StatusSeeOther {
+		t.Errorf("the victim is signed in: %d", status)
+	}
+	if res := attacker.post("/console/login", keys); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the token with its own cookie: %d, want a sign-in", res.StatusCode)
+	}
+}
+
+// TestConsoleSignOut: signing out ends the session, a copy of its cookie
+// included; signing in again makes a new one.
+func TestConsoleSignOut(t *testing.T) {
+	w := newWorld(t, console.Config{Credentials: creds})
+	w.login("ADMINKEY", "admin-secret")
+	u, _ := url.Parse(w.srv.URL + "/console/")
+	jar, _ := cookiejar.New(nil)
+	jar.SetCookies(u, w.client.Jar.Cookies(u))
+	thief := &world{t: t, srv: w.srv, client: &http.Client{Jar: jar, CheckRedirect: w.client.CheckRedirect}}
+	if status, _ := thief.get("/console/"); status != 200 {
+		t.Fatalf("the copied cookie before signing out: %d", status)
+	}
+	if res := w.post("/console/logout", url.Values{"csrf": {w.csrf("/console/")}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signing out: %d", res.StatusCode)
+	}
+	if status, _ := thief.get("/console/"); status != http.StatusSeeOther {
+		t.Errorf("the copied cookie after signing out: %d, want a redirect to the login form", status)
+	}
+	w.login("ADMINKEY", "admin-secret")
+	if status, _ := w.get("/console/"); status != 200 {
+		t.Errorf("signed in again: %d", status)
 	}
 }
 
@@ -432,6 +509,9 @@ func TestConsoleWhoMayApprove(t *testing.T) {
 		{"READKEY", "read-secret", true, false},
 		{"UPGRADER", "up-secret", false, false},
 		{"UPGRADER", "up-secret", true, true},
+		// With IAM enforced, policies decide for admins too, as in the API.
+		{"DENIEDADMIN", "denied-secret", false, true},
+		{"DENIEDADMIN", "denied-secret", true, false},
 	} {
 		t.Run(fmt.Sprintf("%s/enforce=%v", tc.key, tc.enforce), func(t *testing.T) {
 			w := newWorld(t, console.Config{Credentials: creds, EnforceIAM: tc.enforce})
@@ -452,6 +532,147 @@ func TestConsoleWhoMayApprove(t *testing.T) {
 				t.Errorf("role %s, want %s", got, want)
 			}
 		})
+	}
+}
+
+// TestConsoleReadNeedsIAM: with IAM enforced, each page needs the action
+// an API client would need for what it shows: a key whose policies allow
+// nothing reads nothing, one that may list users reads the users only.
+func TestConsoleReadNeedsIAM(t *testing.T) {
+	w := newWorld(t, console.Config{Credentials: creds, EnforceIAM: true})
+	w.user("alice", "READER")
+	w.upgrade("alice")
+	_, err := w.svc.CreateAnalysis(w.ctx, &api.CreateAnalysisRequest{AwsAccountId: s(acct), AnalysisId: s("sales"), Name: s("Sales report"),
+		Definition: &api.AnalysisDefinition{}})
+	w.must("CreateAnalysis", err)
+	a := "/console/accounts/" + acct
+	analysis := "arn:aws:quicksight:us-east-1:" + acct + ":analysis/sales"
+	pages := []string{a + "/", a + "/namespaces/default/users", a + "/namespaces/default/users?q=al", a + "/namespaces/default/groups",
+		upgrades, a + "/namespaces/default/assignments", a + "/namespaces/default/users/alice/access",
+		a + "/access?arn=" + url.QueryEscape(analysis), "/console/requests"}
+	for _, key := range [][2]string{{"READKEY", "read-secret"}, {"LISTUSERS", "list-secret"}} {
+		t.Run(key[0], func(t *testing.T) {
+			jar, _ := cookiejar.New(nil)
+			w.client = &http.Client{Jar: jar, CheckRedirect: w.client.CheckRedirect}
+			w.login(key[0], key[1])
+			for _, p := range pages {
+				status, body := w.get(p)
+				want := http.StatusForbidden
+				if key[0] == "LISTUSERS" && strings.Contains(p, "/users") && !strings.Contains(p, "/access") {
+					want = http.StatusOK
+				}
+				if status != want {
+					t.Errorf("%s: %d, want %d", p, status, want)
+				} else if want == http.StatusOK && !strings.Contains(body, "<td>alice</td>") {
+					t.Errorf("%s shows no alice:\n%s", p, body)
+				} else if want == http.StatusForbidden && (strings.Contains(body, "alice@example.com") || !strings.Contains(body, "IAM")) {
+					t.Errorf("%s: the refusal shows data or does not say why:\n%s", p, body)
+				}
+			}
+			if status, body := w.get(a + "/assets"); status != 200 || strings.Contains(body, "Sales report") {
+				t.Errorf("assets page %d, want the analysis left out:\n%s", status, body)
+			}
+		})
+	}
+	// An admin key whose policies allow it reads them all.
+	jar, _ := cookiejar.New(nil)
+	w.client = &http.Client{Jar: jar, CheckRedirect: w.client.CheckRedirect}
+	w.login("DENIEDADMIN", "denied-secret")
+	for _, p := range append(pages, a+"/assets") {
+		if status, _ := w.get(p); status != 200 {
+			t.Errorf("%s: %d for a key allowed quicksight:*", p, status)
+		}
+	}
+}
+
+// TestConsoleUpgradesPendingFirst: a namespace with more decided requests
+// than a page holds still shows a new pending one on the first page, and
+// the others follow page by page.
+func TestConsoleUpgradesPendingFirst(t *testing.T) {
+	w := newWorld(t, console.Config{})
+	w.user("alice", "READER")
+	old := time.Now().Add(-time.Hour)
+	w.must("filing decided requests", w.store.Update(w.ctx, func(tx qslocal.Tx) error {
+		for i := range 1200 {
+			if err := tx.CreateUpgradeRequest(w.ctx, qslocal.UpgradeRequest{Account: acct, Namespace: "default",
+				ID: fmt.Sprintf("00000000-0000-7000-8000-%012d", i), UserName: "alice", OriginalRole: "READER", RequestedRole: "AUTHOR",
+				Status: "DENIED", CreatedAt: old}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	id := w.upgrade("alice")
+	status, body := w.get(upgrades)
+	if status != 200 || !strings.Contains(body, `id="request-`+id+`"`) {
+		t.Fatalf("the pending request is not on the first page (%d):\n%.2000s", status, body)
+	}
+	if i, j := strings.Index(body, "PENDING"), strings.Index(body, "DENIED"); i < 0 || j < i {
+		t.Errorf("the pending request does not come first")
+	}
+	next := regexp.MustCompile(`href="\?next=([^"]+)"`)
+	seen := map[string]bool{}
+	for pages := 0; ; pages++ {
+		for _, m := range regexp.MustCompile(`id="request-([^"]+)"`).FindAllStringSubmatch(body, -1) {
+			if seen[m[1]] {
+				t.Fatalf("request %s shown twice", m[1])
+			}
+			seen[m[1]] = true
+		}
+		m := next.FindStringSubmatch(body)
+		if m == nil {
+			break
+		}
+		if pages > 20 {
+			t.Fatal("the pages do not end")
+		}
+		_, body = w.get(upgrades + "?next=" + m[1])
+	}
+	if len(seen) != 1201 {
+		t.Errorf("%d requests over the pages, want 1201", len(seen))
+	}
+}
+
+// TestConsoleDecideValidates: a decision passes the API's own input
+// checks first, and a malformed account id reaches no service call, so
+// nothing creates an account the API would have refused.
+func TestConsoleDecideValidates(t *testing.T) {
+	w := newWorld(t, console.Config{})
+	w.user("alice", "READER")
+	id := w.upgrade("alice")
+	token := w.csrf(upgrades)
+	for _, a := range []string{"abc", "1111222233334"} {
+		p := "/console/accounts/" + a + "/namespaces/default/upgrades"
+		if res := w.post(p, url.Values{"csrf": {token}, "request": {id}, "action": {"APPROVE"}}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("deciding in account %q: %d, want 404", a, res.StatusCode)
+		}
+		if status, _ := w.get(p); status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, status)
+		}
+	}
+	ids, err := w.svc.Accounts(w.ctx, "", 0)
+	w.must("Accounts", err)
+	if len(ids) != 1 || ids[0] != acct {
+		t.Errorf("accounts %v, want only %s", ids, acct)
+	}
+	badNS := "/console/accounts/" + acct + "/namespaces/bad%24ns/upgrades"
+	for _, tc := range []struct {
+		path string
+		form url.Values
+	}{{upgrades, url.Values{"request": {id}, "action": {"EXPLODE"}}}, {upgrades, url.Values{"request": {id}}},
+		{badNS, url.Values{"request": {id}, "action": {"APPROVE"}}}} {
+		form := tc.form
+		form.Set("csrf", token)
+		res, err := w.client.PostForm(w.srv.URL+tc.path, form)
+		w.must("POST", err)
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "Value") {
+			t.Errorf("form %v: %d, want 400 with the validation message:\n%s", form, res.StatusCode, b)
+		}
+	}
+	if got := w.role("alice"); got != "READER" {
+		t.Errorf("role %s after refused forms", got)
 	}
 }
 
