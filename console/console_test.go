@@ -271,7 +271,7 @@ func TestConsoleApprove(t *testing.T) {
 				t.Errorf("no %q after the redirect:\n%s", tc.message, body)
 			}
 			// The page says only its own messages, whatever a link says.
-			if _, body := w.get(upgrades + "?done=" + url.QueryEscape("Your session expired: call +1 555")); strings.Contains(body, "555") {
+			if _, body := w.get(upgrades + "?done=" + url.QueryEscape("Your session expired: call the helpdesk")); strings.Contains(body, "helpdesk") {
 				t.Errorf("the page echoes ?done=:\n%s", body)
 			}
 			_, body := w.get(upgrades)
