@@ -416,6 +416,9 @@ func refAt(account, resource string) Ref {
 
 var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
+// IsAccountID tells whether s has the shape of an AWS account id: 12 digits.
+func IsAccountID(s string) bool { return accountID.MatchString(s) }
+
 // parseRef reads an ARN naming a QuickSight resource; field names the
 // member in errors. The account comes from the ARN. An ARN that is not a
 // QuickSight ARN of a well-formed resource is InvalidParameterValue; one of
@@ -428,7 +431,7 @@ func parseRef(field, s string) (Ref, error) {
 	if a.Service != "quicksight" {
 		return Ref{}, invalidParameter("%s %q is not a QuickSight ARN.", field, s)
 	}
-	if !accountID.MatchString(a.Account) {
+	if !IsAccountID(a.Account) {
 		return Ref{}, invalidParameter("%s %q does not name a 12-digit AWS account.", field, s)
 	}
 	typ, rest, ok := strings.Cut(a.Resource, "/")

@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -139,9 +138,6 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.mux.ServeHTTP(w, r)
 }
 
-// accountID is the shape of an account id.
-var accountID = regexp.MustCompile(`^[0-9]{12}$`)
-
 // callerKey keys the signed-in caller in a request's context.
 type callerKey struct{}
 
@@ -150,7 +146,7 @@ type callerKey struct{}
 // must carry its session's CSRF token.
 func (c *Console) guard(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if a := r.PathValue("account"); a != "" && !accountID.MatchString(a) {
+		if a := r.PathValue("account"); a != "" && !qslocal.IsAccountID(a) {
 			// No account has such an id: the service must not be asked,
 			// lest a write create it.
 			c.fail(w, r, http.StatusNotFound, "No such page: an account id is 12 digits.")

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/qslocal/qslocal"
 	"sigs.k8s.io/yaml"
 )
 
@@ -33,8 +33,6 @@ type Credential struct {
 type File struct {
 	Credentials []Credential `json:"credentials"`
 }
-
-var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
 // ParseFile reads a credentials file, JSON or YAML, and checks every
 // entry; an error names the entry and member at fault.
@@ -66,7 +64,7 @@ func ParseFile(data []byte) (*File, error) {
 			return nil, fmt.Errorf("%s.accessKeyId: %q is given twice", at, c.AccessKeyID)
 		case c.SecretAccessKey == "":
 			return nil, fmt.Errorf("%s.secretAccessKey: must be set", at)
-		case !accountID.MatchString(c.Account):
+		case !qslocal.IsAccountID(c.Account):
 			return nil, fmt.Errorf("%s.account: must be 12 digits; got %q", at, c.Account)
 		}
 		keys[c.AccessKeyID] = true
